@@ -1,0 +1,168 @@
+package io.pvemcp.api;
+
+import java.util.Objects;
+import java.util.Set;
+
+/**
+ * Who is calling: the authenticated subject, the scopes it holds and what is known about its MCP client.
+ * Created by the server for each request; immutable.
+ */
+public final class Caller {
+
+    /** The caller when the server runs without authentication (loopback only): it holds every scope. */
+    public static final Caller ANONYMOUS = builder().subject("anonymous").scopes(Set.copyOf(Scopes.ALL))
+            .authenticated(false).build();
+
+    private final String subject;
+    private final Set<String> scopes;
+    private final boolean authenticated;
+    private final String clientName;
+    private final String clientVersion;
+    private final String sessionId;
+    private final String remoteAddress;
+    private final String transport;
+
+    private Caller(Builder b) {
+        this.subject = Objects.requireNonNull(b.subject, "subject");
+        this.scopes = Set.copyOf(b.scopes);
+        this.authenticated = b.authenticated;
+        this.clientName = b.clientName;
+        this.clientVersion = b.clientVersion;
+        this.sessionId = b.sessionId;
+        this.remoteAddress = b.remoteAddress;
+        this.transport = b.transport;
+    }
+
+    /** @return a new builder */
+    public static Builder builder() {
+        return new Builder();
+    }
+
+    /** @return a builder initialised with this caller's values */
+    public Builder toBuilder() {
+        return new Builder().subject(subject).scopes(scopes).authenticated(authenticated).clientName(clientName)
+                .clientVersion(clientVersion).sessionId(sessionId).remoteAddress(remoteAddress).transport(transport);
+    }
+
+    /** @return the subject: the token's {@code sub} claim, or {@code anonymous} */
+    public String subject() {
+        return subject;
+    }
+
+    /** @return the scopes the caller holds */
+    public Set<String> scopes() {
+        return scopes;
+    }
+
+    /**
+     * @param scope a scope from {@link Scopes}
+     * @return {@code true} if the caller holds {@code scope} or {@link Scopes#ADMIN}
+     */
+    public boolean hasScope(String scope) {
+        return scopes.contains(scope) || scopes.contains(Scopes.ADMIN);
+    }
+
+    /** @return {@code true} if the caller presented valid credentials */
+    public boolean authenticated() {
+        return authenticated;
+    }
+
+    /** @return the MCP client's name from {@code initialize}, or {@code null} */
+    public String clientName() {
+        return clientName;
+    }
+
+    /** @return the MCP client's version from {@code initialize}, or {@code null} */
+    public String clientVersion() {
+        return clientVersion;
+    }
+
+    /** @return the MCP session id, or {@code null} */
+    public String sessionId() {
+        return sessionId;
+    }
+
+    /** @return the client's network address, or {@code null} (stdio) */
+    public String remoteAddress() {
+        return remoteAddress;
+    }
+
+    /** @return the transport, e.g. {@code http} or {@code stdio}, or {@code null} */
+    public String transport() {
+        return transport;
+    }
+
+    @Override
+    public String toString() {
+        return "Caller[" + subject + (clientName == null ? "" : " via " + clientName)
+                + (remoteAddress == null ? "" : " from " + remoteAddress) + "]";
+    }
+
+    /** Builds a {@link Caller}. */
+    public static final class Builder {
+        private String subject;
+        private Set<String> scopes = Set.of();
+        private boolean authenticated;
+        private String clientName;
+        private String clientVersion;
+        private String sessionId;
+        private String remoteAddress;
+        private String transport;
+
+        private Builder() {
+        }
+
+        /** @param subject the subject @return this */
+        public Builder subject(String subject) {
+            this.subject = subject;
+            return this;
+        }
+
+        /** @param scopes the scopes held @return this */
+        public Builder scopes(Set<String> scopes) {
+            this.scopes = Objects.requireNonNull(scopes, "scopes");
+            return this;
+        }
+
+        /** @param authenticated whether credentials were presented @return this */
+        public Builder authenticated(boolean authenticated) {
+            this.authenticated = authenticated;
+            return this;
+        }
+
+        /** @param clientName the client name @return this */
+        public Builder clientName(String clientName) {
+            this.clientName = clientName;
+            return this;
+        }
+
+        /** @param clientVersion the client version @return this */
+        public Builder clientVersion(String clientVersion) {
+            this.clientVersion = clientVersion;
+            return this;
+        }
+
+        /** @param sessionId the session id @return this */
+        public Builder sessionId(String sessionId) {
+            this.sessionId = sessionId;
+            return this;
+        }
+
+        /** @param remoteAddress the network address @return this */
+        public Builder remoteAddress(String remoteAddress) {
+            this.remoteAddress = remoteAddress;
+            return this;
+        }
+
+        /** @param transport the transport name @return this */
+        public Builder transport(String transport) {
+            this.transport = transport;
+            return this;
+        }
+
+        /** @return the caller */
+        public Caller build() {
+            return new Caller(this);
+        }
+    }
+}

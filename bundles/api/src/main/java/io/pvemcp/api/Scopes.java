@@ -1,0 +1,36 @@
+package io.pvemcp.api;
+
+import java.util.List;
+
+/**
+ * The permission scopes a {@link Tool} can require ({@link Tool#SCOPE}). A caller holds scopes (from its
+ * bearer token); the registry shows and runs a tool only for callers that hold its scope.
+ * {@link #ADMIN} implies every other scope; the others are independent of each other, so a token can be
+ * allowed to power machines on and off ({@link #POWER}) without being allowed to create or delete them
+ * ({@link #WRITE}).
+ */
+public final class Scopes {
+
+    /** Read state: list, inspect, read logs and task status. */
+    public static final String READ = "proxmox:read";
+    /** Change the power state of guests: start, stop, shutdown, reboot, suspend, resume. */
+    public static final String POWER = "proxmox:power";
+    /** Create, change and delete guests, disks, snapshots, backups. */
+    public static final String WRITE = "proxmox:write";
+    /** Everything, including cluster, node, storage, network and access administration. */
+    public static final String ADMIN = "proxmox:admin";
+
+    /** Every scope, from the least to the most powerful. */
+    public static final List<String> ALL = List.of(READ, POWER, WRITE, ADMIN);
+
+    private Scopes() {
+    }
+
+    /**
+     * @param scope a scope name
+     * @return {@code true} if the scope is one of {@link #ALL}
+     */
+    public static boolean isKnown(String scope) {
+        return ALL.contains(scope);
+    }
+}

@@ -1,0 +1,46 @@
+/**
+ * The tool SPI of Proxmox MCP Server: how a bundle contributes tools, resources and prompts to the
+ * MCP server.
+ *
+ * <h2>The model</h2>
+ * A contribution is an OSGi service. A tool bundle registers {@link io.pvemcp.api.Tool} services
+ * (usually Declarative Services components annotated with {@link io.pvemcp.api.ToolService}); the
+ * registry bundle discovers them as they come and go (whiteboard pattern) and publishes them to every
+ * connected MCP client, which is told with {@code notifications/tools/list_changed}. Resources and
+ * prompts work the same way ({@link io.pvemcp.api.Resource} with {@link io.pvemcp.api.ResourceService},
+ * {@link io.pvemcp.api.Prompt} with {@link io.pvemcp.api.PromptService}).
+ *
+ * <pre>
+ * &#64;Component(service = Tool.class)
+ * &#64;ToolService(name = "proxmox_system_version", category = "system", readOnly = true, idempotent = true,
+ *     description = "Returns the Proxmox VE version of the configured cluster.")
+ * public final class VersionTool implements Tool {
+ *     public Map&lt;String, Object&gt; inputSchema() { return JsonSchema.object().build(); }
+ *     public ToolResult call(ToolCall call) throws Exception {
+ *         Map&lt;String, Object&gt; v = Json.map(call.proxmox().get("/version", Map.of()).get());
+ *         return ToolResult.of("Proxmox VE " + v.get("version"), v);
+ *     }
+ * }
+ * </pre>
+ *
+ * <h2>Rules</h2>
+ * <ul>
+ * <li>Tool bundles import this package and {@link io.pvemcp.api.pve} only. They never see MCP SDK
+ * types, so an SDK upgrade touches the registry bundle alone.</li>
+ * <li>Values that travel as JSON are plain Java values: {@code Map<String, Object>},
+ * {@code List<Object>}, {@code String}, {@code Number}, {@code Boolean} and {@code null}.
+ * {@link io.pvemcp.api.Json} and {@link io.pvemcp.api.Arguments} read them safely.</li>
+ * <li>A contribution that is invalid (bad name, bad schema, missing description, an exception while
+ * the registry reads it) is rejected with a reason the operator can read; it never disturbs the others.</li>
+ * </ul>
+ *
+ * <h2>Versioning</h2>
+ * This package follows OSGi semantic versioning. Interfaces marked {@code @ConsumerType} are implemented by
+ * tool bundles; those marked {@code @ProviderType} are implemented by the server only.
+ */
+@Version("1.0.0")
+@Export
+package io.pvemcp.api;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

@@ -1,0 +1,87 @@
+package io.pvemcp.api.pve;
+
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import org.osgi.annotation.versioning.ProviderType;
+
+/**
+ * An asynchronous client of one Proxmox VE cluster's REST API. Available to tools through
+ * {@link io.pvemcp.api.RequestContext#proxmox()}, and as an OSGi service for other components.
+ *
+ * <h2>Requests</h2>
+ * {@code path} is a path below {@code /api2/json} written as in the API contract, e.g.
+ * {@code /nodes/{node}/qemu/{vmid}/status/current}. {@code params} holds every parameter, path parameters
+ * included: {@code {node}} is filled from {@code params.get("node")} (URL-encoded), and the remaining
+ * parameters go to the query string (GET, DELETE) or to a form body (POST, PUT). Values may be strings,
+ * numbers, booleans (sent as {@code 1}/{@code 0}) or lists of those (the parameter is repeated).
+ * {@code null} values are left out.
+ *
+ * <h2>Results</h2>
+ * A request completes with the {@code data} member of the Proxmox response, as JSON-shaped Java values
+ * ({@code Map}, {@code List}, {@code String}, {@code Number}, {@code Boolean} or {@code null}); read them with
+ * {@link io.pvemcp.api.Json}. For long-running operations Proxmox returns a task id (UPID) as a string.
+ * A request fails with a {@link ProxmoxException} (wrapped in a
+ * {@link java.util.concurrent.CompletionException} by {@code join()}).
+ *
+ * <h2>Behaviour</h2>
+ * Authentication (API token, or a ticket renewed before it expires), TLS verification, timeouts and retries
+ * are handled by the implementation and configured by the operator; callers never see credentials.
+ * Implementations are thread-safe.
+ */
+@ProviderType
+public interface ProxmoxClient {
+
+    /**
+     * Sends a request.
+     *
+     * @param method {@code GET}, {@code POST}, {@code PUT} or {@code DELETE}
+     * @param path the path template below {@code /api2/json}
+     * @param params the parameters, path parameters included; may be empty, not {@code null}
+     * @return the {@code data} of the response
+     */
+    CompletableFuture<Object> request(String method, String path, Map<String, ?> params);
+
+    /**
+     * @param path the path template
+     * @param params the parameters
+     * @return the {@code data} of the response
+     * @see #request(String, String, Map)
+     */
+    default CompletableFuture<Object> get(String path, Map<String, ?> params) {
+        return request("GET", path, params);
+    }
+
+    /**
+     * @param path the path template
+     * @param params the parameters
+     * @return the {@code data} of the response
+     * @see #request(String, String, Map)
+     */
+    default CompletableFuture<Object> post(String path, Map<String, ?> params) {
+        return request("POST", path, params);
+    }
+
+    /**
+     * @param path the path template
+     * @param params the parameters
+     * @return the {@code data} of the response
+     * @see #request(String, String, Map)
+     */
+    default CompletableFuture<Object> put(String path, Map<String, ?> params) {
+        return request("PUT", path, params);
+    }
+
+    /**
+     * @param path the path template
+     * @param params the parameters
+     * @return the {@code data} of the response
+     * @see #request(String, String, Map)
+     */
+    default CompletableFuture<Object> delete(String path, Map<String, ?> params) {
+        return request("DELETE", path, params);
+    }
+
+    /** @return how this client connects, without any secret */
+    ConnectionInfo connection();
+}

@@ -1,0 +1,16 @@
+/**
+ * The Proxmox VE client API that tools, resources and prompts use: {@link io.pvemcp.api.pve.ProxmoxClient}
+ * sends requests to the Proxmox VE REST API ({@code /api2/json}) and fails with a
+ * {@link io.pvemcp.api.pve.ProxmoxException} that says what went wrong and what to fix.
+ * <p>
+ * Paths are written as in the Proxmox VE API contract, with path parameters in braces
+ * ({@code /nodes/{node}/qemu/{vmid}/status/start}), and parameters are passed in one map, path parameters
+ * included, exactly as the contract lists them. The client fills the path, encodes the rest and checks
+ * nothing else: the Proxmox node validates the request.
+ */
+@Version("1.0.0")
+@Export
+package io.pvemcp.api.pve;
+
+import org.osgi.annotation.bundle.Export;
+import org.osgi.annotation.versioning.Version;

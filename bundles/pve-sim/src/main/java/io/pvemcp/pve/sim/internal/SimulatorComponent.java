@@ -1,0 +1,77 @@
+package io.pvemcp.pve.sim.internal;
+
+import java.io.IOException;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Hashtable;
+
+import io.pvemcp.pve.sim.Simulator;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Runs the simulator when configuration {@code io.pvemcp.pve.sim} exists, and registers the running
+ * instance as a service whose properties tell where it listens (never its secrets).
+ */
+@Component(configurationPid = "io.pvemcp.pve.sim", configurationPolicy = ConfigurationPolicy.REQUIRE, service = {})
+@Designate(ocd = SimulatorConfig.class)
+public final class SimulatorComponent {
+
+    private static final Logger LOG = LoggerFactory.getLogger(SimulatorComponent.class);
+
+    private final Simulator simulator;
+    private final ServiceRegistration<Simulator> registration;
+
+    @Activate
+    public SimulatorComponent(BundleContext context, SimulatorConfig config) throws IOException {
+        Simulator.Builder b = Simulator.builder().host(config.host()).port(config.port())
+                .clusterName(config.cluster_name())
+                .authFailureDelay(Duration.ofMillis(Math.max(0, config.auth_failure_delay_ms())));
+        if (!config.data_dir().isBlank()) {
+            b.dataDirectory(Path.of(config.data_dir()));
+        }
+        if (!config.root_password().isEmpty()) {
+            b.rootPassword(config.root_password());
+        }
+        if (!config.token_id().isBlank()) {
+            b.apiToken(config.token_id(), config.token_secret());
+        }
+        try {
+            simulator = b.start();
+        } catch (IOException e) {
+            LOG.error("The Proxmox VE simulator cannot start: {}. Choose another port (sim port setting) or stop "
+                    + "the program that uses it.", e.getMessage());
+            throw e;
+        }
+        Hashtable<String, Object> props = new Hashtable<>();
+        props.put("pvemcp.sim.url", simulator.baseUrl());
+        props.put("pvemcp.sim.port", simulator.port());
+        props.put("pvemcp.sim.fingerprint", simulator.fingerprint());
+        props.put("pvemcp.sim.cluster", simulator.clusterName());
+        simulator.caFile().ifPresent(f -> props.put("pvemcp.sim.ca.file", f.toString()));
+        registration = context.registerService(Simulator.class, simulator, props);
+        LOG.info("Proxmox VE simulator (cluster '{}', Proxmox VE 9.1) listening on {}", simulator.clusterName(),
+                simulator.baseUrl());
+        if (config.root_password().isEmpty()) {
+            LOG.info("Simulator login: root@pam with the generated password {}", simulator.rootPassword());
+        }
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("simulator service already unregistered", e);
+        }
+        simulator.close();
+    }
+}
