@@ -1,0 +1,108 @@
+package io.pvemcp.pve.client.internal;
+
+import java.util.Hashtable;
+import java.util.Map;
+import java.util.concurrent.CompletableFuture;
+
+import io.pvemcp.api.pve.ConnectionInfo;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.api.pve.ProxmoxException;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Provides the {@link ProxmoxClient} service from configuration {@code io.pvemcp.pve.client}. The service is
+ * registered even when nothing is configured, so that tools can say how to configure it; its properties
+ * describe the connection and never hold a secret. A configuration change swaps the client in place.
+ */
+@Component(configurationPid = "io.pvemcp.pve.client", configurationPolicy = ConfigurationPolicy.OPTIONAL,
+        service = {})
+@Designate(ocd = ClientConfig.class)
+public final class ProxmoxClientComponent implements ProxmoxClient {
+
+    private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClientComponent.class);
+
+    private volatile ProxmoxClient current;
+    private final ServiceRegistration<ProxmoxClient> registration;
+
+    @Activate
+    public ProxmoxClientComponent(BundleContext context, ClientConfig config) {
+        current = create(config);
+        registration = context.registerService(ProxmoxClient.class, this, properties(current.connection()));
+    }
+
+    @Modified
+    void modified(ClientConfig config) {
+        current = create(config);
+        registration.setProperties(properties(current.connection()));
+    }
+
+    @Deactivate
+    void deactivate() {
+        try {
+            registration.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("Proxmox client service already unregistered", e);
+        }
+    }
+
+    private static ProxmoxClient create(ClientConfig config) {
+        try {
+            Settings settings = Settings.from(config);
+            PveClient client = new PveClient(settings);
+            LOG.info("Proxmox VE connection: {}", settings);
+            return client;
+        } catch (IllegalArgumentException e) {
+            LOG.error("The Proxmox VE connection is misconfigured: {}", e.getMessage());
+            return new Misconfigured(e.getMessage());
+        }
+    }
+
+    private static Hashtable<String, Object> properties(ConnectionInfo info) {
+        Hashtable<String, Object> p = new Hashtable<>();
+        p.put("pvemcp.pve.configured", info.configured());
+        p.put("pvemcp.pve.auth", info.authMethod());
+        p.put("pvemcp.pve.tls", info.tlsMode());
+        if (info.host() != null) {
+            p.put("pvemcp.pve.host", info.host());
+            p.put("pvemcp.pve.port", info.port());
+        }
+        if (info.principal() != null) {
+            p.put("pvemcp.pve.principal", info.principal());
+        }
+        return p;
+    }
+
+    @Override
+    public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        return current.request(method, path, params);
+    }
+
+    @Override
+    public ConnectionInfo connection() {
+        return current.connection();
+    }
+
+    /** A client whose configuration is invalid: every request fails with the configuration problem. */
+    private record Misconfigured(String problem) implements ProxmoxClient {
+        @Override
+        public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+            return CompletableFuture.failedFuture(new ProxmoxException(ProxmoxException.Kind.NOT_CONFIGURED, 0,
+                    "The Proxmox VE connection is misconfigured: " + problem, null, Map.of(), method, path, null));
+        }
+
+        @Override
+        public ConnectionInfo connection() {
+            return new ConnectionInfo(false, null, null, 0, "none", null, "verified");
+        }
+    }
+}
