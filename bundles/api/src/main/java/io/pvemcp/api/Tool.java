@@ -14,8 +14,8 @@ import org.osgi.annotation.versioning.ConsumerType;
  * <table>
  * <caption>Service properties read by the registry</caption>
  * <tr><th>property</th><th>type</th><th>meaning</th></tr>
- * <tr><td>{@value #NAME}</td><td>String, required</td><td>unique tool name, {@code [a-zA-Z0-9_.-]},
- * 1 to 64 characters; by convention {@code proxmox_<category>_<verb>}</td></tr>
+ * <tr><td>{@value #NAME}</td><td>String, required</td><td>unique tool name: letters, digits, {@code _} and {@code -},
+ * 1 to 64 characters (what every MCP client accepts); by convention {@code proxmox_<category>_<verb>}</td></tr>
  * <tr><td>{@value #TITLE}</td><td>String</td><td>short human-readable title</td></tr>
  * <tr><td>{@value #DESCRIPTION}</td><td>String, required</td><td>what the tool does, when to use it and
  * what it returns; this is what the model reads to choose the tool</td></tr>

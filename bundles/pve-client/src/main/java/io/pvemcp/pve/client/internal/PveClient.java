@@ -54,7 +54,7 @@ final class PveClient implements ProxmoxClient {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
 
     private final Settings settings;
-    private final HttpClient http;
+    private HttpClient http;
     private final AtomicReference<X509Certificate> presented = new AtomicReference<>();
     private final Object loginLock = new Object();
     private final Clock clock;
@@ -81,22 +81,29 @@ final class PveClient implements ProxmoxClient {
     PveClient(Settings settings, Clock clock) {
         this.settings = settings;
         this.clock = clock;
-        HttpClient client = null;
-        if (settings.configured()) {
+        if (settings.tlsMode().equals("insecure") && settings.configured()) {
+            LOG.warn("TLS verification is switched off for Proxmox VE at {}: anyone on the network path can "
+                    + "impersonate it. Prefer a CA file or a pinned fingerprint.", settings.host());
+        }
+    }
+
+    /**
+     * The HTTP client, built on first use: a CA file may appear only after this client was configured (the
+     * demo's simulator writes its CA when it starts). A failure is reported and retried on the next request.
+     */
+    private synchronized HttpClient http() {
+        if (http == null) {
             try {
-                client = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+                http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
                         .connectTimeout(settings.connectTimeout()).sslContext(Tls.context(settings, presented))
                         .followRedirects(HttpClient.Redirect.NEVER).build();
             } catch (GeneralSecurityException e) {
-                throw new IllegalArgumentException("Cannot set up TLS for Proxmox VE at " + settings.host() + ": "
-                        + e.getMessage() + ". Check the CA file setting (PROXMOX_CA_FILE, ca.file).", e);
-            }
-            if (settings.tlsMode().equals("insecure")) {
-                LOG.warn("TLS verification is switched off for Proxmox VE at {}: anyone on the network path can "
-                        + "impersonate it. Prefer a CA file or a pinned fingerprint.", settings.host());
+                throw new ProxmoxException(Kind.TLS, 0, "Cannot set up TLS for Proxmox VE at " + settings.host() + ": "
+                        + e.getMessage() + ". Check the CA file setting (PROXMOX_CA_FILE).", null, Map.of(), null,
+                        null, e);
             }
         }
-        this.http = client;
+        return http;
     }
 
     @Override
@@ -182,8 +189,14 @@ final class PveClient implements ProxmoxClient {
         } else {
             b.method(method, HttpRequest.BodyPublishers.noBody());
         }
+        HttpClient client;
+        try {
+            client = http();
+        } catch (ProxmoxException e) {
+            return CompletableFuture.failedFuture(e);
+        }
         long start = System.nanoTime();
-        return http.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
+        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
             long ms = (System.nanoTime() - start) / 1_000_000;
             if (failure != null) {
                 LOG.debug("{} {} failed after {} ms: {}", method, path, ms, failure.toString());

@@ -172,6 +172,20 @@ class PveClientTest {
     }
 
     @Test
+    void setsUpTlsOnFirstUseSoThatACaFileMayAppearLater() throws Exception {
+        Path ca = dir.resolve("later-ca.pem");
+        TestConfig cfg = token();
+        cfg.fingerprint = "";
+        cfg.caFile = ca.toString();
+        PveClient c = client(cfg);
+        ProxmoxException missing = failure(() -> c.get("/version", Map.of()).join());
+        assertThat(missing.kind()).isEqualTo(Kind.TLS);
+        assertThat(missing.getMessage()).contains("does not exist", "PROXMOX_CA_FILE");
+        Files.writeString(ca, sim.caCertificatePem());
+        assertThat(c.get("/version", Map.of()).join()).isNotNull();
+    }
+
+    @Test
     void canSwitchVerificationOffWhenTold() {
         TestConfig cfg = token();
         cfg.fingerprint = "";

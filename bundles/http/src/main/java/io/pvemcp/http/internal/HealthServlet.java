@@ -1,0 +1,126 @@
+package io.pvemcp.http.internal;
+
+import java.io.IOException;
+import java.util.LinkedHashMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pvemcp.api.Json;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.registry.ToolRegistry;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+
+/**
+ * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs and Proxmox VE answers
+ * with the configured credentials. Both answer JSON; {@code /readyz} answers 503 with the reason when not
+ * ready. The Proxmox check is cached for a few seconds so that probes do not load the cluster.
+ */
+@Component(service = Servlet.class)
+@HttpWhiteboardServletPattern({"/healthz", "/readyz"})
+@HttpWhiteboardServletName("health")
+public final class HealthServlet extends HttpServlet {
+
+    private static final long serialVersionUID = 1L;
+    private static final long CACHE_MILLIS = 5000;
+
+    private final transient ObjectMapper mapper = new ObjectMapper();
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile ProxmoxClient proxmox;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile ToolRegistry registry;
+
+    private transient volatile Map<String, Object> lastProxmox;
+    private transient volatile long lastCheck;
+
+    @Override
+    protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Map<String, Object> body = new LinkedHashMap<>();
+        int status = 200;
+        if ("/healthz".equals(req.getServletPath())) {
+            body.put("status", "alive");
+        } else {
+            Map<String, Object> checks = new LinkedHashMap<>();
+            ToolRegistry r = registry;
+            Map<String, Object> reg = new LinkedHashMap<>();
+            reg.put("ok", r != null);
+            if (r != null) {
+                reg.put("tools", r.tools().size());
+                reg.put("sessions", r.sessions().size());
+            } else {
+                reg.put("error", "the MCP registry is not running");
+            }
+            checks.put("registry", reg);
+            Map<String, Object> pve = proxmoxCheck();
+            checks.put("proxmox", pve);
+            boolean ready = r != null && Boolean.TRUE.equals(pve.get("ok"));
+            status = ready ? 200 : 503;
+            body.put("status", ready ? "ready" : "not ready");
+            body.put("checks", checks);
+        }
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-store");
+        resp.getOutputStream().write(mapper.writeValueAsBytes(body));
+    }
+
+    private Map<String, Object> proxmoxCheck() {
+        long now = System.currentTimeMillis();
+        Map<String, Object> cached = lastProxmox;
+        if (cached != null && now - lastCheck < CACHE_MILLIS) {
+            return cached;
+        }
+        Map<String, Object> result = new LinkedHashMap<>();
+        ProxmoxClient client = proxmox;
+        if (client == null) {
+            result.put("ok", false);
+            result.put("error", "the Proxmox client is not running");
+        } else if (!client.connection().configured()) {
+            result.put("ok", false);
+            result.put("error", "no Proxmox VE connection is configured (PROXMOX_HOST)");
+        } else {
+            long start = System.nanoTime();
+            try {
+                Map<String, Object> v = Json.map(client.get("/version", Map.of()).get(10, TimeUnit.SECONDS));
+                result.put("ok", true);
+                result.put("url", client.connection().baseUrl());
+                result.put("version", v.get("version"));
+                result.put("latencyMs", (System.nanoTime() - start) / 1_000_000);
+            } catch (TimeoutException e) {
+                result.put("ok", false);
+                result.put("error", "Proxmox VE did not answer within 10 s");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                result.put("ok", false);
+                result.put("error", "interrupted");
+            } catch (Exception e) {
+                Throwable cause = e.getCause() instanceof ProxmoxException pe ? pe : e;
+                result.put("ok", false);
+                result.put("error", cause instanceof ProxmoxException ? cause.getMessage()
+                        : "the check failed: " + cause.getClass().getSimpleName());
+            }
+        }
+        lastProxmox = result;
+        lastCheck = now;
+        return result;
+    }
+}

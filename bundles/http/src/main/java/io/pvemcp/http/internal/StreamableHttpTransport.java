@@ -1,0 +1,538 @@
+package io.pvemcp.http.internal;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.registry.McpContextKeys;
+import jakarta.servlet.AsyncContext;
+import jakarta.servlet.AsyncEvent;
+import jakarta.servlet.AsyncListener;
+import jakarta.servlet.Servlet;
+import jakarta.servlet.http.HttpServlet;
+import jakarta.servlet.http.HttpServletRequest;
+import jakarta.servlet.http.HttpServletResponse;
+
+import org.osgi.framework.ServiceReference;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.metatype.annotations.Designate;
+import org.osgi.service.servlet.runtime.HttpServiceRuntime;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
+import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.Disposable;
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP Streamable HTTP (2025-11-25, also 2025-06-18 and 2025-03-26) at {@code /mcp} and {@code /mcp/}. It
+ * speaks HTTP and leaves the protocol to the SDK's sessions, which the registry creates: {@code initialize}
+ * opens a session, other requests are answered on their own event stream (or as plain JSON for clients that
+ * do not accept streams), GET opens the listening stream for server notifications, DELETE ends the session.
+ * Errors are JSON-RPC objects with a short message; nothing internal reaches the client.
+ */
+@Component(service = {Servlet.class, McpStreamableServerTransportProvider.class}, configurationPid = "io.pvemcp.http",
+        property = "pvemcp.transport=http")
+@HttpWhiteboardServletPattern({"/mcp", "/mcp/*"})
+@HttpWhiteboardServletName("mcp")
+@HttpWhiteboardServletAsyncSupported
+@Designate(ocd = HttpConfig.class)
+public final class StreamableHttpTransport extends HttpServlet implements McpStreamableServerTransportProvider {
+
+    private static final long serialVersionUID = 1L;
+    private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
+    private static final String SESSION_HEADER = "Mcp-Session-Id";
+    private static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final TypeRef<McpSchema.InitializeRequest> INITIALIZE = new TypeRef<>() {
+    };
+
+    private final transient ObjectMapper mapper = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final transient McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
+    private final transient RequestGuard guard;
+    private final transient Map<String, Held> sessions = new ConcurrentHashMap<>();
+    private final transient ScheduledExecutorService timer;
+    private final int maxSessions;
+    private final long idleTimeoutMillis;
+    private final int maxRequestBytes;
+    private final long keepAliveSeconds;
+    private transient volatile McpStreamableServerSession.Factory factory;
+
+    /** A session and what the transport knows about its use. */
+    private static final class Held {
+        final McpStreamableServerSession session;
+        final AtomicInteger openStreams = new AtomicInteger();
+        volatile long lastActivity = System.currentTimeMillis();
+        volatile SseStream listening;
+
+        Held(McpStreamableServerSession session) {
+            this.session = session;
+        }
+    }
+
+    @Activate
+    public StreamableHttpTransport(HttpConfig config) {
+        this.guard = new RequestGuard(config.allowed_origins(), config.allowed_hosts());
+        this.maxSessions = Math.max(1, config.max_sessions());
+        this.idleTimeoutMillis = Duration.ofSeconds(Math.max(10, config.session_idle_timeout_s())).toMillis();
+        this.maxRequestBytes = Math.max(1024, config.max_request_bytes());
+        this.keepAliveSeconds = Math.max(1, config.keepalive_s());
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pvemcp-http-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        timer.scheduleWithFixedDelay(this::expireIdleSessions, 60, 60, TimeUnit.SECONDS);
+    }
+
+    @Deactivate
+    void deactivate() {
+        closeAll();
+        timer.shutdownNow();
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
+        Object endpoints = runtime.getProperty("osgi.http.endpoint");
+        List<String> list = new ArrayList<>();
+        if (endpoints instanceof String s) {
+            list.add(s);
+        } else if (endpoints instanceof String[] a) {
+            list.addAll(List.of(a));
+        } else if (endpoints instanceof Collection<?> c) {
+            c.forEach(e -> list.add(String.valueOf(e)));
+        }
+        guard.listeningOn(list);
+        if (!guard.checksHosts()) {
+            LOG.warn("The MCP endpoint listens on all interfaces and no allowed hosts are configured, so Host headers "
+                    + "cannot be checked against DNS rebinding. Set allowed.hosts (MCP_ALLOWED_HOSTS) to the names "
+                    + "clients use, and keep authentication on.");
+        }
+    }
+
+    void unbindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
+        // the guard keeps what it learnt; a new runtime adds its endpoints
+    }
+
+    // ---- McpStreamableServerTransportProvider
+
+    @Override
+    public void setSessionFactory(McpStreamableServerSession.Factory sessionFactory) {
+        if (this.factory != null && this.factory != sessionFactory) {
+            closeAll();
+        }
+        this.factory = sessionFactory;
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        return Mono.fromRunnable(() -> {
+            for (Held h : sessions.values()) {
+                h.session.sendNotification(method, params).onErrorResume(e -> Mono.empty()).subscribe();
+            }
+        });
+    }
+
+    @Override
+    public Mono<Void> notifyClient(String sessionId, String method, Object params) {
+        Held h = sessionId == null ? null : sessions.get(sessionId);
+        return h == null ? Mono.empty() : h.session.sendNotification(method, params).onErrorResume(e -> Mono.empty());
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        return Mono.fromRunnable(this::closeAll);
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return McpContextKeys.PROTOCOL_VERSIONS;
+    }
+
+    private void closeAll() {
+        for (String id : List.copyOf(sessions.keySet())) {
+            Held h = sessions.remove(id);
+            if (h != null) {
+                h.session.close();
+                SseStream l = h.listening;
+                if (l != null) {
+                    l.close();
+                }
+            }
+        }
+    }
+
+    private void expireIdleSessions() {
+        long now = System.currentTimeMillis();
+        for (var e : sessions.entrySet()) {
+            Held h = e.getValue();
+            boolean listening = h.listening != null && !h.listening.isClosed();
+            if (!listening && h.openStreams.get() == 0 && now - h.lastActivity > idleTimeoutMillis) {
+                if (sessions.remove(e.getKey(), h)) {
+                    LOG.info("MCP session {} expired after {} s without use", e.getKey(), idleTimeoutMillis / 1000);
+                    h.session.close();
+                }
+            }
+        }
+    }
+
+    // ---- HTTP
+
+    @Override
+    protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String pathInfo = req.getPathInfo();
+        if (pathInfo != null && !pathInfo.equals("/")) {
+            error(resp, 404, -32600, "Not found: the MCP endpoint is " + req.getServletPath(), null);
+            return;
+        }
+        String refusal = guard.refusal(req);
+        if (refusal != null) {
+            LOG.warn("Refused {} from {}: {}", req.getMethod(), req.getRemoteAddr(), refusal);
+            error(resp, 403, -32600, "Forbidden: " + refusal, null);
+            return;
+        }
+        String version = req.getHeader(VERSION_HEADER);
+        if (version != null && !McpContextKeys.PROTOCOL_VERSIONS.contains(version.strip())) {
+            error(resp, 400, -32600, "Unsupported " + VERSION_HEADER + " '" + version + "'; this server supports "
+                    + String.join(", ", McpContextKeys.PROTOCOL_VERSIONS), null);
+            return;
+        }
+        switch (req.getMethod()) {
+            case "POST" -> post(req, resp);
+            case "GET" -> get(req, resp);
+            case "DELETE" -> delete(req, resp);
+            default -> {
+                resp.setHeader("Allow", "GET, POST, DELETE");
+                error(resp, 405, -32600, "Method not allowed: use POST, GET or DELETE", null);
+            }
+        }
+    }
+
+    private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String contentType = req.getContentType();
+        if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
+            error(resp, 415, -32600, "Content-Type must be application/json", null);
+            return;
+        }
+        String accept = accept(req);
+        if (!accept.contains("application/json") && !accept.contains("text/event-stream") && !accept.contains("*/*")) {
+            error(resp, 406, -32600, "Accept must include application/json and text/event-stream", null);
+            return;
+        }
+        if (req.getContentLengthLong() > maxRequestBytes) {
+            error(resp, 413, -32600, "Request too large: at most " + maxRequestBytes + " bytes", null);
+            return;
+        }
+        byte[] raw;
+        try (InputStream in = req.getInputStream()) {
+            raw = in.readNBytes(maxRequestBytes + 1);
+        }
+        if (raw.length > maxRequestBytes) {
+            error(resp, 413, -32600, "Request too large: at most " + maxRequestBytes + " bytes", null);
+            return;
+        }
+        String body = new String(raw, StandardCharsets.UTF_8).strip();
+        if (body.startsWith("[")) {
+            error(resp, 400, -32600, "JSON-RPC batches are not supported; send one message per request", null);
+            return;
+        }
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = McpSchema.deserializeJsonRpcMessage(json, body);
+        } catch (IOException | IllegalArgumentException e) {
+            error(resp, 400, -32700, "Parse error: the body is not a valid JSON-RPC 2.0 message", null);
+            return;
+        }
+        McpStreamableServerSession.Factory f = factory;
+        if (f == null) {
+            resp.setHeader("Retry-After", "2");
+            error(resp, 503, -32603, "The MCP server is starting or restarting; try again shortly", null);
+            return;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
+            initialize(f, request, resp);
+            return;
+        }
+        Held held = session(req, resp);
+        if (held == null) {
+            return;
+        }
+        McpTransportContext context = context(req);
+        if (message instanceof McpSchema.JSONRPCResponse response) {
+            held.session.accept(response).contextWrite(c -> c.put(McpTransportContext.KEY, context))
+                    .onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
+            resp.setStatus(202);
+        } else if (message instanceof McpSchema.JSONRPCNotification notification) {
+            held.session.accept(notification).contextWrite(c -> c.put(McpTransportContext.KEY, context))
+                    .onErrorResume(e -> {
+                        LOG.debug("notification {} failed: {}", notification.method(), e.toString());
+                        return Mono.empty();
+                    }).block(Duration.ofSeconds(10));
+            resp.setStatus(202);
+        } else if (message instanceof McpSchema.JSONRPCRequest request) {
+            if (accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty()) {
+                stream(req, resp, held, request, context);
+            } else {
+                reply(req, resp, held, request, context);
+            }
+        } else {
+            error(resp, 400, -32600, "Invalid request: not a JSON-RPC request, response or notification", null);
+        }
+    }
+
+    private void initialize(McpStreamableServerSession.Factory f, McpSchema.JSONRPCRequest request,
+            HttpServletResponse resp) throws IOException {
+        if (sessions.size() >= maxSessions) {
+            resp.setHeader("Retry-After", "30");
+            error(resp, 503, -32603, "Too many open MCP sessions; close unused clients or try later", request.id());
+            return;
+        }
+        McpSchema.InitializeRequest init;
+        try {
+            init = json.convertValue(request.params(), INITIALIZE);
+        } catch (RuntimeException e) {
+            error(resp, 400, -32602, "Invalid initialize params", request.id());
+            return;
+        }
+        McpStreamableServerSession.McpStreamableServerSessionInit started = f.startSession(init);
+        McpSchema.InitializeResult result = started.initResult().block(Duration.ofSeconds(10));
+        sessions.put(started.session().getId(), new Held(started.session()));
+        resp.setStatus(200);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader(SESSION_HEADER, started.session().getId());
+        resp.getOutputStream().write(json.writeValueAsBytes(McpSchema.JSONRPCResponse.result(request.id(), result)));
+    }
+
+    /** Answers a request on its own event stream, which carries its progress and log messages too. */
+    private void stream(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
+            McpTransportContext context) throws IOException {
+        resp.setStatus(200);
+        resp.setContentType("text/event-stream");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-cache");
+        resp.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        held.openStreams.incrementAndGet();
+        SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
+        });
+        resp.flushBuffer();
+        Disposable[] running = new Disposable[1];
+        async.addListener(listener(() -> {
+            held.openStreams.decrementAndGet();
+            held.lastActivity = System.currentTimeMillis();
+            Disposable d = running[0];
+            if (d != null) {
+                d.dispose();
+            }
+        }));
+        running[0] = held.session.responseStream(request, stream)
+                .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id()))
+                .subscribe(v -> {
+                }, e -> {
+                    LOG.warn("answering {} failed: {}", request.method(), e.toString());
+                    stream.close();
+                });
+    }
+
+    /** Answers a request with one JSON response, for clients that do not accept event streams. */
+    private void reply(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
+            McpTransportContext context) throws IOException {
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        held.openStreams.incrementAndGet();
+        JsonReply reply = new JsonReply(async, resp, json);
+        Disposable[] running = new Disposable[1];
+        async.addListener(listener(() -> {
+            held.openStreams.decrementAndGet();
+            held.lastActivity = System.currentTimeMillis();
+            Disposable d = running[0];
+            if (d != null) {
+                d.dispose();
+            }
+        }));
+        running[0] = held.session.responseStream(request, reply)
+                .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id()))
+                .subscribe(v -> {
+                }, e -> {
+                    LOG.warn("answering {} failed: {}", request.method(), e.toString());
+                    reply.close();
+                });
+    }
+
+    private void get(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String accept = accept(req);
+        if (!accept.contains("text/event-stream") && !accept.contains("*/*")) {
+            error(resp, 406, -32600, "Accept must include text/event-stream to open the event stream", null);
+            return;
+        }
+        Held held = session(req, resp);
+        if (held == null) {
+            return;
+        }
+        resp.setStatus(200);
+        resp.setContentType("text/event-stream");
+        resp.setCharacterEncoding("UTF-8");
+        resp.setHeader("Cache-Control", "no-cache");
+        resp.setHeader("X-Accel-Buffering", "no");
+        AsyncContext async = req.startAsync();
+        async.setTimeout(0);
+        SseStream previous = held.listening;
+        McpStreamableServerSession.McpStreamableServerSessionStream[] listening = new McpStreamableServerSession.McpStreamableServerSessionStream[1];
+        ScheduledFuture<?>[] keepAlive = new ScheduledFuture<?>[1];
+        SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
+            ScheduledFuture<?> k = keepAlive[0];
+            if (k != null) {
+                k.cancel(false);
+            }
+        });
+        held.listening = stream;
+        if (previous != null) {
+            previous.close();
+        }
+        resp.flushBuffer();
+        listening[0] = held.session.listeningStream(stream);
+        async.addListener(listener(() -> {
+            stream.close();
+            if (listening[0] != null) {
+                listening[0].close();
+            }
+            held.lastActivity = System.currentTimeMillis();
+        }));
+        keepAlive[0] = timer.scheduleWithFixedDelay(() -> {
+            if (!stream.keepAlive() && listening[0] != null) {
+                listening[0].close();
+            }
+        }, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
+    }
+
+    private void delete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        Held held = session(req, resp);
+        if (held == null) {
+            return;
+        }
+        String id = held.session.getId();
+        sessions.remove(id, held);
+        try {
+            held.session.delete().block(Duration.ofSeconds(10));
+        } catch (RuntimeException e) {
+            LOG.debug("deleting session {} failed: {}", id, e.toString());
+        }
+        SseStream l = held.listening;
+        if (l != null) {
+            l.close();
+        }
+        resp.setStatus(204);
+    }
+
+    /** @return the session the request names, or {@code null} after answering 400 or 404 */
+    private Held session(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+        String id = req.getHeader(SESSION_HEADER);
+        if (id == null || id.isBlank()) {
+            error(resp, 400, -32600, "Bad request: the " + SESSION_HEADER + " header is missing; send initialize "
+                    + "first", null);
+            return null;
+        }
+        Held held = sessions.get(id.strip());
+        if (held == null) {
+            error(resp, 404, -32001, "Session not found: it ended or expired; initialize a new session", null);
+            return null;
+        }
+        held.lastActivity = System.currentTimeMillis();
+        return held;
+    }
+
+    private static McpTransportContext context(HttpServletRequest req) {
+        Caller caller = Caller.builder().subject("anonymous").scopes(java.util.Set.copyOf(Scopes.ALL))
+                .authenticated(false).remoteAddress(req.getRemoteAddr()).transport("http").build();
+        return McpTransportContext.create(Map.of(McpContextKeys.CALLER, caller));
+    }
+
+    private static String accept(HttpServletRequest req) {
+        String accept = req.getHeader("Accept");
+        return accept == null ? "" : accept.toLowerCase(Locale.ROOT);
+    }
+
+    private void error(HttpServletResponse resp, int status, int code, String message, Object id) throws IOException {
+        if (resp.isCommitted()) {
+            return;
+        }
+        Map<String, Object> error = new LinkedHashMap<>();
+        error.put("code", code);
+        error.put("message", message);
+        Map<String, Object> body = new LinkedHashMap<>();
+        body.put("jsonrpc", "2.0");
+        body.put("id", id);
+        body.put("error", error);
+        resp.setStatus(status);
+        resp.setContentType("application/json");
+        resp.setCharacterEncoding("UTF-8");
+        resp.getOutputStream().write(mapper.writeValueAsBytes(body));
+    }
+
+    private static AsyncListener listener(Runnable done) {
+        return new AsyncListener() {
+            private boolean ran;
+
+            private synchronized void once() {
+                if (!ran) {
+                    ran = true;
+                    done.run();
+                }
+            }
+
+            @Override
+            public void onComplete(AsyncEvent event) {
+                once();
+            }
+
+            @Override
+            public void onTimeout(AsyncEvent event) {
+                once();
+            }
+
+            @Override
+            public void onError(AsyncEvent event) {
+                once();
+            }
+
+            @Override
+            public void onStartAsync(AsyncEvent event) {
+                // not restarted
+            }
+        };
+    }
+}

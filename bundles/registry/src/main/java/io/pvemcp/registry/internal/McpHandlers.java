@@ -1,0 +1,459 @@
+package io.pvemcp.registry.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletionException;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.server.McpNotificationHandler;
+import io.modelcontextprotocol.server.McpRequestHandler;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
+import io.modelcontextprotocol.spec.McpSchema.ErrorCodes;
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Prompt;
+import io.pvemcp.api.PromptArgument;
+import io.pvemcp.api.PromptResult;
+import io.pvemcp.api.Resource;
+import io.pvemcp.api.ResourceContents;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.ToolResult;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.registry.McpContextKeys;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * The MCP methods: tools, resources, prompts, logging and ping. Every failure a client sees is either a
+ * protocol error with a short message or a tool error that says what to fix; exceptions, stack traces and
+ * internal messages stay in the server log under a reference id.
+ */
+final class McpHandlers {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpHandlers.class);
+
+    private final Contributions<Tool, ToolEntry> tools;
+    private final Contributions<Resource, ResourceEntry> resources;
+    private final Contributions<Prompt, PromptEntry> prompts;
+    private final McpJsonMapper json;
+    private final ObjectMapper mapper;
+    private final Scheduler scheduler;
+    private final Supplier<ProxmoxClient> proxmox;
+    private McpSessions sessions;
+    /** Running calls by session id and JSON-RPC request id, for {@code notifications/cancelled}. */
+    private final Map<String, CancellationSignal> running = new ConcurrentHashMap<>();
+
+    McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
+            Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
+            Supplier<ProxmoxClient> proxmox) {
+        this.tools = tools;
+        this.resources = resources;
+        this.prompts = prompts;
+        this.json = json;
+        this.mapper = mapper;
+        this.scheduler = scheduler;
+        this.proxmox = proxmox;
+    }
+
+    void sessions(McpSessions sessions) {
+        this.sessions = sessions;
+    }
+
+    Map<String, McpRequestHandler<?>> requestHandlers() {
+        Map<String, McpRequestHandler<?>> h = new HashMap<>();
+        h.put(McpSchema.METHOD_PING, (ex, p) -> Mono.just(Map.of()));
+        h.put(McpSchema.METHOD_TOOLS_LIST, safe(this::listTools));
+        h.put(McpSchema.METHOD_TOOLS_CALL, safe(this::callTool));
+        h.put(McpSchema.METHOD_RESOURCES_LIST, safe(this::listResources));
+        h.put(McpSchema.METHOD_RESOURCES_TEMPLATES_LIST, safe(this::listResourceTemplates));
+        h.put(McpSchema.METHOD_RESOURCES_READ, safe(this::readResource));
+        h.put(McpSchema.METHOD_PROMPT_LIST, safe(this::listPrompts));
+        h.put(McpSchema.METHOD_PROMPT_GET, safe(this::getPrompt));
+        h.put(McpSchema.METHOD_LOGGING_SET_LEVEL, safe(this::setLevel));
+        return h;
+    }
+
+    Map<String, McpNotificationHandler> notificationHandlers() {
+        Map<String, McpNotificationHandler> h = new HashMap<>();
+        h.put(McpSchema.METHOD_NOTIFICATION_INITIALIZED, (ex, p) -> Mono.empty());
+        h.put(McpSchema.METHOD_NOTIFICATION_ROOTS_LIST_CHANGED, (ex, p) -> Mono.empty());
+        h.put("notifications/cancelled", (ex, p) -> Mono.fromRunnable(() -> cancelled(ex, p)));
+        return h;
+    }
+
+    /** Turns any unexpected failure of a handler into an internal error with a reference id. */
+    private <T> McpRequestHandler<T> safe(McpRequestHandler<T> handler) {
+        return (exchange, params) -> {
+            Mono<T> result;
+            try {
+                result = handler.handle(exchange, params);
+            } catch (McpError e) {
+                return Mono.error(e);
+            } catch (RuntimeException e) {
+                return Mono.error(internal(e));
+            }
+            return result.onErrorMap(e -> !(e instanceof McpError), McpHandlers::internal);
+        };
+    }
+
+    private static McpError internal(Throwable e) {
+        String ref = reference();
+        LOG.error("MCP request failed (reference {})", ref, e);
+        return McpError.builder(ErrorCodes.INTERNAL_ERROR).message("Internal error (reference " + ref
+                + "); the server log has the details.").build();
+    }
+
+    private static String reference() {
+        return UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    private <T> T convert(Object params, TypeRef<T> type) {
+        try {
+            return json.convertValue(params, type);
+        } catch (RuntimeException e) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + e.getMessage()).build();
+        }
+    }
+
+    /** The caller of a request, as the transport authenticated it, with what the session knows about the client. */
+    Caller caller(McpAsyncServerExchange exchange) {
+        McpTransportContext ctx = exchange.transportContext();
+        Object c = ctx == null ? null : ctx.get(McpContextKeys.CALLER);
+        Caller caller = c instanceof Caller cc ? cc : Caller.ANONYMOUS;
+        McpSchema.Implementation client = exchange.getClientInfo();
+        Caller.Builder b = caller.toBuilder().sessionId(exchange.sessionId());
+        if (client != null) {
+            b.clientName(client.name()).clientVersion(client.version());
+        }
+        Caller result = b.build();
+        if (sessions != null) {
+            sessions.touch(exchange.sessionId(), result.subject());
+        }
+        return result;
+    }
+
+    // ---- tools
+
+    private Mono<McpSchema.ListToolsResult> listTools(McpAsyncServerExchange exchange, Object params) {
+        Caller caller = caller(exchange);
+        List<McpSchema.Tool> visible = new ArrayList<>();
+        for (ToolEntry t : tools.active()) {
+            if (caller.hasScope(t.scope)) {
+                visible.add(t.descriptor);
+            }
+        }
+        return Mono.just(new McpSchema.ListToolsResult(visible, null));
+    }
+
+    private Mono<CallToolResult> callTool(McpAsyncServerExchange exchange, Object params) {
+        McpSchema.CallToolRequest request = convert(params, new TypeRef<>() {
+        });
+        if (request.name() == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the tool name is missing").build();
+        }
+        ToolEntry tool = tools.get(request.name());
+        Caller caller = caller(exchange);
+        if (tool == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
+                    .data("Call tools/list to see the tools you can use.").build();
+        }
+        if (!caller.hasScope(tool.scope)) {
+            return Mono.just(error("The tool " + tool.name + " needs the scope " + tool.scope
+                    + ", which your credentials do not grant. Ask the operator for a token with that scope."));
+        }
+        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        List<String> problems = tool.input.problems(arguments);
+        if (!problems.isEmpty()) {
+            return Mono.just(error("Invalid arguments for " + tool.name + ": " + String.join("; ", problems)
+                    + ". Fix them and call the tool again."));
+        }
+        Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
+        return Mono.deferContextual(ctx -> {
+            Object requestId = ctx.getOrDefault(McpContextKeys.REQUEST_ID, null);
+            ToolCallContext call = new ToolCallContext(exchange, caller, proxmox, tool.name, arguments, progressToken);
+            String key = requestId == null ? null : exchange.sessionId() + "/" + requestId;
+            if (key != null) {
+                running.put(key, call.cancellation);
+            }
+            long start = System.nanoTime();
+            return Mono.fromCallable(() -> run(tool, call)).subscribeOn(scheduler)
+                    .onErrorResume(RejectedExecutionException.class, e -> Mono.just(error(
+                            "The server is busy: too many tool calls are running. Try again in a moment.")))
+                    .doOnNext(r -> LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
+                            caller.clientName() == null ? "?" : caller.clientName(),
+                            Boolean.TRUE.equals(r.isError()) ? "error" : "ok", (System.nanoTime() - start) / 1_000_000))
+                    .doOnCancel(call.cancellation::cancel)
+                    .doFinally(s -> {
+                        if (key != null) {
+                            running.remove(key, call.cancellation);
+                        }
+                    });
+        });
+    }
+
+    private CallToolResult run(ToolEntry tool, ToolCallContext call) {
+        call.cancellation.enter();
+        try {
+            ToolResult result = tool.service.call(call);
+            if (result == null) {
+                return bug(tool, "returned no result");
+            }
+            return toMcp(tool, result);
+        } catch (Throwable e) {
+            Throwable cause = unwrap(e);
+            if (cause instanceof ToolException || cause instanceof ProxmoxException) {
+                return error(cause.getMessage());
+            }
+            if (call.cancellation.isCancelled()
+                    && (cause instanceof CancellationException || cause instanceof InterruptedException)) {
+                return error("The call was cancelled before " + tool.name + " finished. Anything Proxmox already "
+                        + "started keeps running; check its state before you retry.");
+            }
+            if (cause instanceof TimeoutException) {
+                return error(tool.name + " timed out: " + cause.getMessage());
+            }
+            if (cause instanceof Error err && !(cause instanceof LinkageError)) {
+                throw err;
+            }
+            String ref = reference();
+            LOG.error("Tool {} of bundle {} failed (reference {})", tool.name, tool.bundle, ref, cause);
+            return error("The tool " + tool.name + " failed unexpectedly (reference " + ref + "). The server log "
+                    + "has the details; please report this.");
+        } finally {
+            call.cancellation.exit();
+        }
+    }
+
+    private static Throwable unwrap(Throwable e) {
+        Throwable t = e;
+        while ((t instanceof CompletionException || t instanceof ExecutionException) && t.getCause() != null) {
+            t = t.getCause();
+        }
+        return t;
+    }
+
+    private CallToolResult toMcp(ToolEntry tool, ToolResult result) {
+        if (result.isError()) {
+            return error(result.text());
+        }
+        Map<String, Object> structured = result.structuredContent();
+        if (tool.output != null) {
+            if (structured == null) {
+                return bug(tool, "returned no structured content although it declares an output schema");
+            }
+            List<String> problems = tool.output.problems(structured);
+            if (!problems.isEmpty()) {
+                return bug(tool, "returned data that does not match its output schema: " + String.join("; ", problems));
+            }
+        }
+        List<McpSchema.Content> content = new ArrayList<>();
+        content.add(new McpSchema.TextContent(result.text()));
+        if (structured != null) {
+            // Clients that ignore structured content still give the model the data (MCP: SHOULD).
+            try {
+                content.add(new McpSchema.TextContent(mapper.writeValueAsString(structured)));
+            } catch (JsonProcessingException e) {
+                return bug(tool, "returned structured content that cannot be written as JSON: " + e.getOriginalMessage());
+            }
+        }
+        return new CallToolResult(content, false, structured, null);
+    }
+
+    private CallToolResult bug(ToolEntry tool, String what) {
+        String ref = reference();
+        LOG.error("Tool {} of bundle {} {} (reference {})", tool.name, tool.bundle, what, ref);
+        return error("The tool " + tool.name + " " + what + " (reference " + ref + "). This is a bug in bundle "
+                + tool.bundle + "; please report it.");
+    }
+
+    static CallToolResult error(String message) {
+        return new CallToolResult(List.of(new McpSchema.TextContent(message)), true, null, null);
+    }
+
+    private void cancelled(McpAsyncServerExchange exchange, Object params) {
+        if (params instanceof Map<?, ?> p && p.get("requestId") != null) {
+            CancellationSignal signal = running.get(exchange.sessionId() + "/" + p.get("requestId"));
+            if (signal != null) {
+                LOG.info("request {} of session {} cancelled by the client{}", p.get("requestId"), exchange.sessionId(),
+                        p.get("reason") == null ? "" : ": " + p.get("reason"));
+                signal.cancel();
+            }
+        }
+    }
+
+    // ---- resources
+
+    private Mono<McpSchema.ListResourcesResult> listResources(McpAsyncServerExchange exchange, Object params) {
+        Caller caller = caller(exchange);
+        List<McpSchema.Resource> list = new ArrayList<>();
+        for (ResourceEntry r : resources.active()) {
+            if (!r.template && caller.hasScope(r.scope)) {
+                list.add(r.resource);
+            }
+        }
+        return Mono.just(new McpSchema.ListResourcesResult(list, null));
+    }
+
+    private Mono<McpSchema.ListResourceTemplatesResult> listResourceTemplates(McpAsyncServerExchange exchange,
+            Object params) {
+        Caller caller = caller(exchange);
+        List<McpSchema.ResourceTemplate> list = new ArrayList<>();
+        for (ResourceEntry r : resources.active()) {
+            if (r.template && caller.hasScope(r.scope)) {
+                list.add(r.resourceTemplate);
+            }
+        }
+        return Mono.just(new McpSchema.ListResourceTemplatesResult(list, null));
+    }
+
+    private Mono<McpSchema.ReadResourceResult> readResource(McpAsyncServerExchange exchange, Object params) {
+        McpSchema.ReadResourceRequest request = convert(params, new TypeRef<>() {
+        });
+        String uri = request.uri();
+        if (uri == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the uri is missing").build();
+        }
+        Caller caller = caller(exchange);
+        ResourceEntry found = resources.get(uri);
+        Map<String, String> variables = found == null ? null : Map.of();
+        if (found == null) {
+            for (ResourceEntry r : resources.active()) {
+                Map<String, String> v = r.template ? r.match(uri) : null;
+                if (v != null) {
+                    found = r;
+                    variables = v;
+                    break;
+                }
+            }
+        }
+        if (found == null || !caller.hasScope(found.scope)) {
+            throw McpError.RESOURCE_NOT_FOUND.apply(uri);
+        }
+        ResourceEntry resource = found;
+        ResourceRequestContext ctx = new ResourceRequestContext(exchange, caller, proxmox, uri, variables);
+        return Mono.fromCallable(() -> {
+            ctx.cancellation.enter();
+            try {
+                ResourceContents c = resource.service.read(ctx);
+                if (c == null) {
+                    throw new IllegalStateException("resource " + resource.uri + " of " + resource.bundle
+                            + " returned nothing");
+                }
+                String mime = c.mimeType() == null ? resource.mimeType : c.mimeType();
+                McpSchema.ResourceContents contents = c.text() != null
+                        ? new McpSchema.TextResourceContents(c.uri(), mime, c.text())
+                        : new McpSchema.BlobResourceContents(c.uri(), mime, c.blob());
+                return new McpSchema.ReadResourceResult(List.of(contents));
+            } catch (Exception e) {
+                Throwable cause = unwrap(e);
+                if (cause instanceof ToolException || cause instanceof ProxmoxException) {
+                    throw McpError.builder(ErrorCodes.INTERNAL_ERROR).message(cause.getMessage()).build();
+                }
+                throw e;
+            } finally {
+                ctx.cancellation.exit();
+            }
+        }).subscribeOn(scheduler).doOnCancel(ctx.cancellation::cancel);
+    }
+
+    // ---- prompts
+
+    private Mono<McpSchema.ListPromptsResult> listPrompts(McpAsyncServerExchange exchange, Object params) {
+        List<McpSchema.Prompt> list = new ArrayList<>();
+        for (PromptEntry p : prompts.active()) {
+            list.add(p.descriptor);
+        }
+        return Mono.just(new McpSchema.ListPromptsResult(list, null));
+    }
+
+    private Mono<McpSchema.GetPromptResult> getPrompt(McpAsyncServerExchange exchange, Object params) {
+        McpSchema.GetPromptRequest request = convert(params, new TypeRef<>() {
+        });
+        PromptEntry prompt = request.name() == null ? null : prompts.get(request.name());
+        if (prompt == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + request.name())
+                    .data("Call prompts/list to see the prompts available.").build();
+        }
+        Map<String, String> args = new LinkedHashMap<>();
+        if (request.arguments() != null) {
+            request.arguments().forEach((k, v) -> {
+                if (v != null) {
+                    args.put(k, String.valueOf(v));
+                }
+            });
+        }
+        Set<String> known = new java.util.HashSet<>();
+        for (PromptArgument a : prompt.arguments) {
+            known.add(a.name());
+            if (a.required() && (args.get(a.name()) == null || args.get(a.name()).isBlank())) {
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("The prompt " + prompt.name
+                        + " needs the argument '" + a.name() + "'" + (a.description() == null ? "" : ": "
+                        + a.description())).build();
+            }
+        }
+        for (String k : args.keySet()) {
+            if (!known.contains(k)) {
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("The prompt " + prompt.name
+                        + " has no argument '" + k + "'; it accepts " + known).build();
+            }
+        }
+        PromptRequestContext ctx = new PromptRequestContext(exchange, caller(exchange), proxmox, prompt.name, args);
+        return Mono.fromCallable(() -> {
+            ctx.cancellation.enter();
+            try {
+                PromptResult r = prompt.service.get(ctx);
+                List<McpSchema.PromptMessage> messages = new ArrayList<>();
+                for (PromptResult.Message m : r.messages()) {
+                    messages.add(new McpSchema.PromptMessage(m.role().equals("user") ? McpSchema.Role.USER
+                            : McpSchema.Role.ASSISTANT, new McpSchema.TextContent(m.text())));
+                }
+                return new McpSchema.GetPromptResult(r.description(), messages);
+            } catch (Exception e) {
+                Throwable cause = unwrap(e);
+                if (cause instanceof ToolException || cause instanceof ProxmoxException) {
+                    throw McpError.builder(ErrorCodes.INVALID_PARAMS).message(cause.getMessage()).build();
+                }
+                throw e;
+            } finally {
+                ctx.cancellation.exit();
+            }
+        }).subscribeOn(scheduler).doOnCancel(ctx.cancellation::cancel);
+    }
+
+    // ---- logging
+
+    private Mono<Object> setLevel(McpAsyncServerExchange exchange, Object params) {
+        McpSchema.SetLevelRequest request = convert(params, new TypeRef<>() {
+        });
+        if (request.level() == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: level must be one of debug, "
+                    + "info, notice, warning, error, critical, alert, emergency").build();
+        }
+        sessions.setLevel(exchange.sessionId(), request.level());
+        return Mono.just(Map.of());
+    }
+}

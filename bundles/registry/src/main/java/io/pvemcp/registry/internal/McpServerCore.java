@@ -1,0 +1,261 @@
+package io.pvemcp.registry.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArraySet;
+import java.util.concurrent.Executors;
+import java.util.concurrent.LinkedBlockingQueue;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.pvemcp.api.Prompt;
+import io.pvemcp.api.Resource;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.registry.ToolRegistry;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Version;
+import org.osgi.service.component.ComponentServiceObjects;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+/**
+ * The MCP server core. A whiteboard: {@link Tool}, {@link Resource} and {@link Prompt} services are served
+ * to the sessions of every MCP transport as they come and go, and clients are told with list-changed
+ * notifications. The server is built once; contributions change the live tables only.
+ */
+@Component(service = ToolRegistry.class, immediate = true, configurationPid = "io.pvemcp.registry")
+@Designate(ocd = RegistryConfig.class)
+public final class McpServerCore implements ToolRegistry {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpServerCore.class);
+
+    static final String INSTRUCTIONS = "This server manages a Proxmox VE cluster (virtual machines, containers, "
+            + "storage, nodes). Tools are named proxmox_<category>_<action>; read-only tools are marked as such, and "
+            + "tools that stop or delete something are marked destructive: confirm those with the user first. "
+            + "Start with the resource proxmox://cluster/overview or proxmox_test_connection when you need context. "
+            + "Errors say what to fix; follow them rather than guessing.";
+
+    private final Contributions<Tool, ToolEntry> tools;
+    private final Contributions<Resource, ResourceEntry> resources;
+    private final Contributions<Prompt, PromptEntry> prompts;
+    private final ThreadPoolExecutor workers;
+    private final ScheduledExecutorService timer;
+    private final Scheduler scheduler;
+    private final McpSessions sessions;
+    private final ListChangedNotifier notifier;
+    private final Set<McpStreamableServerTransportProvider> transports = new CopyOnWriteArraySet<>();
+    private final McpSchema.Implementation serverInfo;
+    private final McpSchema.ServerCapabilities capabilities;
+    private volatile ProxmoxClient proxmox;
+
+    @Activate
+    public McpServerCore(BundleContext context, RegistryConfig config) {
+        ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+        McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
+        SchemaChecker schemas = new SchemaChecker(mapper);
+        this.tools = new Contributions<>("tool", Tool.NAME, s -> ToolEntry.read(s, schemas));
+        this.resources = new Contributions<>("resource", Resource.URI, ResourceEntry::read);
+        this.prompts = new Contributions<>("prompt", Prompt.NAME, PromptEntry::read);
+
+        int threads = Math.max(1, config.max_concurrent_calls());
+        AtomicInteger n = new AtomicInteger();
+        this.workers = new ThreadPoolExecutor(threads, threads, 60, TimeUnit.SECONDS,
+                new LinkedBlockingQueue<>(Math.max(1, config.max_queued_calls())), r -> {
+                    Thread t = new Thread(r, "pvemcp-call-" + n.incrementAndGet());
+                    t.setDaemon(true);
+                    return t;
+                });
+        this.workers.allowCoreThreadTimeOut(true);
+        this.scheduler = Schedulers.fromExecutorService(workers, "pvemcp-calls");
+        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
+            Thread t = new Thread(r, "pvemcp-registry-timer");
+            t.setDaemon(true);
+            return t;
+        });
+        this.notifier = new ListChangedNotifier(timer, Math.max(0, config.list_changed_delay_ms()), this::broadcast);
+
+        Version v = context.getBundle().getVersion();
+        String version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro()
+                + (v.getQualifier().isEmpty() ? "" : "-" + v.getQualifier());
+        this.serverInfo = new McpSchema.Implementation("proxmox-mcp", "Proxmox MCP Server", version);
+        this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).prompts(true)
+                .logging().build();
+
+        McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox);
+        this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
+                new DefaultJsonSchemaValidator(mapper), Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
+                protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
+        handlers.sessions(sessions);
+        LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
+    }
+
+    @Deactivate
+    void deactivate() {
+        for (McpStreamableServerTransportProvider t : transports) {
+            t.setSessionFactory(null);
+        }
+        sessions.closeAll();
+        timer.shutdownNow();
+        workers.shutdownNow();
+        scheduler.dispose();
+        tools.clear();
+        resources.clear();
+        prompts.clear();
+    }
+
+    // ---- whiteboard
+
+    @Reference(service = Tool.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
+        if (tools.add(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        }
+    }
+
+    void updatedTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
+        boolean removed = tools.remove(objects, properties);
+        if (tools.add(objects, properties) || removed) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        }
+    }
+
+    void unbindTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
+        if (tools.remove(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        }
+    }
+
+    @Reference(service = Resource.class, cardinality = ReferenceCardinality.MULTIPLE,
+            policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
+    void bindResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
+        if (resources.add(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+        }
+    }
+
+    void updatedResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
+        boolean removed = resources.remove(objects, properties);
+        if (resources.add(objects, properties) || removed) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+        }
+    }
+
+    void unbindResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
+        if (resources.remove(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+        }
+    }
+
+    @Reference(service = Prompt.class, cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
+        if (prompts.add(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        }
+    }
+
+    void updatedPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
+        boolean removed = prompts.remove(objects, properties);
+        if (prompts.add(objects, properties) || removed) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        }
+    }
+
+    void unbindPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
+        if (prompts.remove(objects, properties)) {
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindProxmox(ProxmoxClient client) {
+        proxmox = client;
+    }
+
+    void unbindProxmox(ProxmoxClient client) {
+        if (proxmox == client) {
+            proxmox = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindTransport(McpStreamableServerTransportProvider transport, Map<String, Object> properties) {
+        Object name = properties.get("pvemcp.transport");
+        transport.setSessionFactory(sessions.streamableFactory(name == null ? "http" : name.toString()));
+        transports.add(transport);
+    }
+
+    void unbindTransport(McpStreamableServerTransportProvider transport) {
+        transports.remove(transport);
+    }
+
+    private void broadcast(String method) {
+        LOG.debug("announcing {} to {} transport(s)", method, transports.size());
+        for (McpStreamableServerTransportProvider t : transports) {
+            t.notifyClients(method, null).onErrorResume(e -> {
+                LOG.debug("announcing {} failed: {}", method, e.toString());
+                return Mono.empty();
+            }).subscribe();
+        }
+    }
+
+    // ---- reports
+
+    @Override
+    public List<ContributionInfo> tools() {
+        return tools.infos();
+    }
+
+    @Override
+    public List<ContributionInfo> resources() {
+        return resources.infos();
+    }
+
+    @Override
+    public List<ContributionInfo> prompts() {
+        return prompts.infos();
+    }
+
+    @Override
+    public List<Rejection> rejections() {
+        List<Rejection> out = new ArrayList<>();
+        out.addAll(tools.rejections());
+        out.addAll(resources.rejections());
+        out.addAll(prompts.rejections());
+        return out;
+    }
+
+    @Override
+    public List<SessionInfo> sessions() {
+        return sessions.list();
+    }
+}

@@ -1,0 +1,157 @@
+package io.pvemcp.registry.internal;
+
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpNotificationHandler;
+import io.modelcontextprotocol.server.McpRequestHandler;
+import io.modelcontextprotocol.spec.McpLoggableSession;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.pvemcp.registry.McpContextKeys;
+import io.pvemcp.registry.ToolRegistry.SessionInfo;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * Creates the MCP sessions of every transport and keeps track of them: the registry needs a session to set
+ * its log level ({@code logging/setLevel}) and reports the open sessions. A session leaves the table when its
+ * transport closes it.
+ */
+final class McpSessions {
+
+    private static final Logger LOG = LoggerFactory.getLogger(McpSessions.class);
+
+    private static final List<String> PROTOCOL_VERSIONS = McpContextKeys.PROTOCOL_VERSIONS;
+
+    /** A tracked session. */
+    static final class Tracked {
+        final String id;
+        final String transport;
+        final McpSchema.Implementation client;
+        final String protocolVersion;
+        final long startedAt = System.currentTimeMillis();
+        final McpLoggableSession session;
+        volatile String subject = "anonymous";
+
+        Tracked(String id, String transport, McpSchema.Implementation client, String protocolVersion,
+                McpLoggableSession session) {
+            this.id = id;
+            this.transport = transport;
+            this.client = client;
+            this.protocolVersion = protocolVersion;
+            this.session = session;
+        }
+    }
+
+    private final Map<String, Tracked> sessions = new ConcurrentHashMap<>();
+    private final Map<String, McpRequestHandler<?>> requestHandlers;
+    private final Map<String, McpNotificationHandler> notificationHandlers;
+    private final JsonSchemaValidator validator;
+    private final Duration clientRequestTimeout;
+    private final Function<String, McpSchema.InitializeResult> initializer;
+
+    /**
+     * @param requestHandlers the handlers of client requests
+     * @param notificationHandlers the handlers of client notifications
+     * @param validator the validator the SDK uses for elicitation schemas
+     * @param clientRequestTimeout how long to wait for the client to answer a server request (sampling, elicitation)
+     * @param initializer builds the {@code initialize} result for a negotiated protocol version
+     */
+    McpSessions(Map<String, McpRequestHandler<?>> requestHandlers, Map<String, McpNotificationHandler> notificationHandlers,
+            JsonSchemaValidator validator, Duration clientRequestTimeout,
+            Function<String, McpSchema.InitializeResult> initializer) {
+        this.requestHandlers = Map.copyOf(requestHandlers);
+        this.notificationHandlers = Map.copyOf(notificationHandlers);
+        this.validator = validator;
+        this.clientRequestTimeout = clientRequestTimeout;
+        this.initializer = initializer;
+    }
+
+    /**
+     * The session factory for a Streamable HTTP transport.
+     *
+     * @param transport the transport's name, for reports
+     * @return the factory
+     */
+    McpStreamableServerSession.Factory streamableFactory(String transport) {
+        return request -> {
+            String version = negotiate(request.protocolVersion());
+            String id = UUID.randomUUID().toString();
+            McpStreamableServerSession session = new McpStreamableServerSession(id, request.capabilities(),
+                    request.clientInfo(), clientRequestTimeout, requestHandlers, notificationHandlers,
+                    () -> Mono.fromRunnable(() -> closed(id)), validator);
+            sessions.put(id, new Tracked(id, transport, request.clientInfo(), version, session));
+            McpSchema.Implementation client = request.clientInfo();
+            LOG.info("MCP session {} opened over {} by {} {} (protocol {})", id, transport,
+                    client == null ? "?" : client.name(), client == null ? "" : client.version(), version);
+            return new McpStreamableServerSession.McpStreamableServerSessionInit(session,
+                    Mono.fromSupplier(() -> initializer.apply(version)));
+        };
+    }
+
+    static String negotiate(String requested) {
+        if (requested != null && PROTOCOL_VERSIONS.contains(requested)) {
+            return requested;
+        }
+        return PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
+    }
+
+    private void closed(String id) {
+        if (sessions.remove(id) != null) {
+            LOG.info("MCP session {} closed", id);
+        }
+    }
+
+    /** Records who made the latest request of a session. */
+    void touch(String id, String subject) {
+        Tracked t = id == null ? null : sessions.get(id);
+        if (t != null && subject != null) {
+            t.subject = subject;
+        }
+    }
+
+    /**
+     * @return {@code true} if the session exists and its level was set
+     */
+    boolean setLevel(String id, McpSchema.LoggingLevel level) {
+        Tracked t = id == null ? null : sessions.get(id);
+        if (t == null) {
+            return false;
+        }
+        t.session.setMinLoggingLevel(level);
+        return true;
+    }
+
+    List<SessionInfo> list() {
+        List<SessionInfo> out = new ArrayList<>();
+        for (Tracked t : sessions.values()) {
+            out.add(new SessionInfo(t.id, t.transport, t.client == null ? null : t.client.name(),
+                    t.client == null ? null : t.client.version(), t.protocolVersion, t.subject, t.startedAt));
+        }
+        out.sort(Comparator.comparingLong(SessionInfo::startedAtMillis));
+        return out;
+    }
+
+    /** Closes every session (the registry is stopping). */
+    void closeAll() {
+        for (Tracked t : List.copyOf(sessions.values())) {
+            try {
+                t.session.close();
+            } catch (RuntimeException e) {
+                LOG.debug("closing session {} failed", t.id, e);
+            }
+        }
+        sessions.clear();
+    }
+}

@@ -1,0 +1,35 @@
+package io.pvemcp.runtime;
+
+/** What the server prints on standard output once it is ready: where it is and how to connect a client. */
+final class Banner {
+
+    private Banner() {
+    }
+
+    static String serve(String version, String host, int port, String listenHost, String simulatorUrl) {
+        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/mcp";
+        StringBuilder b = new StringBuilder();
+        b.append('\n').append("Proxmox MCP Server ").append(version).append(" is ready")
+                .append(simulatorUrl != null ? " (demo mode)" : "").append(".\n\n");
+        b.append("  MCP endpoint   ").append(url).append('\n');
+        if (simulatorUrl != null) {
+            b.append("  Proxmox VE     simulated cluster \"demo\" (Proxmox VE 9.1, nodes pve1-pve3) at ").append(simulatorUrl)
+                    .append('\n');
+        }
+        b.append("  Health         http://").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port)
+                .append("/readyz\n\n");
+        b.append("Connect an MCP client:\n");
+        b.append("  Claude Code    claude mcp add --transport http proxmox ").append(url).append('\n');
+        b.append("  Cursor         ~/.cursor/mcp.json\n");
+        b.append("                 {\"mcpServers\": {\"proxmox\": {\"url\": \"").append(url).append("\"}}}\n");
+        b.append("  VS Code        .vscode/mcp.json\n");
+        b.append("                 {\"servers\": {\"proxmox\": {\"type\": \"http\", \"url\": \"").append(url).append("\"}}}\n");
+        b.append("  Check it       ../shared/mcp-check/check.sh ").append(url).append(" (or the MCP Inspector)\n\n");
+        if (!listenHost.equals("127.0.0.1") && !listenHost.equals("localhost") && !listenHost.equals("::1")) {
+            b.append("Warning: the server listens on ").append(listenHost).append(" and authentication is not "
+                    + "available yet: anyone who can reach this port can use it.\n");
+        }
+        b.append("Press Ctrl+C to stop.\n");
+        return b.toString();
+    }
+}

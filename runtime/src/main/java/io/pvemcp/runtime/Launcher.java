@@ -1,0 +1,223 @@
+package io.pvemcp.runtime;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Dictionary;
+import java.util.HashMap;
+import java.util.Hashtable;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import org.apache.felix.framework.Felix;
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.framework.Constants;
+import org.osgi.framework.FrameworkEvent;
+import org.osgi.framework.ServiceReference;
+import org.osgi.framework.startlevel.BundleStartLevel;
+import org.osgi.framework.startlevel.FrameworkStartLevel;
+import org.osgi.util.tracker.ServiceTracker;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Boots Apache Felix with the bundles of a set of features and hands the configurations to Configuration
+ * Admin before anything that reads them starts: bundles of start order 1 (Configuration Admin) start first, the
+ * configurations are applied, then the start level rises to start the rest.
+ */
+final class Launcher implements AutoCloseable {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Launcher.class);
+    private static final String SLF4J_PACKAGES = exports("org.slf4j,org.slf4j.event,org.slf4j.helpers,org.slf4j.spi",
+            "2.0.17", "1.7.36");
+
+    private final Felix felix;
+
+    private Launcher(Felix felix) {
+        this.felix = felix;
+    }
+
+    /**
+     * Starts a framework.
+     *
+     * @param home the distribution folder ({@code system/} holds the bundles)
+     * @param data the folder for the framework cache
+     * @param features the features to install, in order
+     * @param configurations the configurations by PID
+     * @param frameworkProperties further framework properties
+     * @return the running framework
+     * @throws Exception if a bundle is missing or the framework cannot start
+     */
+    static Launcher start(Path home, Path data, List<Feature> features, Map<String, Map<String, Object>> configurations,
+            Map<String, String> frameworkProperties) throws Exception {
+        Map<String, Object> props = new HashMap<>();
+        props.put(Constants.FRAMEWORK_STORAGE, data.resolve("felix-cache").toAbsolutePath().toString());
+        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SLF4J_PACKAGES);
+        props.put("felix.log.level", "2");
+        props.put("felix.log.logger", new FelixLogBridge());
+        props.put("ds.loglevel", "warn");
+        props.putAll(frameworkProperties);
+        Felix felix = new Felix(props);
+        felix.init();
+        Launcher launcher = new Launcher(felix);
+        try {
+            int maxLevel = launcher.install(home.resolve("system"), features);
+            felix.start();
+            launcher.configure(configurations);
+            launcher.raiseStartLevel(maxLevel);
+            launcher.reportUnstartedBundles();
+            return launcher;
+        } catch (Exception | Error e) {
+            launcher.close();
+            throw e;
+        }
+    }
+
+    private int install(Path system, List<Feature> features) throws IOException, BundleException {
+        BundleContext ctx = felix.getBundleContext();
+        int max = 1;
+        List<Bundle> toStart = new ArrayList<>();
+        for (Feature f : features) {
+            for (Feature.BundleRef ref : f.bundles()) {
+                Path jar = ref.file(system);
+                if (!Files.isRegularFile(jar)) {
+                    throw new IOException("bundle " + ref.id() + " of feature " + f.id() + " is missing: " + jar
+                            + ". Rebuild the distribution (mvn package) or fix the feature file.");
+                }
+                Bundle b = ctx.installBundle("reference:" + jar.toUri());
+                b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
+                max = Math.max(max, ref.startOrder());
+                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                    toStart.add(b);
+                }
+            }
+        }
+        for (Bundle b : toStart) {
+            b.start();
+        }
+        return max;
+    }
+
+    private void configure(Map<String, Map<String, Object>> configurations) throws Exception {
+        if (configurations.isEmpty()) {
+            return;
+        }
+        BundleContext ctx = felix.getBundleContext();
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(ctx,
+                "org.osgi.service.cm.ConfigurationAdmin", null);
+        tracker.open();
+        try {
+            Object admin = tracker.waitForService(10_000);
+            if (admin == null) {
+                throw new IllegalStateException("Configuration Admin did not start; cannot configure the runtime");
+            }
+            ConfigurationAdminAccess access = new ConfigurationAdminAccess(admin);
+            for (var e : configurations.entrySet()) {
+                Dictionary<String, Object> d = new Hashtable<>();
+                e.getValue().forEach((k, v) -> {
+                    if (v != null) {
+                        d.put(k, v);
+                    }
+                });
+                access.update(e.getKey(), d);
+            }
+        } finally {
+            tracker.close();
+        }
+    }
+
+    private void raiseStartLevel(int level) throws InterruptedException {
+        CountDownLatch done = new CountDownLatch(1);
+        felix.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> {
+            if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED || event.getType() == FrameworkEvent.ERROR) {
+                done.countDown();
+            }
+        });
+        if (!done.await(60, TimeUnit.SECONDS)) {
+            LOG.warn("The runtime did not reach start level {} within 60 s", level);
+        }
+    }
+
+    private void reportUnstartedBundles() {
+        for (Bundle b : felix.getBundleContext().getBundles()) {
+            boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
+            if (!fragment && b.getState() != Bundle.ACTIVE) {
+                LOG.error("Bundle {} {} did not start (state {}); the log above says why", b.getSymbolicName(),
+                        b.getVersion(), state(b.getState()));
+            }
+        }
+    }
+
+    private static String state(int state) {
+        return switch (state) {
+            case Bundle.INSTALLED -> "INSTALLED: its imports are not satisfied";
+            case Bundle.RESOLVED -> "RESOLVED";
+            case Bundle.STARTING -> "STARTING";
+            case Bundle.STOPPING -> "STOPPING";
+            default -> Integer.toString(state);
+        };
+    }
+
+    /** @return the framework's bundle context */
+    BundleContext context() {
+        return felix.getBundleContext();
+    }
+
+    /**
+     * Waits for a service.
+     *
+     * @param className the service interface name
+     * @param timeout how long to wait
+     * @return its reference, or {@code null} if it did not appear in time
+     * @throws InterruptedException if interrupted
+     */
+    ServiceReference<?> awaitService(String className, Duration timeout) throws InterruptedException {
+        ServiceTracker<Object, Object> tracker = new ServiceTracker<>(felix.getBundleContext(), className, null);
+        tracker.open(true);
+        try {
+            tracker.waitForService(timeout.toMillis());
+            return tracker.getServiceReference();
+        } finally {
+            tracker.close();
+        }
+    }
+
+    /**
+     * Waits until the framework has stopped.
+     *
+     * @throws InterruptedException if interrupted
+     */
+    void awaitStop() throws InterruptedException {
+        felix.waitForStop(0);
+    }
+
+    @Override
+    public void close() {
+        try {
+            felix.stop();
+            felix.waitForStop(15_000);
+        } catch (BundleException e) {
+            LOG.warn("stopping the framework failed", e);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private static String exports(String packages, String... versions) {
+        List<String> out = new ArrayList<>();
+        for (String v : versions) {
+            for (String p : packages.split(",")) {
+                out.add(p + ";version=" + v);
+            }
+        }
+        return String.join(",", out);
+    }
+}

@@ -1,0 +1,173 @@
+package io.pvemcp.runtime;
+
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.concurrent.Callable;
+
+import org.osgi.framework.ServiceReference;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/** {@code proxmox-mcp serve}: runs the MCP server in the foreground. */
+@Command(name = "serve", mixinStandardHelpOptions = true, description = {
+    "Runs the MCP server in the foreground until Ctrl+C (or SIGTERM).",
+    "With --demo it also starts a simulated Proxmox VE cluster and connects to it: nothing else is needed."})
+final class ServeCommand implements Callable<Integer> {
+
+    static final String HTTP_PID = "org.apache.felix.http";
+    static final String PORT = "org.osgi.service.http.port";
+    static final String HOST = "org.apache.felix.http.host";
+
+    @Option(names = "--demo", description = "Start the built-in Proxmox VE simulator and use it.")
+    boolean demo;
+
+    @Option(names = "--port", paramLabel = "PORT", description = "MCP HTTP port (default 8000, or MCP_PORT).")
+    Integer port;
+
+    @Option(names = "--host", paramLabel = "ADDRESS", description = "Address to listen on (default 127.0.0.1, or MCP_HOST).")
+    String host;
+
+    @Option(names = "--sim-port", paramLabel = "PORT",
+            description = "Port of the demo's simulated Proxmox VE (default 8006, or a free port if 8006 is taken).")
+    Integer simPort;
+
+    @Option(names = "--shell", description = "Open the Apache Felix shell on this terminal (lb, stop, start, ...).")
+    boolean shell;
+
+    @Option(names = "--data", paramLabel = "DIR", description = "State folder (default: data/ in the distribution, or PVEMCP_DATA).")
+    Path data;
+
+    @Option(names = {"-v", "--verbose"}, description = "Log debug messages.")
+    boolean verbose;
+
+    private final PrintStream out;
+
+    ServeCommand(PrintStream out) {
+        this.out = out;
+    }
+
+    @Override
+    public Integer call() throws Exception {
+        Path home = Home.locate();
+        Path dataDir = Home.data(home, data);
+        Logger log = LoggerFactory.getLogger(ServeCommand.class);
+        List<String> featureNames = new ArrayList<>(List.of("base", "mcp", "tools"));
+        if (demo) {
+            featureNames.add("sim");
+        }
+        if (shell) {
+            featureNames.add("shell");
+        }
+        List<Feature> features = Features.load(home, featureNames);
+
+        Configurations config = new Configurations();
+        features.forEach(config::addFeature);
+        config.readDirectory(home.resolve("conf"));
+        config.applyEnvironment(System.getenv());
+        Map<String, Object> http = config.pid(HTTP_PID);
+        if (port != null) {
+            http.put(PORT, Integer.toString(port));
+        }
+        if (host != null) {
+            http.put(HOST, host);
+        }
+        http.putIfAbsent(PORT, "8000");
+        http.putIfAbsent(HOST, "127.0.0.1");
+        String listenHost = String.valueOf(http.get(HOST));
+        int listenPort;
+        try {
+            listenPort = Integer.parseInt(String.valueOf(http.get(PORT)).strip());
+        } catch (NumberFormatException e) {
+            out.println("The MCP port '" + http.get(PORT) + "' is not a number. Set --port or MCP_PORT to e.g. 8000.");
+            return 1;
+        }
+        if (!Ports.isFree(listenHost, listenPort)) {
+            out.println("Port " + listenPort + " on " + listenHost + " is already in use. Stop the program that uses "
+                    + "it (is another proxmox-mcp running?) or choose another port with --port or MCP_PORT.");
+            return 1;
+        }
+        int sim = 0;
+        if (demo) {
+            sim = simPort != null ? simPort : Ports.isFree("127.0.0.1", 8006) ? 8006 : Ports.anyFree();
+            if (simPort != null && !Ports.isFree("127.0.0.1", sim)) {
+                out.println("Port " + sim + " for the simulated Proxmox VE is already in use; choose another with --sim-port.");
+                return 1;
+            }
+            if (!config.appliedVariables().stream().filter(v -> v.startsWith("PROXMOX_")).toList().isEmpty()) {
+                log.warn("Demo mode connects to its simulator and ignores the PROXMOX_* settings.");
+            }
+            demoConfiguration(config, dataDir, sim);
+        }
+        if (!config.appliedVariables().isEmpty()) {
+            log.info("Settings from the environment: {}", String.join(", ", config.appliedVariables()));
+        }
+
+        Map<String, String> frameworkProperties = new LinkedHashMap<>();
+        frameworkProperties.put(PORT, Integer.toString(listenPort));
+        frameworkProperties.put(HOST, listenHost);
+        frameworkProperties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
+        long start = System.nanoTime();
+        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties);
+        Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
+
+        List<String> missing = new ArrayList<>();
+        if (launcher.awaitService("org.osgi.service.servlet.runtime.HttpServiceRuntime", Duration.ofSeconds(20)) == null
+                || !Ports.accepts(connectHost(listenHost), listenPort)) {
+            missing.add("the HTTP server did not start on " + listenHost + ":" + listenPort);
+        }
+        if (launcher.awaitService("io.pvemcp.registry.ToolRegistry", Duration.ofSeconds(20)) == null) {
+            missing.add("the MCP registry did not start");
+        }
+        String simUrl = null;
+        if (demo) {
+            ServiceReference<?> s = launcher.awaitService("io.pvemcp.pve.sim.Simulator", Duration.ofSeconds(20));
+            if (s == null) {
+                missing.add("the Proxmox VE simulator did not start");
+            } else {
+                simUrl = String.valueOf(s.getProperty("pvemcp.sim.url"));
+            }
+        }
+        if (!missing.isEmpty()) {
+            out.println("Proxmox MCP Server could not start: " + String.join("; ", missing) + ". The log above says why.");
+            launcher.close();
+            return 1;
+        }
+        log.info("Proxmox MCP Server {} started in {} ms", Home.version(), (System.nanoTime() - start) / 1_000_000);
+        out.print(Banner.serve(Home.version(), connectHost(listenHost), listenPort, listenHost, simUrl));
+        out.flush();
+        launcher.awaitStop();
+        return 0;
+    }
+
+    /** Points the Proxmox client at the simulator, which gets a fresh API token for it. */
+    static void demoConfiguration(Configurations config, Path data, int simPort) {
+        String secret = UUID.randomUUID().toString();
+        Map<String, Object> sim = config.pid("io.pvemcp.pve.sim");
+        sim.put("host", "127.0.0.1");
+        sim.put("port", Integer.toString(simPort));
+        sim.put("data.dir", data.resolve("sim").toString());
+        sim.putIfAbsent("cluster.name", "demo");
+        sim.put("token.id", "root@pam!mcp");
+        sim.put("token.secret", secret);
+        Map<String, Object> client = config.pid("io.pvemcp.pve.client");
+        client.clear();
+        client.put("host", "127.0.0.1");
+        client.put("port", Integer.toString(simPort));
+        client.put("token.id", "root@pam!mcp");
+        client.put("token.secret", secret);
+        client.put("ca.file", data.resolve("sim").resolve("pve-root-ca.pem").toString());
+    }
+
+    static String connectHost(String listenHost) {
+        return listenHost.equals("0.0.0.0") || listenHost.equals("::") || listenHost.isBlank() ? "127.0.0.1" : listenHost;
+    }
+}
