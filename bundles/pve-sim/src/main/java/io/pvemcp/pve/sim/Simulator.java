@@ -15,6 +15,7 @@ import java.util.Map;
 import java.util.Objects;
 import java.util.Optional;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 
 import io.pvemcp.pve.sim.contract.ApiContract;
 import io.pvemcp.pve.sim.internal.api.ApiHandler;
@@ -278,6 +279,7 @@ public final class Simulator implements AutoCloseable {
                 int bang = t[0].indexOf('!');
                 state.addToken(t[0].substring(0, bang), t[0].substring(bang + 1), t[1], false);
             }
+            CompletableFuture<ApiContract> loading = CompletableFuture.supplyAsync(ApiContract::load);
             InetAddress bind = InetAddress.getByName(host);
             List<InetAddress> addresses = new ArrayList<>();
             addresses.add(InetAddress.getByName("127.0.0.1"));
@@ -291,7 +293,7 @@ public final class Simulator implements AutoCloseable {
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot create the node certificate: " + e.getMessage(), e);
             }
-            ApiContract contract = ApiContract.load();
+            ApiContract contract = loading.join();
             Map<String, ApiHandler> handlers = new HashMap<>();
             CoreHandlers.register(handlers);
             ApiServer api = new ApiServer(contract, state, handlers, authFailureDelay);

@@ -72,10 +72,11 @@ final class SchemaChecker {
         List<String> out = new ArrayList<>();
         for (Error e : errors) {
             String m = e.getMessage();
-            if (m.startsWith("$.")) {
-                m = m.substring(2);
-            } else if (m.startsWith("$: ")) {
-                m = m.substring(3);
+            String location = e.getInstanceLocation() == null ? "$" : e.getInstanceLocation().toString();
+            if (m.startsWith("$")) {
+                m = m.startsWith("$.") ? m.substring(2) : m.startsWith("$: ") ? m.substring(3) : m.substring(1);
+            } else if (!location.equals("$")) {
+                m = (location.startsWith("$.") ? location.substring(2) : location) + ": " + m;
             }
             if (!out.contains(m)) {
                 out.add(m);

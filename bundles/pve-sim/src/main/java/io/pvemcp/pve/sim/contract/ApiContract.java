@@ -13,7 +13,6 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
 
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
@@ -29,18 +28,18 @@ public final class ApiContract {
     private final Segment root = new Segment();
     private final List<ApiMethod> methods = new ArrayList<>();
 
-    private ApiContract(JsonNode document) {
-        this.version = document.path("pve_version").asText("");
-        for (JsonNode path : document.path("paths")) {
-            String template = path.path("path").asText();
+    @SuppressWarnings("unchecked")
+    private ApiContract(Map<String, Object> document) {
+        this.version = String.valueOf(document.getOrDefault("pve_version", ""));
+        for (Object p : (List<Object>) document.getOrDefault("paths", List.of())) {
+            Map<String, Object> path = (Map<String, Object>) p;
+            String template = String.valueOf(path.get("path"));
             Segment segment = root;
             for (String part : split(template)) {
                 segment = segment.child(part);
             }
-            var fields = path.path("methods").fields();
-            while (fields.hasNext()) {
-                var entry = fields.next();
-                ApiMethod method = new ApiMethod(entry.getKey(), template, entry.getValue());
+            for (var entry : ((Map<String, Object>) path.getOrDefault("methods", Map.of())).entrySet()) {
+                ApiMethod method = new ApiMethod(entry.getKey(), template, (Map<String, Object>) entry.getValue());
                 segment.methods.put(entry.getKey(), method);
                 methods.add(method);
             }
@@ -58,7 +57,9 @@ public final class ApiContract {
             if (in == null) {
                 throw new IllegalStateException("API contract resource " + RESOURCE + " is missing");
             }
-            return new ApiContract(new ObjectMapper().readTree(in));
+            @SuppressWarnings("unchecked")
+            Map<String, Object> document = new ObjectMapper().readValue(in, Map.class);
+            return new ApiContract(document);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the API contract", e);
         }

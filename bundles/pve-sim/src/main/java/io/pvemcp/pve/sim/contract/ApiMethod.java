@@ -8,16 +8,12 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.regex.Pattern;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 /**
  * One method of one path of the Proxmox VE API: its parameters, permissions and return type, and the
  * parameter check a real node performs before it runs the method.
  */
 public final class ApiMethod {
-
-    private static final ObjectMapper MAPPER = new ObjectMapper();
 
     private final String httpMethod;
     private final String path;
@@ -31,29 +27,34 @@ public final class ApiMethod {
     private final Object returns;
 
     @SuppressWarnings("unchecked")
-    ApiMethod(String httpMethod, String path, JsonNode node) {
+    ApiMethod(String httpMethod, String path, Map<String, Object> node) {
         this.httpMethod = httpMethod;
         this.path = path;
-        this.name = node.path("name").asText();
-        this.protectedMethod = node.path("protected").asInt(0) == 1;
-        this.allowToken = node.path("allowtoken").asInt(1) == 1;
-        JsonNode parameters = node.path("parameters");
-        this.additionalProperties = parameters.path("additionalProperties").asInt(1) != 0;
+        this.name = String.valueOf(node.getOrDefault("name", ""));
+        this.protectedMethod = flag(node.get("protected"), false);
+        this.allowToken = flag(node.get("allowtoken"), true);
+        Map<String, Object> parameters = (Map<String, Object>) node.getOrDefault("parameters", Map.of());
+        this.additionalProperties = flag(parameters.get("additionalProperties"), true);
         Map<String, Map<String, Object>> props = new LinkedHashMap<>();
         Map<Pattern, String> indexed = new LinkedHashMap<>();
-        var it = parameters.path("properties").fields();
-        while (it.hasNext()) {
-            var e = it.next();
-            props.put(e.getKey(), Collections.unmodifiableMap(MAPPER.convertValue(e.getValue(), Map.class)));
-            if (e.getKey().endsWith("[n]")) {
-                String base = e.getKey().substring(0, e.getKey().length() - 3);
-                indexed.put(Pattern.compile(Pattern.quote(base) + "\\d+"), e.getKey());
+        Object declared = parameters.get("properties");
+        if (declared instanceof Map<?, ?> m) {
+            for (var e : ((Map<String, Object>) m).entrySet()) {
+                props.put(e.getKey(), Collections.unmodifiableMap((Map<String, Object>) e.getValue()));
+                if (e.getKey().endsWith("[n]")) {
+                    String base = e.getKey().substring(0, e.getKey().length() - 3);
+                    indexed.put(Pattern.compile(Pattern.quote(base) + "\\d+"), e.getKey());
+                }
             }
         }
         this.properties = Collections.unmodifiableMap(props);
         this.indexedProperties = Collections.unmodifiableMap(indexed);
-        this.permissions = node.has("permissions") ? MAPPER.convertValue(node.get("permissions"), Object.class) : null;
-        this.returns = node.has("returns") ? MAPPER.convertValue(node.get("returns"), Object.class) : null;
+        this.permissions = node.get("permissions");
+        this.returns = node.get("returns");
+    }
+
+    private static boolean flag(Object value, boolean fallback) {
+        return value instanceof Number n ? n.intValue() != 0 : fallback;
     }
 
     /** @return {@code GET}, {@code POST}, {@code PUT} or {@code DELETE} */

@@ -27,11 +27,24 @@ public final class SimulatorComponent {
 
     private static final Logger LOG = LoggerFactory.getLogger(SimulatorComponent.class);
 
-    private final Simulator simulator;
-    private final ServiceRegistration<Simulator> registration;
+    private final BundleContext context;
+    private final SimulatorConfig config;
+    private final Thread starter;
+    private Simulator simulator;
+    private ServiceRegistration<Simulator> registration;
+    private boolean stopped;
 
+    /** Starts the simulator in the background: generating its keys must not hold up the rest of the runtime. */
     @Activate
-    public SimulatorComponent(BundleContext context, SimulatorConfig config) throws IOException {
+    public SimulatorComponent(BundleContext context, SimulatorConfig config) {
+        this.context = context;
+        this.config = config;
+        this.starter = new Thread(this::start, "pve-sim-start");
+        this.starter.setDaemon(true);
+        this.starter.start();
+    }
+
+    private void start() {
         Simulator.Builder b = Simulator.builder().host(config.host()).port(config.port())
                 .clusterName(config.cluster_name())
                 .authFailureDelay(Duration.ofMillis(Math.max(0, config.auth_failure_delay_ms())));
@@ -44,34 +57,58 @@ public final class SimulatorComponent {
         if (!config.token_id().isBlank()) {
             b.apiToken(config.token_id(), config.token_secret());
         }
+        Simulator started;
         try {
-            simulator = b.start();
-        } catch (IOException e) {
+            started = b.start();
+        } catch (IOException | RuntimeException e) {
             LOG.error("The Proxmox VE simulator cannot start: {}. Choose another port (sim port setting) or stop "
                     + "the program that uses it.", e.getMessage());
-            throw e;
+            return;
         }
         Hashtable<String, Object> props = new Hashtable<>();
-        props.put("pvemcp.sim.url", simulator.baseUrl());
-        props.put("pvemcp.sim.port", simulator.port());
-        props.put("pvemcp.sim.fingerprint", simulator.fingerprint());
-        props.put("pvemcp.sim.cluster", simulator.clusterName());
-        simulator.caFile().ifPresent(f -> props.put("pvemcp.sim.ca.file", f.toString()));
-        registration = context.registerService(Simulator.class, simulator, props);
-        LOG.info("Proxmox VE simulator (cluster '{}', Proxmox VE 9.1) listening on {}", simulator.clusterName(),
-                simulator.baseUrl());
+        props.put("pvemcp.sim.url", started.baseUrl());
+        props.put("pvemcp.sim.port", started.port());
+        props.put("pvemcp.sim.fingerprint", started.fingerprint());
+        props.put("pvemcp.sim.cluster", started.clusterName());
+        started.caFile().ifPresent(f -> props.put("pvemcp.sim.ca.file", f.toString()));
+        synchronized (this) {
+            if (stopped) {
+                started.close();
+                return;
+            }
+            simulator = started;
+            try {
+                registration = context.registerService(Simulator.class, started, props);
+            } catch (IllegalStateException e) {
+                started.close();
+                simulator = null;
+                return;
+            }
+        }
+        LOG.info("Proxmox VE simulator (cluster '{}', Proxmox VE 9.1) listening on {}", started.clusterName(),
+                started.baseUrl());
         if (config.root_password().isEmpty()) {
-            LOG.info("Simulator login: root@pam with the generated password {}", simulator.rootPassword());
+            LOG.info("Simulator login: root@pam with the generated password {}", started.rootPassword());
         }
     }
 
     @Deactivate
-    void deactivate() {
-        try {
-            registration.unregister();
-        } catch (IllegalStateException e) {
-            LOG.debug("simulator service already unregistered", e);
+    void deactivate() throws InterruptedException {
+        synchronized (this) {
+            stopped = true;
         }
-        simulator.close();
+        starter.join(30_000);
+        synchronized (this) {
+            if (registration != null) {
+                try {
+                    registration.unregister();
+                } catch (IllegalStateException e) {
+                    LOG.debug("simulator service already unregistered", e);
+                }
+            }
+            if (simulator != null) {
+                simulator.close();
+            }
+        }
     }
 }

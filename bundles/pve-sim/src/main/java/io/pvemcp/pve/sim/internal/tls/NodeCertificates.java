@@ -28,6 +28,7 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
+import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -75,6 +76,10 @@ public final class NodeCertificates {
                 names.add(n);
             }
         }
+        boolean nodeFilesMissing = dir == null || !Files.exists(dir.resolve("pve-ssl.pem"));
+        // RSA key generation dominates a first start: make the node's key while the CA's is made
+        CompletableFuture<KeyPair> nodePair = nodeFilesMissing
+                ? CompletableFuture.supplyAsync(NodeCertificates::rsaUnchecked) : null;
         PrivateKey caKey = null;
         X509Certificate ca = null;
         if (dir != null && Files.exists(dir.resolve("pve-root-ca.pem")) && Files.exists(dir.resolve("pve-root-ca.key"))) {
@@ -102,7 +107,7 @@ public final class NodeCertificates {
             }
         }
         if (node == null) {
-            KeyPair pair = rsa();
+            KeyPair pair = nodePair != null ? nodePair.join() : rsa();
             nodeKey = pair.getPrivate();
             node = nodeCertificate(pair.getPublic(), caKey, ca, nodeName, names, addresses);
             if (dir != null) {
@@ -145,6 +150,14 @@ public final class NodeCertificates {
         try {
             byte[] digest = MessageDigest.getInstance("SHA-256").digest(nodeCertificate.getEncoded());
             return HexFormat.ofDelimiter(":").withUpperCase().formatHex(digest);
+        } catch (GeneralSecurityException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    private static KeyPair rsaUnchecked() {
+        try {
+            return rsa();
         } catch (GeneralSecurityException e) {
             throw new IllegalStateException(e);
         }

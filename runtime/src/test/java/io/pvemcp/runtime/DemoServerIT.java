@@ -1,0 +1,235 @@
+package io.pvemcp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.io.InputStream;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.ValueSource;
+
+/**
+ * The assembled distribution, started as a process in demo mode, driven by independent MCP clients: the
+ * official conformance suite, a client on the official TypeScript SDK, and raw HTTP.
+ */
+class DemoServerIT {
+
+    static final Path DIST = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp"));
+    static final Path E2E = Path.of(System.getProperty("pvemcp.e2e", "src/test/e2e"));
+    static final Path OUT = Path.of("target/e2e");
+    static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+            + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+
+    @TempDir
+    static Path data;
+    static Process server;
+    static StringBuilder stdout = new StringBuilder();
+    static int port;
+    static String url;
+    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+
+    @BeforeAll
+    static void start() throws Exception {
+        Files.createDirectories(OUT);
+        port = freePort();
+        int simPort = freePort();
+        url = "http://127.0.0.1:" + port + "/mcp";
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "serve", "--demo",
+                "--port", Integer.toString(port), "--sim-port", Integer.toString(simPort), "--data", data.toString());
+        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
+        pb.redirectError(OUT.resolve("demo-server.log").toFile());
+        long started = System.nanoTime();
+        server = pb.start();
+        Thread reader = new Thread(() -> copy(server.getInputStream()), "demo-server-stdout");
+        reader.setDaemon(true);
+        reader.start();
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        HttpResponse<String> init = null;
+        while (System.nanoTime() < deadline && server.isAlive()) {
+            try {
+                init = post(Map.of(), INIT);
+                if (init.statusCode() == 200) {
+                    break;
+                }
+            } catch (IOException e) {
+                Thread.sleep(20);
+            }
+        }
+        long ms = (System.nanoTime() - started) / 1_000_000;
+        assertThat(init).as("the server answers initialize (log: %s)", OUT.resolve("demo-server.log")).isNotNull();
+        assertThat(init.statusCode()).isEqualTo(200);
+        String figure = "First MCP initialize answered " + ms + " ms after the process started";
+        System.out.println(figure);
+        Files.writeString(OUT.resolve("startup.txt"), figure + "\n");
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server == null) {
+            return;
+        }
+        server.destroy();
+        boolean exited = server.waitFor(30, TimeUnit.SECONDS);
+        if (!exited) {
+            server.destroyForcibly();
+        }
+        assertThat(exited).as("the server stops on SIGTERM").isTrue();
+        Files.writeString(OUT.resolve("demo-server.out"), stdout.toString());
+    }
+
+    @Test
+    void printsTheEndpointAndClientConfiguration() throws Exception {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!banner().contains("Press Ctrl+C") && System.nanoTime() < deadline) {
+            Thread.sleep(50);
+        }
+        assertThat(banner()).contains("(demo mode)", "MCP endpoint   " + url, "claude mcp add --transport http proxmox " + url,
+                "\"mcpServers\": {\"proxmox\": {\"url\": \"" + url + "\"}}");
+    }
+
+    @ParameterizedTest
+    @ValueSource(strings = {"server-initialize", "ping", "logging-set-level", "tools-list", "server-sse-multiple-streams",
+        "dns-rebinding-protection", "resources-list", "prompts-list"})
+    void passesTheOfficialConformanceScenario(String scenario) throws Exception {
+        Result r = node(List.of("node_modules/@modelcontextprotocol/conformance/dist/index.js", "server", "--url", url,
+                "--scenario", scenario, "-o", OUT.resolve("conformance").toAbsolutePath().toString()), Map.of());
+        assertThat(r.exit()).as("conformance scenario %s:%n%s", scenario, r.output()).isZero();
+        assertThat(r.output()).contains("0 failed");
+    }
+
+    @Test
+    void servesTheTypeScriptSdkClient() throws Exception {
+        Result r = node(List.of("sdk-client.mjs"), Map.of("MCP_URL", url));
+        Files.writeString(OUT.resolve("sdk-client.json"), r.output());
+        assertThat(r.exit()).as("TypeScript SDK client:%n%s", r.output()).isZero();
+        assertThat(r.output()).contains("\"failed\": 0");
+    }
+
+    @Test
+    void acceptsTheEndpointWithATrailingSlash() throws Exception {
+        HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/"))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(INIT)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).isEqualTo(200);
+        assertThat(r.headers().firstValue("Mcp-Session-Id")).isPresent();
+    }
+
+    @Test
+    void refusesForeignOriginsAndHostsAndUnknownVersions() throws Exception {
+        assertThat(post(Map.of("Origin", "http://evil.example.com"), INIT).statusCode()).isEqualTo(403);
+        assertThat(post(Map.of("Origin", "http://localhost:" + port), INIT).statusCode()).isEqualTo(200);
+        assertThat(post(Map.of("MCP-Protocol-Version", "1999-01-01"), INIT).statusCode()).isEqualTo(400);
+        assertThat(post(Map.of("Mcp-Session-Id", "no-such-session"),
+                "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}").statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    void answersMalformedJsonWithACleanError() throws Exception {
+        HttpResponse<String> r = post(Map.of(), "{not json");
+        assertThat(r.statusCode()).isEqualTo(400);
+        assertThat(r.body()).contains("-32700").doesNotContain("Exception").doesNotContain("at io.")
+                .doesNotContain("at com.");
+    }
+
+    @Test
+    void flushesTheHeadersOfTheEventStreamAtOnce() throws Exception {
+        HttpResponse<String> init = post(Map.of(), INIT);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        HttpResponse<InputStream> stream = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url))
+                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session).GET().build(),
+                HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
+        assertThat(stream.statusCode()).isEqualTo(200);
+        assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+        stream.body().close();
+    }
+
+    @Test
+    void reportsHealthAndReadiness() throws Exception {
+        String base = "http://127.0.0.1:" + port;
+        HttpResponse<String> health = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/healthz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(health.statusCode()).isEqualTo(200);
+        HttpResponse<String> ready = HTTP.send(HttpRequest.newBuilder(URI.create(base + "/readyz")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(ready.statusCode()).as(ready.body()).isEqualTo(200);
+        assertThat(ready.body()).contains("\"status\":\"ready\"", "\"version\":\"9.1.1\"");
+    }
+
+    @Test
+    void keepsSecretsOutOfTheLog() throws Exception {
+        String log = Files.readString(OUT.resolve("demo-server.log"));
+        assertThat(log).isNotEmpty().doesNotContainPattern("token\\.secret\\s*=\\s*\\S")
+                .doesNotContainPattern("PVEAPIToken=\\S+=");
+    }
+
+    // ---- helpers
+
+    static HttpResponse<String> post(Map<String, String> headers, String body) throws IOException, InterruptedException {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        headers.forEach(b::header);
+        return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    record Result(int exit, String output) {
+    }
+
+    static Result node(List<String> args, Map<String, String> env) throws Exception {
+        Path node = E2E.resolve("node_modules/.bin/node");
+        assertThat(node).as("Node 22 from npm (run 'npm ci' in %s; mvn verify does)", E2E).exists();
+        List<String> cmd = new ArrayList<>();
+        cmd.add(node.toAbsolutePath().toString());
+        cmd.addAll(args);
+        ProcessBuilder pb = new ProcessBuilder(cmd).directory(E2E.toFile()).redirectErrorStream(true);
+        pb.environment().putAll(env);
+        Process p = pb.start();
+        String output = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(5, TimeUnit.MINUTES)) {
+            p.destroyForcibly();
+            return new Result(-1, output + "\n(timed out)");
+        }
+        return new Result(p.exitValue(), output);
+    }
+
+    static synchronized String banner() {
+        return stdout.toString();
+    }
+
+    static void copy(InputStream in) {
+        try {
+            byte[] buf = new byte[4096];
+            int n;
+            while ((n = in.read(buf)) > 0) {
+                synchronized (DemoServerIT.class) {
+                    stdout.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                }
+            }
+        } catch (IOException e) {
+            // the process ended
+        }
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket s = new ServerSocket(0)) {
+            return s.getLocalPort();
+        }
+    }
+}
