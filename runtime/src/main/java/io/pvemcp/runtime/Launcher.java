@@ -65,15 +65,22 @@ final class Launcher implements AutoCloseable {
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("ds.loglevel", "warn");
         props.putAll(frameworkProperties);
+        long t0 = System.nanoTime();
         Felix felix = new Felix(props);
         felix.init();
         Launcher launcher = new Launcher(felix);
         try {
+            long t1 = System.nanoTime();
             int maxLevel = launcher.install(home.resolve("system"), features);
+            long t2 = System.nanoTime();
             felix.start();
             launcher.configure(configurations);
+            long t3 = System.nanoTime();
             launcher.raiseStartLevel(maxLevel);
+            long t4 = System.nanoTime();
             launcher.reportUnstartedBundles();
+            LOG.debug("framework init {} ms, install {} ms, configure {} ms, start bundles {} ms", (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
             return launcher;
         } catch (Exception | Error e) {
             launcher.close();

@@ -111,10 +111,12 @@ final class ServeCommand implements Callable<Integer> {
             log.info("Settings from the environment: {}", String.join(", ", config.appliedVariables()));
         }
 
+        // The HTTP service reads these as framework properties when it starts. Given to Configuration Admin as
+        // well, they would make it restart Jetty a moment later, and a client connecting in between would hang.
         Map<String, String> frameworkProperties = new LinkedHashMap<>();
+        config.asMap().remove(HTTP_PID).forEach((k, v) -> frameworkProperties.put(k, String.valueOf(v)));
         frameworkProperties.put(PORT, Integer.toString(listenPort));
         frameworkProperties.put(HOST, listenHost);
-        frameworkProperties.put("org.apache.felix.http.jetty.sendServerHeader", "false");
         long start = System.nanoTime();
         Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties);
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));

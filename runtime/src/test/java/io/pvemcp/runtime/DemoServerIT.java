@@ -17,6 +17,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -51,7 +53,7 @@ class DemoServerIT {
         port = freePort();
         int simPort = freePort();
         url = "http://127.0.0.1:" + port + "/mcp";
-        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "serve", "--demo",
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "serve", "--demo", "--shell",
                 "--port", Integer.toString(port), "--sim-port", Integer.toString(simPort), "--data", data.toString());
         pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
         pb.redirectError(OUT.resolve("demo-server.log").toFile());
@@ -62,16 +64,22 @@ class DemoServerIT {
         reader.start();
         long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
         HttpResponse<String> init = null;
+        int unanswered = 0;
         while (System.nanoTime() < deadline && server.isAlive()) {
             try {
-                init = post(Map.of(), INIT);
+                init = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
+                        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                        .POST(HttpRequest.BodyPublishers.ofString(INIT)).build(), HttpResponse.BodyHandlers.ofString());
                 if (init.statusCode() == 200) {
                     break;
                 }
+            } catch (java.net.http.HttpTimeoutException e) {
+                unanswered++;
             } catch (IOException e) {
                 Thread.sleep(20);
             }
         }
+        assertThat(unanswered).as("requests accepted while the server started but never answered").isZero();
         long ms = (System.nanoTime() - started) / 1_000_000;
         assertThat(init).as("the server answers initialize (log: %s)", OUT.resolve("demo-server.log")).isNotNull();
         assertThat(init.statusCode()).isEqualTo(200);
@@ -120,6 +128,51 @@ class DemoServerIT {
         Files.writeString(OUT.resolve("sdk-client.json"), r.output());
         assertThat(r.exit()).as("TypeScript SDK client:%n%s", r.output()).isZero();
         assertThat(r.output()).contains("\"failed\": 0");
+    }
+
+    @Test
+    void stoppingTheSystemToolsInTheFelixShellUpdatesAConnectedClient() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(E2E.resolve("node_modules/.bin/node").toAbsolutePath().toString(),
+                "watch-tools.mjs").directory(E2E.toFile()).redirectErrorStream(true);
+        pb.environment().put("MCP_URL", url);
+        pb.environment().put("EXPECT", "2");
+        Process watcher = pb.start();
+        StringBuilder events = new StringBuilder();
+        Thread reader = new Thread(() -> {
+            try {
+                byte[] buf = new byte[1024];
+                int n;
+                while ((n = watcher.getInputStream().read(buf)) > 0) {
+                    synchronized (events) {
+                        events.append(new String(buf, 0, n, StandardCharsets.UTF_8));
+                    }
+                }
+            } catch (IOException e) {
+                // the watcher ended
+            }
+        });
+        reader.setDaemon(true);
+        reader.start();
+        try {
+            waitFor("the watcher connects", () -> text(events).contains("\"event\":\"connected\""));
+            assertThat(text(events)).contains("proxmox_system_version");
+            shell("lb -s");
+            Pattern line = Pattern.compile("(\\d+)\\|Active\\s*\\|\\s*\\d+\\|io\\.pvemcp\\.tools\\.system ");
+            waitFor("the shell lists the bundles", () -> line.matcher(banner()).find());
+            Matcher m = line.matcher(banner());
+            assertThat(m.find()).isTrue();
+            String id = m.group(1);
+
+            shell("stop " + id);
+            waitFor("the client is told the tools are gone", () -> text(events).contains("{\"event\":\"list_changed\",\"tools\":[]}"));
+            shell("start " + id);
+            assertThat(watcher.waitFor(60, TimeUnit.SECONDS)).as("watcher output: %s", text(events)).isTrue();
+            assertThat(watcher.exitValue()).as("watcher output: %s", text(events)).isZero();
+            String[] lines = text(events).strip().split("\n");
+            assertThat(lines[lines.length - 1]).contains("list_changed", "proxmox_system_version", "proxmox_test_connection");
+        } finally {
+            watcher.destroyForcibly();
+        }
     }
 
     @Test
@@ -207,6 +260,27 @@ class DemoServerIT {
             return new Result(-1, output + "\n(timed out)");
         }
         return new Result(p.exitValue(), output);
+    }
+
+    static void shell(String command) throws IOException {
+        server.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
+        server.getOutputStream().flush();
+    }
+
+    static String text(StringBuilder sb) {
+        synchronized (sb) {
+            return sb.toString();
+        }
+    }
+
+    static void waitFor(String what, java.util.function.BooleanSupplier condition) throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!condition.getAsBoolean()) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("not within 30 s: " + what);
+            }
+            Thread.sleep(20);
+        }
     }
 
     static synchronized String banner() {

@@ -20,17 +20,30 @@ final class RequestGuard {
     private final Set<String> allowedHosts = new HashSet<>();
     private volatile boolean checkHosts = true;
 
+    /**
+     * @param origins allowed origins; an entry may hold several, comma-separated (as environment variables and
+     *        configuration files give them)
+     * @param hosts allowed host names, likewise
+     */
     RequestGuard(String[] origins, String[] hosts) {
-        for (String o : origins) {
-            if (!o.isBlank()) {
-                allowedOrigins.add(o.strip().toLowerCase(Locale.ROOT).replaceAll("/+$", ""));
+        for (String o : split(origins)) {
+            allowedOrigins.add(o.toLowerCase(Locale.ROOT).replaceAll("/+$", ""));
+        }
+        for (String h : split(hosts)) {
+            allowedHosts.add(h.toLowerCase(Locale.ROOT));
+        }
+    }
+
+    private static List<String> split(String[] values) {
+        List<String> out = new java.util.ArrayList<>();
+        for (String v : values) {
+            for (String part : v.split(",")) {
+                if (!part.isBlank()) {
+                    out.add(part.strip());
+                }
             }
         }
-        for (String h : hosts) {
-            if (!h.isBlank()) {
-                allowedHosts.add(h.strip().toLowerCase(Locale.ROOT));
-            }
-        }
+        return out;
     }
 
     /**

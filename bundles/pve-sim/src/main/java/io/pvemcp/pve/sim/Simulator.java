@@ -44,14 +44,14 @@ public final class Simulator implements AutoCloseable {
     private final SimState state;
     private final NodeCertificates certificates;
     private final HttpServer server;
-    private final ApiContract contract;
+    private final CompletableFuture<ApiContract> contract;
     private final String host;
     private final String rootPassword;
     private final Set<String> implemented;
     private final Path caFile;
 
     private Simulator(Builder b, SimState state, NodeCertificates certificates, HttpServer server,
-            ApiContract contract, Path caFile, Set<String> implemented) {
+            CompletableFuture<ApiContract> contract, Path caFile, Set<String> implemented) {
         this.state = state;
         this.certificates = certificates;
         this.server = server;
@@ -117,7 +117,7 @@ public final class Simulator implements AutoCloseable {
 
     /** @return the API contract the simulator checks requests against */
     public ApiContract contract() {
-        return contract;
+        return contract.join();
     }
 
     /**
@@ -293,10 +293,9 @@ public final class Simulator implements AutoCloseable {
             } catch (GeneralSecurityException e) {
                 throw new IOException("cannot create the node certificate: " + e.getMessage(), e);
             }
-            ApiContract contract = loading.join();
             Map<String, ApiHandler> handlers = new HashMap<>();
             CoreHandlers.register(handlers);
-            ApiServer api = new ApiServer(contract, state, handlers, authFailureDelay);
+            ApiServer api = new ApiServer(loading, state, handlers, authFailureDelay);
             HttpServer server;
             try {
                 server = HttpServer.start(bind, port, certs.sslContext(), api, "pve-sim");
@@ -307,7 +306,7 @@ public final class Simulator implements AutoCloseable {
             if (caFile != null && !Files.exists(caFile)) {
                 caFile = null;
             }
-            return new Simulator(this, state, certs, server, contract, caFile, handlers.keySet());
+            return new Simulator(this, state, certs, server, loading, caFile, handlers.keySet());
         }
     }
 }

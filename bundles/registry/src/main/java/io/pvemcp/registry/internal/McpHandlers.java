@@ -447,9 +447,13 @@ final class McpHandlers {
     // ---- logging
 
     private Mono<Object> setLevel(McpAsyncServerExchange exchange, Object params) {
-        McpSchema.SetLevelRequest request = convert(params, new TypeRef<>() {
-        });
-        if (request.level() == null) {
+        // the SDK reads an unknown level as INFO; a client that asks for a level that does not exist is told
+        Object raw = params instanceof Map<?, ?> m ? m.get("level") : null;
+        boolean known = raw instanceof String s && java.util.Arrays.stream(McpSchema.LoggingLevel.values())
+                .anyMatch(l -> l.name().equalsIgnoreCase(s));
+        McpSchema.SetLevelRequest request = known ? convert(params, new TypeRef<>() {
+        }) : null;
+        if (request == null || request.level() == null) {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: level must be one of debug, "
                     + "info, notice, warning, error, critical, alert, emergency").build();
         }

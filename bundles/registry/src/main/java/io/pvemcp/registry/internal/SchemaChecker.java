@@ -68,6 +68,26 @@ final class SchemaChecker {
         }
     }
 
+    /** Renders a JSON Pointer ({@code /disks/0/size}) or a JSON path ({@code $.disks[0].size}) as {@code disks[0].size}. */
+    static String path(String location) {
+        if (location.startsWith("$.")) {
+            return location.substring(2);
+        }
+        StringBuilder sb = new StringBuilder();
+        for (String segment : location.split("/")) {
+            if (segment.isEmpty()) {
+                continue;
+            }
+            String s = segment.replace("~1", "/").replace("~0", "~");
+            if (s.chars().allMatch(Character::isDigit)) {
+                sb.append('[').append(s).append(']');
+            } else {
+                sb.append(sb.length() == 0 ? "" : ".").append(s);
+            }
+        }
+        return sb.toString();
+    }
+
     private static List<String> messages(List<Error> errors) {
         List<String> out = new ArrayList<>();
         for (Error e : errors) {
@@ -75,8 +95,8 @@ final class SchemaChecker {
             String location = e.getInstanceLocation() == null ? "$" : e.getInstanceLocation().toString();
             if (m.startsWith("$")) {
                 m = m.startsWith("$.") ? m.substring(2) : m.startsWith("$: ") ? m.substring(3) : m.substring(1);
-            } else if (!location.equals("$")) {
-                m = (location.startsWith("$.") ? location.substring(2) : location) + ": " + m;
+            } else if (!location.equals("$") && !location.isEmpty() && !location.equals("/")) {
+                m = path(location) + ": " + m;
             }
             if (!out.contains(m)) {
                 out.add(m);

@@ -29,19 +29,18 @@ public final class SimulatorComponent {
 
     private final BundleContext context;
     private final SimulatorConfig config;
-    private final Thread starter;
     private Simulator simulator;
     private ServiceRegistration<Simulator> registration;
-    private boolean stopped;
 
-    /** Starts the simulator in the background: generating its keys must not hold up the rest of the runtime. */
+    /**
+     * Starts the simulator before anything that uses it: in demo mode the MCP endpoint opens later (higher start
+     * level), so a client never reaches a demo whose Proxmox is not listening yet.
+     */
     @Activate
     public SimulatorComponent(BundleContext context, SimulatorConfig config) {
         this.context = context;
         this.config = config;
-        this.starter = new Thread(this::start, "pve-sim-start");
-        this.starter.setDaemon(true);
-        this.starter.start();
+        start();
     }
 
     private void start() {
@@ -72,10 +71,6 @@ public final class SimulatorComponent {
         props.put("pvemcp.sim.cluster", started.clusterName());
         started.caFile().ifPresent(f -> props.put("pvemcp.sim.ca.file", f.toString()));
         synchronized (this) {
-            if (stopped) {
-                started.close();
-                return;
-            }
             simulator = started;
             try {
                 registration = context.registerService(Simulator.class, started, props);
@@ -93,11 +88,7 @@ public final class SimulatorComponent {
     }
 
     @Deactivate
-    void deactivate() throws InterruptedException {
-        synchronized (this) {
-            stopped = true;
-        }
-        starter.join(30_000);
+    void deactivate() {
         synchronized (this) {
             if (registration != null) {
                 try {

@@ -10,6 +10,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletableFuture;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -45,19 +46,20 @@ public final class ApiServer implements HttpHandler {
     private static final Pattern TEMPLATE_VAR = Pattern.compile("\\{([^}]+)}");
 
     private final ObjectMapper mapper = new ObjectMapper();
-    private final ApiContract contract;
+    private final CompletableFuture<ApiContract> loading;
     private final SimState state;
     private final Map<String, ApiHandler> handlers;
     private final Duration authFailureDelay;
 
     /**
-     * @param contract the API contract
+     * @param contract the API contract, possibly still loading: requests wait for it, the listener need not
      * @param state the cluster state
      * @param handlers the implemented methods, keyed {@code "GET /nodes/{node}/status"}
      * @param authFailureDelay how long to hold back an answer to a failed authentication
      */
-    public ApiServer(ApiContract contract, SimState state, Map<String, ApiHandler> handlers, Duration authFailureDelay) {
-        this.contract = contract;
+    public ApiServer(CompletableFuture<ApiContract> contract, SimState state, Map<String, ApiHandler> handlers,
+            Duration authFailureDelay) {
+        this.loading = contract;
         this.state = state;
         this.handlers = Map.copyOf(handlers);
         this.authFailureDelay = authFailureDelay;
@@ -74,11 +76,12 @@ public final class ApiServer implements HttpHandler {
         }
         String path = rawPath.length() == BASE.length() ? "/" : rawPath.substring(BASE.length());
         String method = request.method();
+        ApiContract contract = loading.join();
         try {
             Map<String, Object> params = parameters(request);
             String authid;
             try {
-                authid = authenticate(request, method, templateOf(method, path));
+                authid = authenticate(request, method, templateOf(contract, method, path));
             } catch (Access.AuthException e) {
                 return error(401, e.getMessage(), Map.of()).delayed(authFailureDelay);
             }
@@ -114,7 +117,7 @@ public final class ApiServer implements HttpHandler {
         }
     }
 
-    private String templateOf(String method, String path) {
+    private static String templateOf(ApiContract contract, String method, String path) {
         return contract.find(method, path).map(m -> method + " " + m.method().path()).orElse(method + " " + path);
     }
 

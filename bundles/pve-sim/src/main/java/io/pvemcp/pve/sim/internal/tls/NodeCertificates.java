@@ -20,6 +20,7 @@ import java.security.SecureRandom;
 import java.security.Signature;
 import java.security.cert.CertificateFactory;
 import java.security.cert.X509Certificate;
+import java.security.spec.ECGenParameterSpec;
 import java.security.spec.PKCS8EncodedKeySpec;
 import java.time.ZonedDateTime;
 import java.util.ArrayList;
@@ -28,7 +29,6 @@ import java.util.HexFormat;
 import java.util.List;
 import java.util.Locale;
 import java.util.UUID;
-import java.util.concurrent.CompletableFuture;
 
 import javax.net.ssl.KeyManagerFactory;
 import javax.net.ssl.SSLContext;
@@ -37,11 +37,13 @@ import javax.net.ssl.SSLContext;
  * The TLS identity of a simulated node, as a fresh Proxmox VE node has it: a cluster CA
  * ({@code pve-root-ca.pem}) and a node certificate ({@code pve-ssl.pem}) signed by it, for the node's names
  * and addresses. Generated on first use; kept in a directory when one is given, so that clients that pinned
- * the certificate or trust the CA keep working across restarts.
+ * the certificate or trust the CA keep working across restarts. Keys are ECDSA P-256 rather than a real node's
+ * RSA 2048, so that a first start takes milliseconds; TLS clients do not tell the difference.
  */
 public final class NodeCertificates {
 
-    private static final String SHA256_RSA = "1.2.840.113549.1.1.11";
+    /** ecdsa-with-SHA256: the simulator's keys are ECDSA P-256, quick to make (a real node uses RSA 2048). */
+    private static final String SHA256_ECDSA = "1.2.840.10045.4.3.2";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PrivateKey caKey;
@@ -65,7 +67,7 @@ public final class NodeCertificates {
      * @param addresses IP addresses the certificate must cover
      * @return the certificates
      * @throws IOException if the directory cannot be read or written
-     * @throws GeneralSecurityException if the JVM lacks RSA or SHA-256
+     * @throws GeneralSecurityException if the JVM lacks EC or SHA-256
      */
     public static NodeCertificates loadOrCreate(Path dir, String nodeName, List<String> dnsNames,
             List<InetAddress> addresses) throws IOException, GeneralSecurityException {
@@ -76,10 +78,6 @@ public final class NodeCertificates {
                 names.add(n);
             }
         }
-        boolean nodeFilesMissing = dir == null || !Files.exists(dir.resolve("pve-ssl.pem"));
-        // RSA key generation dominates a first start: make the node's key while the CA's is made
-        CompletableFuture<KeyPair> nodePair = nodeFilesMissing
-                ? CompletableFuture.supplyAsync(NodeCertificates::rsaUnchecked) : null;
         PrivateKey caKey = null;
         X509Certificate ca = null;
         if (dir != null && Files.exists(dir.resolve("pve-root-ca.pem")) && Files.exists(dir.resolve("pve-root-ca.key"))) {
@@ -87,7 +85,7 @@ public final class NodeCertificates {
             caKey = readKey(dir.resolve("pve-root-ca.key"));
         }
         if (ca == null || ca.getNotAfter().getTime() < System.currentTimeMillis()) {
-            KeyPair pair = rsa();
+            KeyPair pair = keyPair();
             caKey = pair.getPrivate();
             ca = caCertificate(pair);
             if (dir != null) {
@@ -107,7 +105,7 @@ public final class NodeCertificates {
             }
         }
         if (node == null) {
-            KeyPair pair = nodePair != null ? nodePair.join() : rsa();
+            KeyPair pair = keyPair();
             nodeKey = pair.getPrivate();
             node = nodeCertificate(pair.getPublic(), caKey, ca, nodeName, names, addresses);
             if (dir != null) {
@@ -155,17 +153,9 @@ public final class NodeCertificates {
         }
     }
 
-    private static KeyPair rsaUnchecked() {
-        try {
-            return rsa();
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
-    }
-
-    private static KeyPair rsa() throws GeneralSecurityException {
-        KeyPairGenerator g = KeyPairGenerator.getInstance("RSA");
-        g.initialize(2048, RANDOM);
+    private static KeyPair keyPair() throws GeneralSecurityException {
+        KeyPairGenerator g = KeyPairGenerator.getInstance("EC");
+        g.initialize(new ECGenParameterSpec("secp256r1"), RANDOM);
         return g.generateKeyPair();
     }
 
@@ -176,7 +166,7 @@ public final class NodeCertificates {
         byte[] ski = keyId(pair.getPublic());
         byte[] extensions = Der.sequence(
                 extension("2.5.29.19", true, Der.sequence(Der.bool(true))),
-                extension("2.5.29.15", true, namedBits(0x06)),
+                extension("2.5.29.15", true, namedBits(0x86)),
                 extension("2.5.29.14", false, Der.octets(ski)));
         return sign(pair.getPrivate(), name, name, pair.getPublic(), now.minusDays(1), now.plusYears(10), extensions);
     }
@@ -195,7 +185,7 @@ public final class NodeCertificates {
         ZonedDateTime now = ZonedDateTime.now();
         byte[] extensions = Der.sequence(
                 extension("2.5.29.19", false, Der.sequence()),
-                extension("2.5.29.15", true, namedBits(0xa0)),
+                extension("2.5.29.15", true, namedBits(0x80)),
                 extension("2.5.29.37", false, Der.sequence(Der.oid("1.3.6.1.5.5.7.3.1"))),
                 extension("2.5.29.17", false, Der.sequence(san.toArray(new byte[0][]))),
                 extension("2.5.29.14", false, Der.octets(keyId(key))),
@@ -206,7 +196,7 @@ public final class NodeCertificates {
 
     private static X509Certificate sign(PrivateKey issuerKey, byte[] issuer, byte[] subject, PublicKey key,
             ZonedDateTime notBefore, ZonedDateTime notAfter, byte[] extensions) throws GeneralSecurityException {
-        byte[] algorithm = Der.sequence(Der.oid(SHA256_RSA), Der.nul());
+        byte[] algorithm = Der.sequence(Der.oid(SHA256_ECDSA));
         byte[] tbs = Der.sequence(
                 Der.explicit(0, Der.integer(2)),
                 Der.integer(new BigInteger(64, RANDOM).abs().add(BigInteger.ONE)),
@@ -216,7 +206,7 @@ public final class NodeCertificates {
                 subject,
                 key.getEncoded(),
                 Der.explicit(3, extensions));
-        Signature s = Signature.getInstance("SHA256withRSA");
+        Signature s = Signature.getInstance("SHA256withECDSA");
         s.initSign(issuerKey);
         s.update(tbs);
         byte[] cert = Der.sequence(tbs, algorithm, Der.bits(s.sign()));
@@ -290,7 +280,7 @@ public final class NodeCertificates {
     private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("RSA").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
     }
 
     private static void writePem(Path file, String type, byte[] der, boolean secret) throws IOException {

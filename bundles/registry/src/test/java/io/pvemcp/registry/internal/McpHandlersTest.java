@@ -1,0 +1,210 @@
+package io.pvemcp.registry.internal;
+
+import static io.pvemcp.registry.internal.Fixtures.objects;
+import static io.pvemcp.registry.internal.Fixtures.props;
+import static io.pvemcp.registry.internal.Fixtures.tool;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.server.McpAsyncServerExchange;
+import io.modelcontextprotocol.spec.McpError;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Prompt;
+import io.pvemcp.api.Resource;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.ToolResult;
+import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.registry.McpContextKeys;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+class McpHandlersTest {
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final SchemaChecker schemas = new SchemaChecker(mapper);
+    final Contributions<Tool, ToolEntry> tools = new Contributions<>("tool", Tool.NAME, s -> ToolEntry.read(s, schemas));
+    final Contributions<Resource, ResourceEntry> resources = new Contributions<>("resource", Resource.URI, ResourceEntry::read);
+    final Contributions<Prompt, PromptEntry> prompts = new Contributions<>("prompt", Prompt.NAME, PromptEntry::read);
+    final Scheduler scheduler = Schedulers.newBoundedElastic(4, 16, "test");
+    final McpHandlers handlers = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper,
+            scheduler, () -> null);
+    final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
+    long nextId = 1;
+
+    @AfterEach
+    void stop() {
+        scheduler.dispose();
+    }
+
+    void register(String name, Tool t, String scope) {
+        Map<String, Object> p = props(name, nextId++, 0);
+        p.put(Tool.SCOPE, scope);
+        assertThat(tools.add(objects(t, p, "test.bundle"), p)).as("%s accepted: %s", name, tools.rejections()).isTrue();
+    }
+
+    McpAsyncServerExchange exchange(Caller caller) {
+        McpAsyncServerExchange ex = mock(McpAsyncServerExchange.class);
+        when(ex.transportContext()).thenReturn(McpTransportContext.create(Map.of(McpContextKeys.CALLER, caller)));
+        when(ex.sessionId()).thenReturn("session-1");
+        when(ex.getClientInfo()).thenReturn(new McpSchema.Implementation("test-client", "1.0"));
+        when(ex.progressNotification(any())).thenAnswer(i -> {
+            progress.add(i.getArgument(0));
+            return Mono.empty();
+        });
+        return ex;
+    }
+
+    McpSchema.CallToolResult call(McpAsyncServerExchange ex, String name, Map<String, Object> arguments, Object requestId,
+            Map<String, Object> meta) {
+        Map<String, Object> params = new java.util.HashMap<>();
+        params.put("name", name);
+        params.put("arguments", arguments);
+        if (meta != null) {
+            params.put("_meta", meta);
+        }
+        Object result = handlers.requestHandlers().get("tools/call").handle(ex, params)
+                .contextWrite(c -> c.put(McpContextKeys.REQUEST_ID, requestId)).block(Duration.ofSeconds(10));
+        return (McpSchema.CallToolResult) result;
+    }
+
+    static String text(McpSchema.CallToolResult r) {
+        return ((McpSchema.TextContent) r.content().get(0)).text();
+    }
+
+    @Test
+    void unknownToolsAreAProtocolError() {
+        assertThatThrownBy(() -> call(exchange(Caller.ANONYMOUS), "nope", Map.of(), 1, null))
+                .isInstanceOf(McpError.class).hasMessageContaining("Unknown tool: nope");
+    }
+
+    @Test
+    void aCallerWithoutTheScopeIsToldWhichScopeIsMissing() {
+        register("proxmox_vm_delete", Fixtures.simple("deleted"), Scopes.WRITE);
+        Caller reader = Caller.builder().subject("dash").scopes(Set.of(Scopes.READ)).authenticated(true).build();
+        McpSchema.CallToolResult r = call(exchange(reader), "proxmox_vm_delete", Map.of(), 1, null);
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).contains("needs the scope proxmox:write");
+        List<?> listed = ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list")
+                .handle(exchange(reader), Map.of()).block()).tools();
+        assertThat(listed).isEmpty();
+    }
+
+    @Test
+    void invalidArgumentsAreAToolErrorThatNamesTheArgument() {
+        register("t", tool(JsonSchema.object().required("vmid", JsonSchema.integer().minimum(100)).build(), null,
+                c -> ToolResult.text("ran")), Scopes.READ);
+        McpSchema.CallToolResult r = call(exchange(Caller.ANONYMOUS), "t", Map.of("vmid", 5), 1, null);
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).startsWith("Invalid arguments for t: vmid: ").contains("100");
+        McpSchema.CallToolResult missing = call(exchange(Caller.ANONYMOUS), "t", Map.of(), 1, null);
+        assertThat(text(missing)).contains("vmid");
+    }
+
+    @Test
+    void failuresBecomeToolErrorsWithoutInternals() {
+        register("tool_error", tool(JsonSchema.object().build(), null, c -> {
+            throw new ToolException("VM 999 does not exist. List the VMs first.");
+        }), Scopes.READ);
+        register("pve_error", tool(JsonSchema.object().build(), null, c -> {
+            throw new java.util.concurrent.CompletionException(new ProxmoxException(ProxmoxException.Kind.PERMISSION, 403,
+                    "Proxmox VE refused it: grant VM.Audit", null, Map.of(), "GET", "/x", null));
+        }), Scopes.READ);
+        register("bug", tool(JsonSchema.object().build(), null, c -> {
+            throw new IllegalStateException("secret internal detail at com.example.Foo");
+        }), Scopes.READ);
+        register("nothing", tool(JsonSchema.object().build(), null, c -> null), Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        assertThat(text(call(ex, "tool_error", Map.of(), 1, null))).isEqualTo("VM 999 does not exist. List the VMs first.");
+        assertThat(text(call(ex, "pve_error", Map.of(), 2, null))).isEqualTo("Proxmox VE refused it: grant VM.Audit");
+        McpSchema.CallToolResult bug = call(ex, "bug", Map.of(), 3, null);
+        assertThat(bug.isError()).isTrue();
+        assertThat(text(bug)).contains("failed unexpectedly (reference ").doesNotContain("secret");
+        assertThat(text(call(ex, "nothing", Map.of(), 4, null))).contains("returned no result", "bug in bundle test.bundle");
+    }
+
+    @Test
+    void structuredResultsAreCheckedAndAlsoSentAsJsonText() {
+        Map<String, Object> output = JsonSchema.object().required("version", JsonSchema.string()).build();
+        register("good", tool(JsonSchema.object().build(), output, c -> ToolResult.of("v1", Map.of("version", "9.1.1"))),
+                Scopes.READ);
+        register("wrong", tool(JsonSchema.object().build(), output, c -> ToolResult.of("v", Map.of("version", 9))),
+                Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        McpSchema.CallToolResult good = call(ex, "good", Map.of(), 1, null);
+        assertThat(good.isError()).isFalse();
+        assertThat(good.structuredContent()).isEqualTo(Map.of("version", "9.1.1"));
+        assertThat(good.content()).extracting(c -> ((McpSchema.TextContent) c).text()).containsExactly("v1",
+                "{\"version\":\"9.1.1\"}");
+        McpSchema.CallToolResult wrong = call(ex, "wrong", Map.of(), 2, null);
+        assertThat(wrong.isError()).isTrue();
+        assertThat(text(wrong)).contains("does not match its output schema", "version");
+    }
+
+    @Test
+    void reportsProgressWhenTheClientAsksForIt() {
+        register("slow", tool(JsonSchema.object().build(), null, c -> {
+            c.progress(1, 2.0, "half");
+            c.progress(1, 2.0, "repeated values are dropped");
+            c.progress(2, 2.0, "done");
+            return ToolResult.text("ok");
+        }), Scopes.READ);
+        call(exchange(Caller.ANONYMOUS), "slow", Map.of(), 1, Map.of("progressToken", "p-1"));
+        assertThat(progress).extracting(McpSchema.ProgressNotification::message).containsExactly("half", "done");
+        assertThat(progress).allSatisfy(p -> assertThat(p.progressToken()).isEqualTo("p-1"));
+        progress.clear();
+        call(exchange(Caller.ANONYMOUS), "slow", Map.of(), 2, null);
+        assertThat(progress).isEmpty();
+    }
+
+    @Test
+    void aCancelledNotificationStopsTheRunningCall() throws Exception {
+        CountDownLatch running = new CountDownLatch(1);
+        register("wait", tool(JsonSchema.object().build(), null, c -> {
+            running.countDown();
+            Thread.sleep(30_000);
+            return ToolResult.text("finished");
+        }), Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        var result = java.util.concurrent.CompletableFuture.supplyAsync(() -> call(ex, "wait", Map.of(), "req-7", null));
+        assertThat(running.await(10, TimeUnit.SECONDS)).isTrue();
+        handlers.notificationHandlers().get("notifications/cancelled")
+                .handle(ex, Map.of("requestId", "req-7", "reason", "user pressed stop")).block();
+        McpSchema.CallToolResult r = result.get(10, TimeUnit.SECONDS);
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).contains("cancelled");
+    }
+
+    @Test
+    void setLevelNeedsAValidLevel() {
+        McpSessions sessions = new McpSessions(Map.of(), Map.of(), null, Duration.ofSeconds(1), v -> null);
+        handlers.sessions(sessions);
+        assertThat(handlers.requestHandlers().get("logging/setLevel").handle(exchange(Caller.ANONYMOUS),
+                Map.of("level", "debug")).block()).isEqualTo(Map.of());
+        assertThatThrownBy(() -> handlers.requestHandlers().get("logging/setLevel").handle(exchange(Caller.ANONYMOUS),
+                Map.of("level", "loud")).block()).isInstanceOf(McpError.class);
+    }
+}

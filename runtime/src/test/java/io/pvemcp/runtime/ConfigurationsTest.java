@@ -1,0 +1,69 @@
+package io.pvemcp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class ConfigurationsTest {
+
+    @TempDir
+    Path conf;
+
+    @Test
+    void environmentOverridesFilesWhichOverrideFeatures() throws IOException {
+        Files.writeString(conf.resolve("io.pvemcp.pve.client.cfg"), """
+                # comment
+                host = pve-file.example.com
+                port = 8006
+                username = root@pam
+                """);
+        Files.writeString(conf.resolve("org.example.factory~one.cfg"), "a = 1\n");
+        Files.writeString(conf.resolve("ignored.txt"), "x = y\n");
+        Configurations c = new Configurations();
+        c.addFeature(new Feature("f", "f", List.of(), Map.of("io.pvemcp.pve.client", Map.of("host", "from-feature",
+                "retries", "1"))));
+        c.readDirectory(conf);
+        c.applyEnvironment(Map.of("PROXMOX_HOST", "pve-env.example.com", "PROXMOX_PASSWORD", " ", "PROXMOX_TOKEN_ID",
+                "root@pam!mcp", "UNRELATED", "x"));
+        Map<String, Object> client = c.asMap().get("io.pvemcp.pve.client");
+        assertThat(client).containsEntry("host", "pve-env.example.com").containsEntry("port", "8006")
+                .containsEntry("retries", "1").containsEntry("token.id", "root@pam!mcp").doesNotContainKey("password");
+        assertThat(c.asMap()).containsKey("org.example.factory~one").doesNotContainKey("ignored");
+        assertThat(c.appliedVariables()).containsExactly("PROXMOX_HOST", "PROXMOX_TOKEN_ID");
+    }
+
+    @Test
+    void mapsEveryDocumentedVariable() {
+        assertThat(Configurations.environmentMappings()).extracting(Configurations.EnvMapping::variable).containsExactly(
+                "PROXMOX_HOST", "PROXMOX_PORT", "PROXMOX_USERNAME", "PROXMOX_PASSWORD", "PROXMOX_TOKEN_ID",
+                "PROXMOX_TOKEN_SECRET", "PROXMOX_VERIFY_SSL", "PROXMOX_CA_FILE", "PROXMOX_FINGERPRINT", "MCP_HOST",
+                "MCP_PORT", "MCP_ALLOWED_HOSTS", "MCP_ALLOWED_ORIGINS");
+        assertThat(Configurations.environmentMappings()).filteredOn(m -> m.variable().equals("PROXMOX_VERIFY_SSL"))
+                .singleElement().satisfies(m -> {
+                    assertThat(m.pid()).isEqualTo("io.pvemcp.pve.client");
+                    assertThat(m.property()).isEqualTo("verify.ssl");
+                });
+    }
+
+    @Test
+    void demoModePointsTheClientAtTheSimulatorWithAFreshToken() {
+        Configurations c = new Configurations();
+        c.pid("io.pvemcp.pve.client").put("host", "real-pve.example.com");
+        c.pid("io.pvemcp.pve.client").put("password", "real-password");
+        ServeCommand.demoConfiguration(c, Path.of("/data"), 8123);
+        Map<String, Object> client = c.asMap().get("io.pvemcp.pve.client");
+        Map<String, Object> sim = c.asMap().get("io.pvemcp.pve.sim");
+        assertThat(client).containsEntry("host", "127.0.0.1").containsEntry("port", "8123")
+                .containsEntry("ca.file", Path.of("/data/sim/pve-root-ca.pem").toString())
+                .doesNotContainKey("password");
+        assertThat(client.get("token.secret")).isEqualTo(sim.get("token.secret")).asString().hasSize(36);
+        assertThat(sim).containsEntry("port", "8123").containsEntry("token.id", client.get("token.id"));
+    }
+}

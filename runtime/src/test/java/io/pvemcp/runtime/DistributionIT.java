@@ -1,0 +1,58 @@
+package io.pvemcp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.stream.Stream;
+
+import org.junit.jupiter.api.Test;
+
+/** The assembled distribution holds exactly the bundles its features list, and starts from its script. */
+class DistributionIT {
+
+    static final Path DIST = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp"));
+
+    @Test
+    void everyFeatureBundleIsThereAndEveryBundleIsInAFeature() throws IOException {
+        List<String> names;
+        try (Stream<Path> files = Files.list(DIST.resolve("features"))) {
+            names = files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
+        }
+        assertThat(names).containsExactly("base", "mcp", "shell", "sim", "tools");
+        Set<Path> listed = new HashSet<>();
+        for (Feature f : Features.load(DIST, names)) {
+            assertThat(f.id()).doesNotContain("${");
+            for (Feature.BundleRef b : f.bundles()) {
+                Path jar = b.file(DIST.resolve("system"));
+                assertThat(jar).as("bundle %s of feature %s", b.id(), f.id()).isRegularFile();
+                listed.add(jar.toAbsolutePath().normalize());
+            }
+        }
+        try (Stream<Path> jars = Files.walk(DIST.resolve("system"))) {
+            assertThat(jars.filter(p -> p.toString().endsWith(".jar")).map(p -> p.toAbsolutePath().normalize()))
+                    .as("jars in system/ that no feature uses").allMatch(listed::contains);
+        }
+    }
+
+    @Test
+    void hasTheLauncherConfigurationAndAnExecutableScript() {
+        assertThat(DIST.resolve("bin/proxmox-mcp")).isExecutable();
+        assertThat(DIST.resolve("lib/proxmox-mcp-launcher.jar")).isRegularFile();
+        assertThat(DIST.resolve("conf/io.pvemcp.pve.client.cfg")).isRegularFile();
+        assertThat(DIST.resolve("conf/org.apache.felix.http.cfg")).isRegularFile();
+        assertThat(DIST.resolve("deploy")).isDirectory();
+    }
+
+    @Test
+    void theScriptRunsTheVersionCommand() throws Exception {
+        Process p = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "version").redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).isZero();
+        assertThat(out).startsWith("proxmox-mcp 0.1.0");
+    }
+}
