@@ -24,7 +24,7 @@ final class Banner {
         b.append("                 {\"mcpServers\": {\"proxmox\": {\"url\": \"").append(url).append("\"}}}\n");
         b.append("  VS Code        .vscode/mcp.json\n");
         b.append("                 {\"servers\": {\"proxmox\": {\"type\": \"http\", \"url\": \"").append(url).append("\"}}}\n");
-        b.append("  Check it       ../shared/mcp-check/check.sh ").append(url).append(" (or the MCP Inspector)\n\n");
+        b.append("  Inspector      npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL above)\n\n");
         if (!listenHost.equals("127.0.0.1") && !listenHost.equals("localhost") && !listenHost.equals("::1")) {
             b.append("Warning: the server listens on ").append(listenHost).append(" and authentication is not "
                     + "available yet: anyone who can reach this port can use it.\n");

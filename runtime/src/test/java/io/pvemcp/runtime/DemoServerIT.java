@@ -163,6 +163,11 @@ class DemoServerIT {
             assertThat(m.find()).isTrue();
             String id = m.group(1);
 
+            shell("mcp:tools");
+            Pattern listed = Pattern.compile("proxmox_test_connection\\s+system\\s+proxmox:read\\s+read-only\\s+io\\.pvemcp\\.tools\\.system \\["
+                    + id + "\\]");
+            waitFor("mcp:tools lists the system tools with their bundle", () -> listed.matcher(banner()).find());
+
             shell("stop " + id);
             waitFor("the client is told the tools are gone", () -> text(events).contains("{\"event\":\"list_changed\",\"tools\":[]}"));
             shell("start " + id);

@@ -59,9 +59,13 @@ public final class SimulatorComponent {
         Simulator started;
         try {
             started = b.start();
+        } catch (java.net.BindException e) {
+            LOG.error("The Proxmox VE simulator cannot listen on {}:{}: {}. Choose another port (--sim-port, or "
+                    + "port in io.pvemcp.pve.sim) or stop the program that uses it.", config.host(), config.port(),
+                    e.getMessage());
+            return;
         } catch (IOException | RuntimeException e) {
-            LOG.error("The Proxmox VE simulator cannot start: {}. Choose another port (sim port setting) or stop "
-                    + "the program that uses it.", e.getMessage());
+            LOG.error("The Proxmox VE simulator cannot start: {}", String.valueOf(e), e);
             return;
         }
         Hashtable<String, Object> props = new Hashtable<>();
@@ -82,9 +86,6 @@ public final class SimulatorComponent {
         }
         LOG.info("Proxmox VE simulator (cluster '{}', Proxmox VE 9.1) listening on {}", started.clusterName(),
                 started.baseUrl());
-        if (config.root_password().isEmpty()) {
-            LOG.info("Simulator login: root@pam with the generated password {}", started.rootPassword());
-        }
     }
 
     @Deactivate

@@ -44,6 +44,8 @@ public final class NodeCertificates {
 
     /** ecdsa-with-SHA256: the simulator's keys are ECDSA P-256, quick to make (a real node uses RSA 2048). */
     private static final String SHA256_ECDSA = "1.2.840.10045.4.3.2";
+    /** sha256WithRSAEncryption: to sign with an RSA CA kept from an older data folder or copied from a real node. */
+    private static final String SHA256_RSA = "1.2.840.113549.1.1.11";
     private static final SecureRandom RANDOM = new SecureRandom();
 
     private final PrivateKey caKey;
@@ -81,10 +83,14 @@ public final class NodeCertificates {
         PrivateKey caKey = null;
         X509Certificate ca = null;
         if (dir != null && Files.exists(dir.resolve("pve-root-ca.pem")) && Files.exists(dir.resolve("pve-root-ca.key"))) {
-            ca = readCertificate(dir.resolve("pve-root-ca.pem"));
-            caKey = readKey(dir.resolve("pve-root-ca.key"));
+            try {
+                ca = readCertificate(dir.resolve("pve-root-ca.pem"));
+                caKey = readKey(dir.resolve("pve-root-ca.key"), ca);
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                ca = null; // unreadable or mismatched: made anew below, as a node whose CA files were lost
+            }
         }
-        if (ca == null || ca.getNotAfter().getTime() < System.currentTimeMillis()) {
+        if (ca == null || caKey == null || ca.getNotAfter().getTime() < System.currentTimeMillis()) {
             KeyPair pair = keyPair();
             caKey = pair.getPrivate();
             ca = caCertificate(pair);
@@ -97,11 +103,15 @@ public final class NodeCertificates {
         PrivateKey nodeKey = null;
         X509Certificate node = null;
         if (dir != null && Files.exists(dir.resolve("pve-ssl.pem")) && Files.exists(dir.resolve("pve-ssl.key"))) {
-            X509Certificate existing = readCertificate(dir.resolve("pve-ssl.pem"));
-            if (covers(existing, names, addresses) && issuedBy(existing, ca)
-                    && existing.getNotAfter().getTime() > System.currentTimeMillis()) {
-                node = existing;
-                nodeKey = readKey(dir.resolve("pve-ssl.key"));
+            try {
+                X509Certificate existing = readCertificate(dir.resolve("pve-ssl.pem"));
+                if (covers(existing, names, addresses) && issuedBy(existing, ca)
+                        && existing.getNotAfter().getTime() > System.currentTimeMillis()) {
+                    nodeKey = readKey(dir.resolve("pve-ssl.key"), existing);
+                    node = existing;
+                }
+            } catch (GeneralSecurityException | IllegalArgumentException e) {
+                node = null;
             }
         }
         if (node == null) {
@@ -189,14 +199,15 @@ public final class NodeCertificates {
                 extension("2.5.29.37", false, Der.sequence(Der.oid("1.3.6.1.5.5.7.3.1"))),
                 extension("2.5.29.17", false, Der.sequence(san.toArray(new byte[0][]))),
                 extension("2.5.29.14", false, Der.octets(keyId(key))),
-                extension("2.5.29.35", false, Der.sequence(Der.implicit(0, keyId(ca.getPublicKey())))));
+                extension("2.5.29.35", false, Der.sequence(Der.implicit(0, subjectKeyId(ca)))));
         return sign(caKey, ca.getSubjectX500Principal().getEncoded(), subject, key, now.minusDays(1),
                 now.plusYears(2), extensions);
     }
 
     private static X509Certificate sign(PrivateKey issuerKey, byte[] issuer, byte[] subject, PublicKey key,
             ZonedDateTime notBefore, ZonedDateTime notAfter, byte[] extensions) throws GeneralSecurityException {
-        byte[] algorithm = Der.sequence(Der.oid(SHA256_ECDSA));
+        boolean rsa = "RSA".equals(issuerKey.getAlgorithm());
+        byte[] algorithm = rsa ? Der.sequence(Der.oid(SHA256_RSA), Der.nul()) : Der.sequence(Der.oid(SHA256_ECDSA));
         byte[] tbs = Der.sequence(
                 Der.explicit(0, Der.integer(2)),
                 Der.integer(new BigInteger(64, RANDOM).abs().add(BigInteger.ONE)),
@@ -206,7 +217,7 @@ public final class NodeCertificates {
                 subject,
                 key.getEncoded(),
                 Der.explicit(3, extensions));
-        Signature s = Signature.getInstance("SHA256withECDSA");
+        Signature s = Signature.getInstance(rsa ? "SHA256withRSA" : "SHA256withECDSA");
         s.initSign(issuerKey);
         s.update(tbs);
         byte[] cert = Der.sequence(tbs, algorithm, Der.bits(s.sign()));
@@ -235,6 +246,16 @@ public final class NodeCertificates {
 
     private static byte[] keyId(PublicKey key) throws GeneralSecurityException {
         return MessageDigest.getInstance("SHA-1").digest(key.getEncoded());
+    }
+
+    /** The CA's own subject key identifier (which another tool may have computed differently), else ours. */
+    private static byte[] subjectKeyId(X509Certificate ca) throws GeneralSecurityException {
+        byte[] ext = ca.getExtensionValue("2.5.29.14");
+        // OCTET STRING { OCTET STRING keyIdentifier }, short lengths: identifiers are at most a few dozen bytes
+        if (ext != null && ext.length > 4 && ext[0] == 0x04 && ext[2] == 0x04 && ext[3] == ext.length - 4) {
+            return java.util.Arrays.copyOfRange(ext, 4, ext.length);
+        }
+        return keyId(ca.getPublicKey());
     }
 
     private static boolean covers(X509Certificate cert, List<String> names, List<InetAddress> addresses) {
@@ -277,10 +298,23 @@ public final class NodeCertificates {
                 .generateCertificate(new ByteArrayInputStream(Files.readAllBytes(file)));
     }
 
-    private static PrivateKey readKey(Path file) throws IOException, GeneralSecurityException {
+    /** Reads a PKCS#8 key of the certificate's key algorithm, and checks that it belongs to the certificate. */
+    private static PrivateKey readKey(Path file, X509Certificate cert) throws IOException, GeneralSecurityException {
         String text = Files.readString(file, StandardCharsets.US_ASCII);
         String body = text.replaceAll("-----[A-Z ]+-----", "").replaceAll("\\s", "");
-        return KeyFactory.getInstance("EC").generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        String algorithm = cert.getPublicKey().getAlgorithm();
+        PrivateKey key = KeyFactory.getInstance(algorithm)
+                .generatePrivate(new PKCS8EncodedKeySpec(Base64.getDecoder().decode(body)));
+        Signature s = Signature.getInstance("RSA".equals(algorithm) ? "SHA256withRSA" : "SHA256withECDSA");
+        s.initSign(key);
+        s.update(new byte[] {1});
+        byte[] signature = s.sign();
+        s.initVerify(cert.getPublicKey());
+        s.update(new byte[] {1});
+        if (!s.verify(signature)) {
+            throw new GeneralSecurityException(file + " does not hold the key of its certificate");
+        }
+        return key;
     }
 
     private static void writePem(Path file, String type, byte[] der, boolean secret) throws IOException {
