@@ -23,7 +23,7 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String cluster_name() default "demo";
 
     @AttributeDefinition(name = "root@pam password", type = AttributeType.PASSWORD,
-            description = "Empty: a random password, written to the log at start.")
+            description = "Empty: a random password that is never shown (log in with the API token, or set one).")
     String root_password() default "";
 
     @AttributeDefinition(name = "API token id", description = "An API token to create, e.g. root@pam!mcp.")
