@@ -26,6 +26,7 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
+import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
@@ -302,11 +303,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                     }).block(Duration.ofSeconds(10));
             resp.setStatus(202);
         } else if (message instanceof McpSchema.JSONRPCRequest request) {
-            if (accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty()) {
-                stream(req, resp, held, request, context);
-            } else {
-                reply(req, resp, held, request, context);
-            }
+            answer(req, resp, held, request, context,
+                    accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty());
         } else {
             error(resp, 400, -32600, "Invalid request: not a JSON-RPC request, response or notification", null);
         }
@@ -336,20 +334,35 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         resp.getOutputStream().write(json.writeValueAsBytes(McpSchema.JSONRPCResponse.result(request.id(), result)));
     }
 
-    /** Answers a request on its own event stream, which carries its progress and log messages too. */
-    private void stream(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
-            McpTransportContext context) throws IOException {
-        resp.setStatus(200);
-        resp.setContentType("text/event-stream");
-        resp.setCharacterEncoding("UTF-8");
-        resp.setHeader("Cache-Control", "no-cache");
-        resp.setHeader("X-Accel-Buffering", "no");
-        AsyncContext async = req.startAsync();
+    /**
+     * Answers a request on its own event stream, which carries its progress and log messages too, or, for clients
+     * that do not accept event streams, with one JSON response.
+     */
+    private void answer(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
+            McpTransportContext context, boolean eventStream) throws IOException {
+        AsyncContext async;
+        McpStreamableServerTransport sink;
+        Runnable close;
+        if (eventStream) {
+            resp.setStatus(200);
+            resp.setContentType("text/event-stream");
+            resp.setCharacterEncoding("UTF-8");
+            resp.setHeader("Cache-Control", "no-cache");
+            resp.setHeader("X-Accel-Buffering", "no");
+            async = req.startAsync();
+            SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
+            });
+            resp.flushBuffer();
+            sink = stream;
+            close = stream::close;
+        } else {
+            async = req.startAsync();
+            JsonReply reply = new JsonReply(async, resp, json);
+            sink = reply;
+            close = reply::close;
+        }
         async.setTimeout(0);
         held.openStreams.incrementAndGet();
-        SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
-        });
-        resp.flushBuffer();
         Disposable[] running = new Disposable[1];
         async.addListener(listener(() -> {
             held.openStreams.decrementAndGet();
@@ -359,37 +372,12 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                 d.dispose();
             }
         }));
-        running[0] = held.session.responseStream(request, stream)
+        running[0] = held.session.responseStream(request, sink)
                 .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id()))
                 .subscribe(v -> {
                 }, e -> {
                     LOG.warn("answering {} failed: {}", request.method(), e.toString());
-                    stream.close();
-                });
-    }
-
-    /** Answers a request with one JSON response, for clients that do not accept event streams. */
-    private void reply(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
-            McpTransportContext context) throws IOException {
-        AsyncContext async = req.startAsync();
-        async.setTimeout(0);
-        held.openStreams.incrementAndGet();
-        JsonReply reply = new JsonReply(async, resp, json);
-        Disposable[] running = new Disposable[1];
-        async.addListener(listener(() -> {
-            held.openStreams.decrementAndGet();
-            held.lastActivity = System.currentTimeMillis();
-            Disposable d = running[0];
-            if (d != null) {
-                d.dispose();
-            }
-        }));
-        running[0] = held.session.responseStream(request, reply)
-                .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id()))
-                .subscribe(v -> {
-                }, e -> {
-                    LOG.warn("answering {} failed: {}", request.method(), e.toString());
-                    reply.close();
+                    close.run();
                 });
     }
 
