@@ -1,6 +1,7 @@
 package io.pvemcp.pve.sim.internal;
 
 import java.io.IOException;
+import java.net.BindException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Hashtable;
@@ -59,7 +60,7 @@ public final class SimulatorComponent {
         Simulator started;
         try {
             started = b.start();
-        } catch (java.net.BindException e) {
+        } catch (BindException e) {
             LOG.error("The Proxmox VE simulator cannot listen on {}:{}: {}. Choose another port (--sim-port, or "
                     + "port in io.pvemcp.pve.sim) or stop the program that uses it.", config.host(), config.port(),
                     e.getMessage());
