@@ -22,6 +22,8 @@ import io.pvemcp.pve.sim.internal.api.ApiHandler;
 import io.pvemcp.pve.sim.internal.api.ApiServer;
 import io.pvemcp.pve.sim.internal.api.CoreHandlers;
 import io.pvemcp.pve.sim.internal.http.HttpServer;
+import io.pvemcp.pve.sim.internal.state.Fixture;
+import io.pvemcp.pve.sim.internal.state.Generator;
 import io.pvemcp.pve.sim.internal.state.SimState;
 import io.pvemcp.pve.sim.internal.tls.NodeCertificates;
 
@@ -36,8 +38,12 @@ import io.pvemcp.pve.sim.internal.tls.NodeCertificates;
  * }
  * </pre>
  *
- * The simulator is thread-safe. Its seeded cluster ({@code pve1}, {@code pve2}, {@code pve3}, a few VMs,
- * containers and storages) is described in the project documentation.
+ * The simulator is thread-safe. By default it holds the demo cluster ({@code pve1} to {@code pve3}, VMs and
+ * containers in various states, templates, ISO images, backups, pools, a limited user and token); a JSON fixture
+ * or a generated large cluster can replace it. Long operations run as tasks whose duration is scaled by
+ * {@link Builder#taskTimeScale(double)}: 0 (the default) ends them before the request returns, 1 takes as long
+ * as a real node. Faults can be injected through this class or, from other processes, through the control API
+ * at {@code /simulator} (see {@code docs/simulator.md}).
  */
 public final class Simulator implements AutoCloseable {
 
@@ -134,6 +140,93 @@ public final class Simulator implements AutoCloseable {
     }
 
     /**
+     * Slows down requests for one node, as a node under load or behind a slow link.
+     *
+     * @param node the node name
+     * @param latency the extra time each of its requests takes
+     */
+    public void setNodeLatency(String node, Duration latency) {
+        synchronized (state) {
+            state.setNodeLatency(node, latency.toMillis());
+        }
+    }
+
+    /** @param latency the extra time every request takes */
+    public void setLatency(Duration latency) {
+        synchronized (state) {
+            state.faults().latencyMillis(latency.toMillis());
+        }
+    }
+
+    /** @param lost whether the cluster has lost quorum (writes then fail with {@code no quorum?}) */
+    public void setQuorumLost(boolean lost) {
+        synchronized (state) {
+            state.faults().quorumLost(lost);
+        }
+    }
+
+    /**
+     * Makes the next matching tasks fail with a message.
+     *
+     * @param type a task type such as {@code qmstart}, or {@code null} for any
+     * @param id a task id such as a VMID, or {@code null} for any
+     * @param message the error the task ends with
+     * @param count how many tasks fail
+     */
+    public void failTasks(String type, String id, String message, int count) {
+        synchronized (state) {
+            state.faults().failTasks(type, id, message, count);
+        }
+    }
+
+    /**
+     * Sets or clears a guest's lock, as a backup or migration running elsewhere would.
+     *
+     * @param vmid the guest
+     * @param lock e.g. {@code backup}, or {@code null} to unlock
+     */
+    public void setGuestLock(int vmid, String lock) {
+        synchronized (state) {
+            var g = state.guest(vmid).orElseThrow(() -> new IllegalArgumentException("no such guest: " + vmid));
+            if (lock == null) {
+                g.config().remove("lock");
+            } else {
+                g.config().put("lock", lock);
+            }
+        }
+    }
+
+    /**
+     * @param vmid the guest
+     * @param ignore whether its OS ignores shutdown requests, so that a shutdown runs into its timeout
+     */
+    public void setIgnoresShutdown(int vmid, boolean ignore) {
+        synchronized (state) {
+            state.guest(vmid).orElseThrow(() -> new IllegalArgumentException("no such guest: " + vmid))
+                    .ignoresShutdown(ignore);
+        }
+    }
+
+    /** @param scale task durations relative to a real node: 0 ends tasks at once, 1 takes seconds */
+    public void setTaskTimeScale(double scale) {
+        synchronized (state) {
+            state.tasks().timeScale(scale);
+        }
+    }
+
+    /** @param by how far to move the simulated clock forward (tickets expire after two hours) */
+    public void advanceClock(Duration by) {
+        state.clock().advance(by);
+    }
+
+    /** Makes every ticket issued so far invalid, as if they had expired. */
+    public void expireTickets() {
+        synchronized (state) {
+            state.access().expireTickets();
+        }
+    }
+
+    /**
      * Adds a user with a password.
      *
      * @param userid e.g. {@code alice@pve}
@@ -179,6 +272,9 @@ public final class Simulator implements AutoCloseable {
     @Override
     public void close() {
         server.close();
+        synchronized (state) {
+            state.shutdown();
+        }
     }
 
     /** Configures and starts a {@link Simulator}. */
@@ -191,6 +287,11 @@ public final class Simulator implements AutoCloseable {
         private final List<String[]> tokens = new ArrayList<>();
         private Duration authFailureDelay = Duration.ofSeconds(3);
         private final List<String> dnsNames = new ArrayList<>(List.of("localhost"));
+        private Path fixture;
+        private int generatedNodes;
+        private int generatedGuests;
+        private double taskTimeScale;
+        private Duration latency = Duration.ZERO;
 
         private Builder() {
         }
@@ -256,6 +357,55 @@ public final class Simulator implements AutoCloseable {
             return this;
         }
 
+        /**
+         * @param file a JSON fixture describing the cluster, instead of the demo cluster
+         * @return this
+         */
+        public Builder fixture(Path file) {
+            this.fixture = Objects.requireNonNull(file, "file");
+            this.generatedNodes = 0;
+            return this;
+        }
+
+        /**
+         * A generated cluster instead of the demo cluster, for scale tests and benchmarks.
+         *
+         * @param nodes how many nodes (1 to 1000)
+         * @param guests how many guests (one in five a container)
+         * @return this
+         */
+        public Builder largeCluster(int nodes, int guests) {
+            if (nodes < 1 || nodes > 1000 || guests < 0 || guests > 1_000_000) {
+                throw new IllegalArgumentException("a large cluster has 1 to 1000 nodes and 0 to 1000000 guests");
+            }
+            this.generatedNodes = nodes;
+            this.generatedGuests = guests;
+            this.fixture = null;
+            return this;
+        }
+
+        /**
+         * @param scale task durations relative to a real node: 0 (the default) ends tasks before the request returns,
+         *        1 takes as long as a real node (seconds)
+         * @return this
+         */
+        public Builder taskTimeScale(double scale) {
+            if (scale < 0 || Double.isNaN(scale)) {
+                throw new IllegalArgumentException("task time scale must be 0 or more: " + scale);
+            }
+            this.taskTimeScale = scale;
+            return this;
+        }
+
+        /** @param latency extra time every request takes @return this */
+        public Builder latency(Duration latency) {
+            if (latency.isNegative()) {
+                throw new IllegalArgumentException("latency must not be negative");
+            }
+            this.latency = latency;
+            return this;
+        }
+
         /** @param name a further DNS name the node certificate must cover @return this */
         public Builder dnsName(String name) {
             dnsNames.add(name);
@@ -274,7 +424,11 @@ public final class Simulator implements AutoCloseable {
                 new SecureRandom().nextBytes(b);
                 rootPassword = HexFormat.of().formatHex(b);
             }
-            SimState state = SimState.demo(clusterName, rootPassword);
+            SimState state = fixture != null ? Fixture.load(fixture, clusterName, rootPassword)
+                    : generatedNodes > 0 ? Generator.large(clusterName, rootPassword, generatedNodes, generatedGuests)
+                    : Fixture.demo(clusterName, rootPassword);
+            state.tasks().timeScale(taskTimeScale);
+            state.faults().latencyMillis(latency.toMillis());
             for (String[] t : tokens) {
                 int bang = t[0].indexOf('!');
                 state.addToken(t[0].substring(0, bang), t[0].substring(bang + 1), t[1], false);

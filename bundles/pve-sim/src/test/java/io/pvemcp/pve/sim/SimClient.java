@@ -103,6 +103,22 @@ final class SimClient {
         }
     }
 
+    /**
+     * Logs in with a password.
+     *
+     * @return the headers later requests need: the ticket cookie and the CSRF token
+     */
+    @SuppressWarnings("unchecked")
+    Map<String, String> login(String user, String password) throws Exception {
+        Answer a = send("POST", "/access/ticket", Map.of("username", user, "password", password), Map.of());
+        if (a.status() != 200) {
+            throw new AssertionError("login of " + user + " failed: " + a.status() + " " + a.body());
+        }
+        Map<String, Object> data = (Map<String, Object>) a.data();
+        return Map.of("Cookie", "PVEAuthCookie=" + URLEncoder.encode(String.valueOf(data.get("ticket")),
+                StandardCharsets.UTF_8), "CSRFPreventionToken", String.valueOf(data.get("CSRFPreventionToken")));
+    }
+
     static Map<String, String> token(String tokenId, String secret) {
         return Map.of("Authorization", "PVEAPIToken=" + tokenId + "=" + secret);
     }

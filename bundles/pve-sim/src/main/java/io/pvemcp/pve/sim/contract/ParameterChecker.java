@@ -271,9 +271,9 @@ final class ParameterChecker {
     static final class Formats {
         private static final Pattern NODE = Pattern.compile("[a-zA-Z0-9]([a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
         private static final Pattern VMID = Pattern.compile("[1-9][0-9]{2,8}");
-        private static final Pattern CONFIGID = Pattern.compile("[a-z][a-z0-9_]+");
+        private static final Pattern CONFIGID = Pattern.compile("(?i)[a-z][a-z0-9_-]+");
         private static final Pattern STORAGE = Pattern.compile("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]");
-        private static final Pattern POOL = Pattern.compile("[A-Za-z0-9\\-_]+(?:/[A-Za-z0-9\\-_]+){0,2}");
+        private static final Pattern POOL = Pattern.compile("[A-Za-z0-9.\\-_]+(?:/[A-Za-z0-9.\\-_]+){0,2}");
         private static final Pattern USERID = Pattern.compile("[^\\s:/]+@[A-Za-z][A-Za-z0-9.\\-_]+");
         private static final Pattern REALM = Pattern.compile("[A-Za-z][A-Za-z0-9.\\-_]+");
         private static final Pattern GROUP_ROLE = Pattern.compile("[A-Za-z0-9.\\-_]+");
@@ -311,16 +311,21 @@ final class ParameterChecker {
                 case "pve-vmid" -> VMID.matcher(value).matches() ? null : "value does not look like a valid VM ID";
                 case "pve-configid" -> CONFIGID.matcher(value).matches() ? null
                         : "invalid configuration ID '" + value + "'";
-                case "pve-storage-id" -> STORAGE.matcher(value).matches() ? null
+                case "pve-storage-id" -> value.length() < 2 ? "storage ID '" + value
+                        + "' cannot be shorter than 2 characters" : STORAGE.matcher(value).matches() ? null
                         : "storage ID '" + value + "' contains illegal characters";
-                case "pve-poolid" -> POOL.matcher(value).matches() ? null
-                        : "pool name '" + value + "' contains illegal characters";
-                case "pve-userid" -> USERID.matcher(value).matches() ? null
+                case "pve-poolid" -> value.split("/").length > 3 ? "pool name '" + value
+                        + "' nested too deeply (max levels = 3)" : POOL.matcher(value).matches() ? null
+                        : "pool name '" + value + "' contains invalid characters";
+                case "pve-userid" -> value.length() < 3 ? "user name '" + value + "' is too short"
+                        : value.length() > 64 ? "user name '" + value + "' is too long (" + value.length() + " > 64)"
+                        : USERID.matcher(value).matches() ? null
                         : "value '" + value + "' does not look like a valid user name";
-                case "pve-realm" -> REALM.matcher(value).matches() ? null
-                        : "value '" + value + "' does not look like a valid realm name";
-                case "pve-groupid", "pve-roleid" -> GROUP_ROLE.matcher(value).matches() ? null
-                        : "value '" + value + "' contains illegal characters";
+                case "pve-realm" -> REALM.matcher(value).matches() ? null : "value does not look like a valid realm";
+                case "pve-groupid" -> GROUP_ROLE.matcher(value).matches() ? null
+                        : "group name '" + value + "' contains invalid characters";
+                case "pve-roleid" -> GROUP_ROLE.matcher(value).matches() ? null
+                        : "role name '" + value + "' contains invalid characters";
                 case "pve-iface" -> IFACE.matcher(value).matches() ? null
                         : "invalid network interface name '" + value + "'";
                 case "mac-addr" -> MAC.matcher(value).matches() ? null : "value does not look like a valid MAC address";

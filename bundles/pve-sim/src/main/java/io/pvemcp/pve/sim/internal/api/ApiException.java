@@ -2,20 +2,19 @@ package io.pvemcp.pve.sim.internal.api;
 
 import java.util.Map;
 
+import io.pvemcp.pve.sim.internal.state.PveError;
+
 /** An error answer of the simulated API, worded as a Proxmox VE node words it. */
-public final class ApiException extends RuntimeException {
+public final class ApiException extends PveError {
 
     private static final long serialVersionUID = 1L;
-
-    private final int status;
-    private final Map<String, String> errors;
 
     /**
      * @param status the HTTP status
      * @param message the message (becomes the reason phrase and the {@code message} member)
      */
     public ApiException(int status, String message) {
-        this(status, message, Map.of());
+        super(status, message);
     }
 
     /**
@@ -24,18 +23,6 @@ public final class ApiException extends RuntimeException {
      * @param errors per-parameter errors
      */
     public ApiException(int status, String message, Map<String, String> errors) {
-        super(message);
-        this.status = status;
-        this.errors = errors;
-    }
-
-    /** @return the HTTP status */
-    public int status() {
-        return status;
-    }
-
-    /** @return per-parameter errors */
-    public Map<String, String> errors() {
-        return errors;
+        super(status, message, errors);
     }
 }

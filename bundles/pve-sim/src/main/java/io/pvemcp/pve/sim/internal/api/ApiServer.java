@@ -23,6 +23,7 @@ import io.pvemcp.pve.sim.internal.http.HttpRequest;
 import io.pvemcp.pve.sim.internal.http.HttpResponse;
 import io.pvemcp.pve.sim.internal.state.Access;
 import io.pvemcp.pve.sim.internal.state.SimNode;
+import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimState;
 
 import org.slf4j.Logger;
@@ -45,8 +46,15 @@ public final class ApiServer implements HttpHandler {
             "POST /access/openid/auth-url");
     private static final Pattern TEMPLATE_VAR = Pattern.compile("\\{([^}]+)}");
 
+    /** Writes a node accepts without quorum: logins and stopping guests and tasks. */
+    private static final Set<String> QUORUM_FREE = Set.of("POST /access/ticket",
+            "POST /nodes/{node}/qemu/{vmid}/status/stop", "POST /nodes/{node}/lxc/{vmid}/status/stop",
+            "POST /nodes/{node}/qemu/{vmid}/status/shutdown", "POST /nodes/{node}/lxc/{vmid}/status/shutdown",
+            "DELETE /nodes/{node}/tasks/{upid}");
+
     private final ObjectMapper mapper = new ObjectMapper();
     private final CompletableFuture<ApiContract> loading;
+    private final ControlApi control;
     private final SimState state;
     private final Map<String, ApiHandler> handlers;
     private final Duration authFailureDelay;
@@ -61,6 +69,7 @@ public final class ApiServer implements HttpHandler {
             Duration authFailureDelay) {
         this.loading = contract;
         this.state = state;
+        this.control = new ControlApi(state);
         this.handlers = Map.copyOf(handlers);
         this.authFailureDelay = authFailureDelay;
     }
@@ -68,6 +77,9 @@ public final class ApiServer implements HttpHandler {
     @Override
     public HttpResponse handle(HttpRequest request) {
         String rawPath = request.rawPath();
+        if (rawPath.startsWith(ControlApi.BASE + "/") || rawPath.equals(ControlApi.BASE)) {
+            return control(request);
+        }
         if (!rawPath.startsWith("/api2/")) {
             return error(501, "no such file '" + decode(rawPath) + "'", Map.of());
         }
@@ -77,6 +89,10 @@ public final class ApiServer implements HttpHandler {
         String path = rawPath.length() == BASE.length() ? "/" : rawPath.substring(BASE.length());
         String method = request.method();
         ApiContract contract = loading.join();
+        long latency;
+        synchronized (state) {
+            latency = state.faults().latencyMillis();
+        }
         try {
             Map<String, Object> params = parameters(request);
             String authid;
@@ -94,7 +110,9 @@ public final class ApiServer implements HttpHandler {
             if (!errors.isEmpty()) {
                 throw new ApiException(400, "Parameter verification failed.", errors);
             }
+            normalizeBooleans(api, params);
             synchronized (state) {
+                latency += nodeLatency(params);
                 if (authid != null && authid.contains("!") && !api.allowToken()) {
                     throw new ApiException(403, "Permission check failed (API tokens are not allowed for this call)");
                 }
@@ -105,16 +123,63 @@ public final class ApiServer implements HttpHandler {
                     throw new ApiException(501, "Method '" + method + " " + path
                             + "' not implemented by the Proxmox VE simulator");
                 }
+                if (!method.equals("GET") && !state.quorate() && !QUORUM_FREE.contains(method + " " + api.path())) {
+                    throw new ApiException(500, "cluster not ready - no quorum?");
+                }
                 Object data = handler.handle(new ApiCall(api, path, params, authid, state));
-                return ok(data);
+                return ok(data).delayed(Duration.ofMillis(latency));
             }
-        } catch (ApiException e) {
+        } catch (PveError e) {
             HttpResponse r = error(e.status(), e.getMessage(), e.errors());
-            return e.status() == 401 ? r.delayed(authFailureDelay) : r;
+            return e.status() == 401 ? r.delayed(authFailureDelay) : r.delayed(Duration.ofMillis(latency));
         } catch (RuntimeException e) {
             LOG.error("simulated {} {} failed", method, path, e);
             return error(500, "internal error: " + e.getClass().getSimpleName(), Map.of());
         }
+    }
+
+    private HttpResponse control(HttpRequest request) {
+        try {
+            String authid = authenticate(request, request.method(), "control");
+            if (!"root@pam".equals(authid) && !(authid != null && authid.startsWith("root@pam!"))) {
+                throw new ApiException(403, "Permission check failed (the simulator control API is for root@pam)");
+            }
+            Object body = request.body().length == 0 ? Map.of() : mapper.readValue(request.body(), Object.class);
+            if (!(body instanceof Map<?, ?> map)) {
+                throw new ApiException(400, "the body must be a JSON object");
+            }
+            @SuppressWarnings("unchecked")
+            Object data = control.handle(request.method(), request.rawPath(), (Map<String, Object>) map);
+            return ok(data);
+        } catch (Access.AuthException e) {
+            return error(401, e.getMessage(), Map.of()).delayed(authFailureDelay);
+        } catch (PveError e) {
+            return error(e.status(), e.getMessage(), e.errors());
+        } catch (IOException e) {
+            return error(400, "the body is not valid JSON", Map.of());
+        } catch (IllegalArgumentException e) {
+            return error(400, e.getMessage(), Map.of());
+        }
+    }
+
+    /** Booleans as a node stores them: {@code 1} or {@code 0}, whatever spelling the client sent. */
+    private static void normalizeBooleans(ApiMethod api, Map<String, Object> params) {
+        for (var e : params.entrySet()) {
+            var schema = api.parameter(e.getKey());
+            if (schema.isPresent() && "boolean".equals(schema.get().get("type"))) {
+                Object v = e.getValue() instanceof List<?> l && !l.isEmpty() ? l.get(0) : e.getValue();
+                String text = v instanceof Boolean b ? (b ? "1" : "0") : String.valueOf(v);
+                e.setValue(switch (text.toLowerCase(Locale.ROOT)) {
+                    case "1", "on", "yes", "true" -> "1";
+                    default -> "0";
+                });
+            }
+        }
+    }
+
+    private long nodeLatency(Map<String, Object> params) {
+        Object node = params.get("node");
+        return node == null ? 0 : state.node(String.valueOf(node)).map(SimNode::latencyMillis).orElse(0L);
     }
 
     private static String templateOf(ApiContract contract, String method, String path) {
@@ -235,81 +300,182 @@ public final class ApiServer implements HttpHandler {
 
     /** Evaluates the contract's permission rule, as PVE::RPCEnvironment::check_api2_permissions does. */
     private void checkPermissions(Object rule, String authid, Map<String, Object> params) {
-        if (!(rule instanceof Map<?, ?> perm)) {
-            if (authid != null && !authid.equals("root@pam")) {
-                throw new ApiException(403, "Permission check failed (user != root@pam)");
-            }
+        if (authid == null || authid.equals("root@pam")) {
             return;
+        }
+        if (!(rule instanceof Map<?, ?> perm)) {
+            throw new ApiException(403, "Permission check failed (user != root@pam)");
         }
         Object user = perm.get("user");
-        if ("world".equals(user) || authid == null && user == null && perm.get("check") == null) {
-            return;
-        }
-        if (authid == null) {
-            return;
-        }
-        if ("all".equals(user)) {
+        if ("world".equals(user) || "all".equals(user)) {
             return;
         }
         if (perm.get("check") instanceof List<?> check) {
-            String failure = evaluate(check, authid, params);
-            if (failure != null) {
-                throw new ApiException(403, "Permission check failed (" + failure + ")");
-            }
-        } else if (!authid.startsWith("root@pam")) {
-            throw new ApiException(403, "Permission check failed");
+            check(check, authid, params, false);
+        } else {
+            throw new ApiException(403, "Permission check failed (user != root@pam)");
         }
     }
 
-    /** @return {@code null} if the check passes, else the {@code path, privilege} that failed */
-    private String evaluate(List<?> check, String authid, Map<String, Object> params) {
+    /** One permission test of the contract, as PVE::RPCEnvironment::exec_api2_perm_check runs it. */
+    private boolean check(List<?> check, String authid, Map<String, Object> params, boolean noerr) {
         String op = String.valueOf(check.get(0));
         switch (op) {
-            case "perm" -> {
-                String path = fill(String.valueOf(check.get(1)), params);
-                List<?> privs = (List<?>) check.get(2);
-                boolean any = check.size() > 4 && "any".equals(check.get(3)) && Boolean.TRUE.equals(truthy(check.get(4)));
-                Set<String> held = state.access().privileges(authid, path);
-                if (any) {
-                    for (Object p : privs) {
-                        if (held.contains(String.valueOf(p))) {
-                            return null;
-                        }
-                    }
-                    List<String> names = privs.stream().map(String::valueOf).toList();
-                    return path + ", " + String.join("|", names);
-                }
-                for (Object p : privs) {
-                    if (!held.contains(String.valueOf(p))) {
-                        return path + ", " + p;
-                    }
-                }
-                return null;
-            }
             case "and" -> {
                 for (int i = 1; i < check.size(); i++) {
-                    String f = evaluate((List<?>) check.get(i), authid, params);
-                    if (f != null) {
-                        return f;
-                    }
+                    check((List<?>) check.get(i), authid, params, false);
                 }
-                return null;
+                return true;
             }
             case "or" -> {
-                String first = null;
                 for (int i = 1; i < check.size(); i++) {
-                    String f = evaluate((List<?>) check.get(i), authid, params);
-                    if (f == null) {
-                        return null;
+                    if (check((List<?>) check.get(i), authid, params, true)) {
+                        return true;
                     }
-                    first = first == null ? f : first;
                 }
-                return first;
+                return deny(noerr, null);
+            }
+            case "perm" -> {
+                Map<String, Object> options = options(check, 3);
+                Object required = options.get("require_param");
+                if (required != null && params.get(String.valueOf(required)) == null) {
+                    return deny(noerr, null);
+                }
+                String path = normalize(fill(String.valueOf(check.get(1)), params));
+                List<String> privs = ((List<?>) check.get(2)).stream().map(String::valueOf).toList();
+                Set<String> held = state.access().privileges(authid, path);
+                if (Boolean.TRUE.equals(truthy(options.get("any")))) {
+                    for (String p : privs) {
+                        if (held.contains(p)) {
+                            return true;
+                        }
+                    }
+                    return deny(noerr, path + ", " + String.join("|", privs));
+                }
+                for (String p : privs) {
+                    if (!held.contains(p)) {
+                        return deny(noerr, path + ", " + p);
+                    }
+                }
+                return true;
+            }
+            case "userid-param" -> {
+                String userid = String.valueOf(params.get("userid"));
+                String sub = String.valueOf(check.get(1));
+                if (sub.equals("self")) {
+                    if (!state.access().users().containsKey(userid)) {
+                        if (noerr) {
+                            return false;
+                        }
+                        throw new ApiException(500, "no such user ('" + userid + "')");
+                    }
+                    return authid.equals(userid) || deny(noerr, null);
+                }
+                String realm = userid.substring(userid.lastIndexOf('@') + 1);
+                String path = "/access/realm/" + realm;
+                return state.access().privileges(authid, path).contains("Realm.AllocateUser")
+                        || deny(noerr, path + ", Realm.AllocateUser");
+            }
+            case "userid-group" -> {
+                return useridGroup(check, authid, params, noerr);
+            }
+            case "perm-modify" -> {
+                String path = normalize(fill(String.valueOf(check.get(1)), params));
+                List<String> privs = new ArrayList<>(List.of("Permissions.Modify"));
+                if (path.startsWith("/storage/")) {
+                    privs.add("Datastore.Allocate");
+                } else if (path.startsWith("/vms/")) {
+                    privs.add("VM.Allocate");
+                } else if (path.startsWith("/pool/")) {
+                    privs.add("Pool.Allocate");
+                }
+                Set<String> held = state.access().privileges(authid, path);
+                for (String p : privs) {
+                    if (held.contains(p)) {
+                        return true;
+                    }
+                }
+                return deny(noerr, path + ", " + String.join("|", privs));
             }
             default -> {
-                return authid.startsWith("root@pam") ? null : op;
+                return deny(noerr, null);
             }
         }
+    }
+
+    private boolean useridGroup(List<?> check, String authid, Map<String, Object> params, boolean noerr) {
+        String userid = String.valueOf(params.get("userid"));
+        List<String> privs = ((List<?>) check.get(1)).stream().map(String::valueOf).toList();
+        Map<String, Object> options = options(check, 2);
+        Object groupsParam = options.get("groups_param");
+        boolean existing = !"create".equals(groupsParam);
+        if (existing && !state.access().users().containsKey(userid)) {
+            if (noerr) {
+                return false;
+            }
+            throw new ApiException(500, "no such user ('" + userid + "')");
+        }
+        if (anyOf(authid, "/access/groups", privs)) {
+            return true;
+        }
+        Set<String> allowed = new java.util.LinkedHashSet<>();
+        for (String g : state.access().groupIds()) {
+            if (anyOf(authid, "/access/groups/" + g, privs)) {
+                allowed.add(g);
+            }
+        }
+        if (groupsParam != null) {
+            Object raw = params.get("groups");
+            List<String> wanted = raw == null ? List.of() : List.of(String.valueOf(raw).split("[,;\\s]+"));
+            if (wanted.isEmpty() || wanted.get(0).isEmpty()) {
+                throw new ApiException(403, "Permission check failed (/access/groups, " + String.join("|", privs) + ")");
+            }
+            for (String g : wanted) {
+                if (!allowed.contains(g)) {
+                    throw new ApiException(403, "Permission check failed (/access/groups/" + g + ", "
+                            + String.join("|", privs) + ")");
+                }
+            }
+        }
+        if (existing) {
+            for (String g : allowed) {
+                if (state.access().groupMembers(g).contains(userid)) {
+                    return true;
+                }
+            }
+            return deny(noerr, null);
+        }
+        return true;
+    }
+
+    private boolean anyOf(String authid, String path, List<String> privs) {
+        Set<String> held = state.access().privileges(authid, path);
+        for (String p : privs) {
+            if (held.contains(p)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static Map<String, Object> options(List<?> check, int from) {
+        Map<String, Object> options = new LinkedHashMap<>();
+        for (int i = from; i + 1 < check.size(); i += 2) {
+            options.put(String.valueOf(check.get(i)), check.get(i + 1));
+        }
+        return options;
+    }
+
+    private static boolean deny(boolean noerr, String what) {
+        if (noerr) {
+            return false;
+        }
+        throw new ApiException(403, "Permission check failed" + (what == null ? "" : " (" + what + ")"));
+    }
+
+    private static String normalize(String path) {
+        String p = path.replaceAll("/+", "/");
+        return p.length() > 1 && p.endsWith("/") ? p.substring(0, p.length() - 1) : p;
     }
 
     private static Boolean truthy(Object o) {

@@ -7,16 +7,21 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pvemcp.pve.sim.internal.state.Access;
+import io.pvemcp.pve.sim.internal.state.Perms;
+import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimNode;
+import io.pvemcp.pve.sim.internal.state.SimState;
 
-/** Version, access, cluster and node handlers of the simulated API. */
+/** Version, login, cluster and node handlers of the simulated API. */
 public final class CoreHandlers {
+
+    private static final Set<String> IFACE_CONTROL = Set.of("node", "iface", "type", "delete", "digest");
 
     private CoreHandlers() {
     }
 
     /**
-     * Adds the handlers of this group.
+     * Adds every handler of the simulated API.
      *
      * @param handlers the map to add to, keyed {@code "GET /version"}
      */
@@ -25,17 +30,146 @@ public final class CoreHandlers {
         handlers.put("GET /nodes/{node}/version", c -> c.state().version());
         handlers.put("GET /access/domains", c -> List.of(
                 Map.of("realm", "pam", "type", "pam", "comment", "Linux PAM standard authentication"),
-                Map.of("realm", "pve", "type", "pve", "comment", "Proxmox VE authentication server")));
+                Map.of("realm", "pve", "type", "pve", "comment", "Proxmox VE authentication server", "default", 1)));
         handlers.put("GET /access/ticket", c -> null);
         handlers.put("POST /access/ticket", CoreHandlers::ticket);
         handlers.put("GET /access/permissions", CoreHandlers::permissions);
-        handlers.put("GET /nodes", CoreHandlers::nodes);
-        handlers.put("GET /nodes/{node}/status", c -> c.state().nodeStatus(node(c)));
+        handlers.put("GET /cluster", c -> index("log", "options", "resources", "tasks", "backup", "ha", "status",
+                "nextid", "firewall"));
         handlers.put("GET /cluster/status", c -> c.state().clusterStatus());
         handlers.put("GET /cluster/resources", CoreHandlers::resources);
         handlers.put("GET /cluster/nextid", CoreHandlers::nextId);
-        handlers.put("GET /nodes/{node}/qemu", c -> visibleGuests(c, "qemu"));
-        handlers.put("GET /nodes/{node}/lxc", c -> visibleGuests(c, "lxc"));
+        handlers.put("GET /cluster/log", c -> {
+            int max = c.integer("max") == null ? 50 : c.integer("max");
+            return c.state().clusterLog(max);
+        });
+        handlers.put("GET /nodes", CoreHandlers::nodes);
+        handlers.put("GET /nodes/{node}", c -> index("apt", "ceph", "disks", "dns", "firewall", "hosts", "lxc",
+                "network", "qemu", "replication", "rrd", "rrddata", "scan", "services", "status", "storage", "syslog",
+                "tasks", "time", "version", "vzdump"));
+        handlers.put("GET /nodes/{node}/status", c -> c.state().nodeStatus(node(c)));
+        handlers.put("GET /nodes/{node}/time", c -> {
+            SimNode n = node(c);
+            long now = c.state().clock().seconds();
+            return Map.of("timezone", n.timezone(), "time", now, "localtime", now + 3600);
+        });
+        handlers.put("PUT /nodes/{node}/time", c -> {
+            node(c).timezone(c.param("timezone"));
+            return null;
+        });
+        handlers.put("GET /nodes/{node}/dns", c -> {
+            SimNode n = node(c);
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("search", n.dnsSearch());
+            for (int i = 0; i < n.dnsServers().size() && i < 3; i++) {
+                m.put("dns" + (i + 1), n.dnsServers().get(i));
+            }
+            return m;
+        });
+        handlers.put("PUT /nodes/{node}/dns", c -> {
+            SimNode n = node(c);
+            n.dnsSearch(c.param("search"));
+            n.dnsServers().clear();
+            for (String k : List.of("dns1", "dns2", "dns3")) {
+                if (c.param(k) != null) {
+                    n.dnsServers().add(c.param(k));
+                }
+            }
+            return null;
+        });
+        handlers.put("GET /nodes/{node}/disks/list", c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map<String, Object> d : node(c).disks()) {
+                if ("unused".equals(c.param("type")) && d.containsKey("used")) {
+                    continue;
+                }
+                out.add(d);
+            }
+            return out;
+        });
+        handlers.put("GET /nodes/{node}/apt/versions", c -> aptVersions());
+        handlers.put("GET /nodes/{node}/rrddata", c -> nodeRrd(c, node(c)));
+        handlers.put("GET /nodes/{node}/network", CoreHandlers::network);
+        handlers.put("GET /nodes/{node}/network/{iface}", c -> {
+            Map<String, Object> iface = effectiveNetwork(node(c)).get(c.param("iface"));
+            if (iface == null) {
+                throw PveError.param("iface", "interface does not exist");
+            }
+            Map<String, Object> m = new LinkedHashMap<>(iface);
+            m.put("method", m.getOrDefault("method", "manual"));
+            return m;
+        });
+        handlers.put("POST /nodes/{node}/network", c -> {
+            SimNode n = node(c);
+            String name = c.param("iface");
+            if (effectiveNetwork(n).containsKey(name)) {
+                throw PveError.param("iface", "interface already exists");
+            }
+            Map<String, Object> iface = new LinkedHashMap<>();
+            iface.put("iface", name);
+            iface.put("type", c.param("type"));
+            applyIface(c, iface);
+            n.pendingNetwork().put(name, iface);
+            return null;
+        });
+        handlers.put("PUT /nodes/{node}/network/{iface}", c -> {
+            SimNode n = node(c);
+            Map<String, Object> current = effectiveNetwork(n).get(c.param("iface"));
+            if (current == null) {
+                throw PveError.param("iface", "interface does not exist");
+            }
+            Map<String, Object> iface = new LinkedHashMap<>(current);
+            applyIface(c, iface);
+            for (String d : c.list("delete")) {
+                iface.remove(d);
+            }
+            n.pendingNetwork().put(c.param("iface"), iface);
+            return null;
+        });
+        handlers.put("DELETE /nodes/{node}/network/{iface}", c -> {
+            SimNode n = node(c);
+            if (!effectiveNetwork(n).containsKey(c.param("iface"))) {
+                throw PveError.param("iface", "interface does not exist");
+            }
+            n.pendingNetwork().put(c.param("iface"), null);
+            return null;
+        });
+        handlers.put("DELETE /nodes/{node}/network", c -> {
+            node(c).pendingNetwork().clear();
+            return null;
+        });
+        handlers.put("PUT /nodes/{node}/network", c -> {
+            SimNode n = node(c);
+            return c.state().tasks().start(n.name(), "srvreload", "networking", c.authid(), 1500, null, t -> {
+                for (var e : n.pendingNetwork().entrySet()) {
+                    if (e.getValue() == null) {
+                        n.network().remove(e.getKey());
+                    } else {
+                        Map<String, Object> iface = new LinkedHashMap<>(e.getValue());
+                        iface.put("active", 1);
+                        iface.put("autostart", iface.getOrDefault("autostart", 1));
+                        n.network().put(e.getKey(), iface);
+                    }
+                }
+                n.pendingNetwork().clear();
+                t.log("reloading network config on node '" + n.name() + "'");
+            }, null).upid();
+        });
+        GuestHandlers.register(handlers);
+        StorageHandlers.register(handlers);
+        TaskHandlers.register(handlers);
+        AccessHandlers.register(handlers);
+        PoolHandlers.register(handlers);
+        HaHandlers.register(handlers);
+        FirewallHandlers.register(handlers);
+    }
+
+    private static List<Map<String, Object>> index(String... subdirs) {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String s : subdirs) {
+            out.add(Map.of("name", s));
+        }
+        return out;
     }
 
     /** Logs in with a password, or renews a ticket passed as the password. */
@@ -69,6 +203,13 @@ public final class CoreHandlers {
             }
         }
         if (c.param("path") != null) {
+            if (c.param("privs") != null) {
+                for (String p : c.list("privs")) {
+                    if (!access.privileges(userid, c.param("path")).contains(p)) {
+                        throw new ApiException(401, "authentication failure");
+                    }
+                }
+            }
             return Map.of("username", userid);
         }
         Map<String, Object> out = new LinkedHashMap<>();
@@ -135,6 +276,10 @@ public final class CoreHandlers {
                     path = "/storage/" + r.get("storage");
                     priv = "Datastore.Audit";
                 }
+                case "pool" -> {
+                    path = "/pool/" + r.get("pool");
+                    priv = "Pool.Audit";
+                }
                 default -> {
                     path = "/vms/" + r.get("vmid");
                     priv = "VM.Audit";
@@ -159,17 +304,121 @@ public final class CoreHandlers {
         return c.state().nextId();
     }
 
-    private static Object visibleGuests(ApiCall c, String type) {
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> g : c.state().guestList(c.param("node"), type)) {
-            if (c.state().access().privileges(c.authid(), "/vms/" + g.get("vmid")).contains("VM.Audit")) {
-                out.add(g);
+    static SimNode node(ApiCall c) {
+        return c.state().node(c.param("node")).orElseThrow();
+    }
+
+    private static Map<String, Map<String, Object>> effectiveNetwork(SimNode n) {
+        Map<String, Map<String, Object>> out = new LinkedHashMap<>(n.network());
+        for (var e : n.pendingNetwork().entrySet()) {
+            if (e.getValue() == null) {
+                out.remove(e.getKey());
+            } else {
+                out.put(e.getKey(), e.getValue());
             }
         }
         return out;
     }
 
-    static SimNode node(ApiCall c) {
-        return c.state().node(c.param("node")).orElseThrow();
+    private static void applyIface(ApiCall c, Map<String, Object> iface) {
+        for (var e : c.strings(IFACE_CONTROL.toArray(new String[0])).entrySet()) {
+            String v = e.getValue();
+            iface.put(e.getKey(), v.matches("\\d+") && !e.getKey().startsWith("bridge_") ? (Object) Long.parseLong(v)
+                    : v);
+        }
+        if (iface.get("cidr") != null && iface.get("address") == null) {
+            String cidr = String.valueOf(iface.get("cidr"));
+            iface.put("address", cidr.substring(0, cidr.indexOf('/')));
+            iface.put("netmask", cidr.substring(cidr.indexOf('/') + 1));
+        }
+        if (iface.get("address") != null && iface.get("cidr") == null && iface.get("netmask") != null) {
+            iface.put("cidr", iface.get("address") + "/" + iface.get("netmask"));
+        }
+        iface.put("method", iface.get("address") != null ? "static" : "manual");
+        iface.put("families", List.of("inet"));
+    }
+
+    private static List<Map<String, Object>> network(ApiCall c) {
+        String type = c.param("type");
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Map<String, Object> iface : effectiveNetwork(node(c)).values()) {
+            String t = String.valueOf(iface.get("type"));
+            if (t.equals("loopback")) {
+                continue;
+            }
+            if (type != null && !(type.equals(t) || type.equals("any_bridge") && (t.equals("bridge")
+                    || t.equals("OVSBridge")) || type.equals("any_local_bridge") && t.equals("bridge"))) {
+                continue;
+            }
+            out.add(iface);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> aptVersions() {
+        List<Map<String, Object>> out = new ArrayList<>();
+        String[][] packages = {
+            {"proxmox-ve", "9.1.0", "The Proxmox Virtual Environment"},
+            {"pve-manager", SimState.VERSION, "Proxmox Virtual Environment Management Tools"},
+            {"proxmox-kernel-6.17", "6.17.2-1", "Latest Proxmox Kernel Image"},
+            {"qemu-server", "9.1.2", "Qemu Server Tools"},
+            {"pve-container", "6.0.18", "Proxmox VE Container management tool"},
+            {"pve-qemu-kvm", "10.1.2-4", "Full virtualization on x86 hardware"},
+            {"lxc-pve", "6.0.5-3", "Linux containers userspace tools"},
+            {"pve-ha-manager", "5.0.8", "Proxmox VE HA Manager"},
+            {"pve-firewall", "6.0.4", "Proxmox VE Firewall"},
+            {"libpve-storage-perl", "9.0.18", "Proxmox VE storage management library"},
+            {"zfsutils-linux", "2.3.4-pve1", "command-line tools to manage OpenZFS filesystems"},
+            {"ceph-fuse", "19.2.3-pve2", "FUSE-based client for the Ceph distributed file system"},
+        };
+        for (String[] p : packages) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("Package", p[0]);
+            m.put("Version", p[1]);
+            m.put("Title", p[2]);
+            m.put("Description", p[2]);
+            m.put("Arch", "amd64");
+            m.put("CurrentState", "Installed");
+            m.put("Origin", "Proxmox");
+            m.put("Priority", "optional");
+            m.put("Section", "admin");
+            if (p[0].equals("proxmox-ve")) {
+                m.put("RunningKernel", "6.17.2-1-pve");
+                m.put("ManagerVersion", SimState.VERSION);
+            }
+            out.add(m);
+        }
+        return out;
+    }
+
+    private static List<Map<String, Object>> nodeRrd(ApiCall c, SimNode n) {
+        long memTotal = n.memoryTotal();
+        boolean online = n.online();
+        String timeframe = "decade".equals(c.param("timeframe")) ? "year" : c.param("timeframe");
+        return Rrd.series(timeframe, c.state().clock().seconds(), t -> {
+            Map<String, Object> m = new LinkedHashMap<>();
+            if (!online || t < n.bootTime()) {
+                return m;
+            }
+            double load = Rrd.load(n.name().hashCode(), t);
+            m.put("cpu", Rrd.round(load * 0.4));
+            m.put("maxcpu", n.cpus());
+            m.put("loadavg", Rrd.round(load * n.cpus() * 0.4));
+            m.put("iowait", Rrd.round(load * 0.01));
+            m.put("memtotal", memTotal);
+            m.put("memused", (long) (memTotal * (0.3 + load * 0.3)));
+            m.put("swaptotal", 8L << 30);
+            m.put("swapused", 0);
+            m.put("roottotal", 94L << 30);
+            m.put("rootused", 16L << 30);
+            m.put("netin", Rrd.round(load * 4_000_000));
+            m.put("netout", Rrd.round(load * 2_500_000));
+            return m;
+        });
+    }
+
+    /** @return the permission a node needs for a path, for callers outside this package */
+    static boolean audit(ApiCall c, String path) {
+        return Perms.has(c.state(), c.authid(), path, "Sys.Audit");
     }
 }
