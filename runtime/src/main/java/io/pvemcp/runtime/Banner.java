@@ -6,15 +6,28 @@ final class Banner {
     private Banner() {
     }
 
-    static String serve(String version, String host, int port, String listenHost, String simulatorUrl) {
+    /**
+     * @param cluster the cluster name
+     * @param nodes the node names, comma-separated
+     * @param guests the number of guests
+     * @return how the banner describes a simulated cluster
+     */
+    static String simulated(Object cluster, Object nodes, Object guests) {
+        String[] names = String.valueOf(nodes).split(",");
+        String list = names.length <= 4 ? String.join(", ", names) : names[0] + " ... " + names[names.length - 1];
+        return "simulated cluster \"" + cluster + "\" (Proxmox VE 9.1, " + names.length + " nodes: " + list + "; "
+                + guests + " guests)";
+    }
+
+    static String serve(String version, String host, int port, String listenHost, String simulatorUrl,
+            String simulated) {
         String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/mcp";
         StringBuilder b = new StringBuilder();
         b.append('\n').append("Proxmox MCP Server ").append(version).append(" is ready")
                 .append(simulatorUrl != null ? " (demo mode)" : "").append(".\n\n");
         b.append("  MCP endpoint   ").append(url).append('\n');
         if (simulatorUrl != null) {
-            b.append("  Proxmox VE     simulated cluster \"demo\" (Proxmox VE 9.1, nodes pve1-pve3) at ").append(simulatorUrl)
-                    .append('\n');
+            b.append("  Proxmox VE     ").append(simulated).append(" at ").append(simulatorUrl).append('\n');
         }
         b.append("  Health         http://").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port)
                 .append("/readyz\n\n");

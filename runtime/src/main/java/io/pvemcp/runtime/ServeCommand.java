@@ -130,12 +130,15 @@ final class ServeCommand implements Callable<Integer> {
             missing.add("the MCP registry did not start");
         }
         String simUrl = null;
+        String simulated = null;
         if (demo) {
             ServiceReference<?> s = launcher.awaitService("io.pvemcp.pve.sim.Simulator", Duration.ofSeconds(20));
             if (s == null) {
                 missing.add("the Proxmox VE simulator did not start");
             } else {
                 simUrl = String.valueOf(s.getProperty("pvemcp.sim.url"));
+                simulated = Banner.simulated(s.getProperty("pvemcp.sim.cluster"), s.getProperty("pvemcp.sim.nodes"),
+                        s.getProperty("pvemcp.sim.guests"));
             }
         }
         if (!missing.isEmpty()) {
@@ -144,7 +147,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         log.info("Proxmox MCP Server {} started in {} ms", Home.version(), (System.nanoTime() - start) / 1_000_000);
-        out.print(Banner.serve(Home.version(), connectHost(listenHost), listenPort, listenHost, simUrl));
+        out.print(Banner.serve(Home.version(), connectHost(listenHost), listenPort, listenHost, simUrl, simulated));
         out.flush();
         launcher.awaitStop();
         return 0;

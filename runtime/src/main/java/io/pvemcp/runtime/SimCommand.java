@@ -33,6 +33,28 @@ final class SimCommand implements Callable<Integer> {
     @Option(names = "--data", paramLabel = "DIR", description = "State folder (default: data/ in the distribution).")
     Path data;
 
+    @Option(names = "--fixture", paramLabel = "FILE", description = "A JSON file describing the cluster "
+            + "(default: the demo cluster; see docs/simulator.md).")
+    Path fixture;
+
+    @Option(names = "--nodes", paramLabel = "N", description = "Generate a large cluster with N nodes instead "
+            + "(with --guests).")
+    Integer nodes;
+
+    @Option(names = "--guests", paramLabel = "N", description = "Guests of the generated cluster (default 100 per node).")
+    Integer guests;
+
+    @Option(names = "--task-time-scale", paramLabel = "X", description = "Task durations relative to a real node: "
+            + "0 ends tasks at once, 1 (default) takes seconds.")
+    double taskTimeScale = 1.0;
+
+    @Option(names = "--latency", paramLabel = "MS", description = "Extra milliseconds every request takes.")
+    long latency;
+
+    @Option(names = "--offline", paramLabel = "NODE", split = ",", description = "Nodes that start unreachable "
+            + "(HTTP 595); repeat or separate with commas.")
+    List<String> offline = List.of();
+
     @Option(names = {"-v", "--verbose"}, description = "Log debug messages.")
     boolean verbose;
 
@@ -46,6 +68,22 @@ final class SimCommand implements Callable<Integer> {
     public Integer call() throws Exception {
         Path home = Home.locate();
         Path dataDir = Home.data(home, data);
+        if (fixture != null && !java.nio.file.Files.isReadable(fixture)) {
+            out.println("The fixture " + fixture + " cannot be read.");
+            return 2;
+        }
+        if (nodes != null && (nodes < 1 || nodes > 1000)) {
+            out.println("--nodes must be between 1 and 1000.");
+            return 2;
+        }
+        if (guests != null && (guests < 0 || nodes == null)) {
+            out.println(nodes == null ? "--guests needs --nodes." : "--guests must be 0 or more.");
+            return 2;
+        }
+        if (taskTimeScale < 0 || latency < 0) {
+            out.println("--task-time-scale and --latency must be 0 or more.");
+            return 2;
+        }
         if (!Ports.isFree(host, port)) {
             out.println("Port " + port + " on " + host + " is already in use; choose another with --port.");
             return 1;
@@ -64,6 +102,17 @@ final class SimCommand implements Callable<Integer> {
         sim.put("root.password", rootPassword);
         sim.put("token.id", "root@pam!sim");
         sim.put("token.secret", secret);
+        sim.put("task.time.scale", Double.toString(taskTimeScale));
+        sim.put("latency.ms", Long.toString(latency));
+        if (!offline.isEmpty()) {
+            sim.put("offline.nodes", String.join(",", offline));
+        }
+        if (fixture != null) {
+            sim.put("fixture", fixture.toAbsolutePath().toString());
+        } else if (nodes != null) {
+            sim.put("generated.nodes", Integer.toString(nodes));
+            sim.put("generated.guests", Integer.toString(guests != null ? guests : nodes * 100));
+        }
         Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
         ServiceReference<?> ref = launcher.awaitService("io.pvemcp.pve.sim.Simulator", Duration.ofSeconds(20));
@@ -75,13 +124,15 @@ final class SimCommand implements Callable<Integer> {
         String url = String.valueOf(ref.getProperty("pvemcp.sim.url"));
         Object ca = ref.getProperty("pvemcp.sim.ca.file");
         out.println();
-        out.println("Simulated Proxmox VE 9.1 cluster \"" + ref.getProperty("pvemcp.sim.cluster") + "\" (nodes pve1, pve2, pve3)");
+        out.println(Character.toUpperCase('s') + Banner.simulated(ref.getProperty("pvemcp.sim.cluster"),
+                ref.getProperty("pvemcp.sim.nodes"), ref.getProperty("pvemcp.sim.guests")).substring(1));
         out.println();
         out.println("  API            " + url + "/api2/json");
         out.println("  User           root@pam, password " + rootPassword);
         out.println("  API token      root@pam!sim=" + secret);
         out.println("  CA certificate " + ca);
         out.println("  Fingerprint    " + ref.getProperty("pvemcp.sim.fingerprint"));
+        out.println("  Fault control  " + url + "/simulator (root@pam; see docs/simulator.md)");
         out.println();
         out.println("Try it:");
         out.println("  curl --cacert " + ca + " -H 'Authorization: PVEAPIToken=root@pam!sim=" + secret + "' "

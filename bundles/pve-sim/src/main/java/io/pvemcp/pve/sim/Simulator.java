@@ -116,6 +116,20 @@ public final class Simulator implements AutoCloseable {
         }
     }
 
+    /** @return the names of the cluster's nodes, in order */
+    public List<String> nodeNames() {
+        synchronized (state) {
+            return state.nodes().stream().map(n -> n.name()).toList();
+        }
+    }
+
+    /** @return the number of VMs and containers */
+    public int guestCount() {
+        synchronized (state) {
+            return state.guests().size();
+        }
+    }
+
     /** @return the methods the simulator implements, as {@code "GET /nodes/{node}/status"} */
     public Set<String> implementedMethods() {
         return implemented;

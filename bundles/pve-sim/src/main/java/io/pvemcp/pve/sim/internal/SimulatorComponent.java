@@ -57,6 +57,12 @@ public final class SimulatorComponent {
         if (!config.token_id().isBlank()) {
             b.apiToken(config.token_id(), config.token_secret());
         }
+        if (!config.fixture().isBlank()) {
+            b.fixture(Path.of(config.fixture()));
+        } else if (config.generated_nodes() > 0) {
+            b.largeCluster(config.generated_nodes(), config.generated_guests());
+        }
+        b.taskTimeScale(Math.max(0, config.task_time_scale())).latency(Duration.ofMillis(Math.max(0, config.latency_ms())));
         Simulator started;
         try {
             started = b.start();
@@ -69,11 +75,25 @@ public final class SimulatorComponent {
             LOG.error("The Proxmox VE simulator cannot start: {}", String.valueOf(e), e);
             return;
         }
+        for (String node : config.offline_nodes()) {
+            for (String n : node.split(",")) {
+                if (!n.isBlank()) {
+                    try {
+                        started.setNodeOnline(n.strip(), false);
+                    } catch (IllegalArgumentException e) {
+                        LOG.warn("offline.nodes names '{}', which is not a node of the simulated cluster", n.strip());
+                    }
+                }
+            }
+        }
+        started.setQuorumLost(config.quorum_lost());
         Hashtable<String, Object> props = new Hashtable<>();
         props.put("pvemcp.sim.url", started.baseUrl());
         props.put("pvemcp.sim.port", started.port());
         props.put("pvemcp.sim.fingerprint", started.fingerprint());
         props.put("pvemcp.sim.cluster", started.clusterName());
+        props.put("pvemcp.sim.nodes", String.join(",", started.nodeNames()));
+        props.put("pvemcp.sim.guests", started.guestCount());
         started.caFile().ifPresent(f -> props.put("pvemcp.sim.ca.file", f.toString()));
         synchronized (this) {
             simulator = started;

@@ -35,4 +35,28 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Failed login delay (ms)",
             description = "How long a failed authentication is held back; a real node waits 3000 ms.")
     long auth_failure_delay_ms() default 3000;
+
+    @AttributeDefinition(name = "Fixture", description = "A JSON file describing the cluster (see docs/simulator.md). "
+            + "Empty: the demo cluster.")
+    String fixture() default "";
+
+    @AttributeDefinition(name = "Generated nodes", description = "More than 0: a generated large cluster with this "
+            + "many nodes instead of the demo cluster.", min = "0", max = "1000")
+    int generated_nodes() default 0;
+
+    @AttributeDefinition(name = "Generated guests", description = "Guests of the generated cluster.", min = "0")
+    int generated_guests() default 0;
+
+    @AttributeDefinition(name = "Task time scale", description = "Task durations relative to a real node: 0 ends "
+            + "tasks at once, 1 takes seconds as on a real node.", min = "0")
+    double task_time_scale() default 1.0;
+
+    @AttributeDefinition(name = "Latency (ms)", description = "Extra time every request takes.", min = "0")
+    long latency_ms() default 0;
+
+    @AttributeDefinition(name = "Offline nodes", description = "Nodes that start unreachable (HTTP 595).")
+    String[] offline_nodes() default {};
+
+    @AttributeDefinition(name = "Quorum lost", description = "Whether the cluster starts without quorum.")
+    boolean quorum_lost() default false;
 }
