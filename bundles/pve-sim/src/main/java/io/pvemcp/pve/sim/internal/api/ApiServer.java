@@ -104,20 +104,30 @@ public final class ApiServer implements HttpHandler {
             var match = contract.find(method, path)
                     .orElseThrow(() -> new ApiException(501, "Method '" + method + " " + path + "' not implemented"));
             ApiMethod api = match.method();
-            params.putAll(match.pathParameters());
+            for (var e : match.pathParameters().entrySet()) {
+                Object given = params.get(e.getKey());
+                if (given != null && !String.valueOf(given).equals(e.getValue())) {
+                    throw new ApiException(400, "Parameter verification failed.", Map.of(e.getKey(),
+                            "duplicate parameter (already defined in URI) with conflicting values!"));
+                }
+                params.put(e.getKey(), e.getValue());
+            }
             params.remove("_dc");
+            if (authid != null && authid.contains("!") && !api.allowToken()) {
+                throw new ApiException(403, "Permission check failed (URI '" + path
+                        + "' not available with API token, need proper ticket.)");
+            }
+            synchronized (state) {
+                checkPermissions(api.permissions(), authid, params);
+                checkNode(params);
+                latency += nodeLatency(params);
+            }
             Map<String, String> errors = api.check(params);
             if (!errors.isEmpty()) {
                 throw new ApiException(400, "Parameter verification failed.", errors);
             }
             normalizeBooleans(api, params);
             synchronized (state) {
-                latency += nodeLatency(params);
-                if (authid != null && authid.contains("!") && !api.allowToken()) {
-                    throw new ApiException(403, "Permission check failed (API tokens are not allowed for this call)");
-                }
-                checkPermissions(api.permissions(), authid, params);
-                checkNode(params);
                 ApiHandler handler = handlers.get(method + " " + api.path());
                 if (handler == null) {
                     throw new ApiException(501, "Method '" + method + " " + path

@@ -200,18 +200,24 @@ final class GuestHandlers {
     }
 
     private static void updateConfig(ApiCall c, String type) {
+        boolean skiplock = rootOnly(c, "skiplock");
         SimGuest g = guest(c, type);
         Map<String, String> set = c.strings(CONFIG_CONTROL.toArray(new String[0]));
         checkConfigPrivileges(c, g, set.keySet(), c.list("delete"));
-        c.guests().update(g, set, c.list("delete"), c.list("revert"), c.param("digest"), rootOnly(c, "skiplock"),
-                c.authid());
+        c.guests().update(g, set, c.list("delete"), c.list("revert"), c.param("digest"), skiplock, c.authid());
     }
 
     /** Which configuration privilege each option needs, as Proxmox VE maps them. */
     private static void checkConfigPrivileges(ApiCall c, SimGuest g, Set<String> keys, List<String> deleted) {
+        if ("root@pam".equals(c.authid())) {
+            return;
+        }
         List<String> all = new ArrayList<>(keys);
         all.addAll(deleted);
         for (String key : all) {
+            if (Set.of("lock", "args", "hookscript", "vmstate", "runningmachine", "runningcpu").contains(key)) {
+                throw PveError.fail("only root can set '" + key + "' config");
+            }
             String priv;
             if (g.isDiskKey(key)) {
                 priv = "VM.Config.Disk";

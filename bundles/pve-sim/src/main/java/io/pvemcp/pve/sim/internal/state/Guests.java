@@ -503,20 +503,12 @@ public final class Guests {
             if (set.containsKey(d)) {
                 throw PveError.param(d, "you can't use '-" + d + "' and -delete " + d + "' at the same time");
             }
-            if (d.equals("lock")) {
-                if (!"root@pam".equals(authid)) {
-                    throw PveError.param("delete", "Only root may use this option.");
-                }
-            }
         }
         if (digest != null && !digest.equals(g.digest())) {
             throw PveError.fail(g.type.equals("qemu") ? "checksum mismatch (file change by other user?)"
                     : "detected modified configuration - file changed by other user? Try again.");
         }
-        boolean unlock = delete.contains("lock");
-        if (!unlock) {
-            checkLock(g, skiplock);
-        }
+        checkLock(g, skiplock);
         if (set.containsKey("protection") || delete.contains("protection")) {
             Perms.require(s, authid, "/vms/" + g.vmid, "VM.Config.Options");
         }
