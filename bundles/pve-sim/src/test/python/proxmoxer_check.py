@@ -1,0 +1,84 @@
+"""Drives the Proxmox VE simulator with proxmoxer, the Python client many Proxmox tools use.
+
+Usage: proxmoxer_check.py HOST PORT CA_FILE ROOT_PASSWORD TOKEN_NAME TOKEN_SECRET LIMITED_TOKEN LIMITED_SECRET
+
+Prints one line per step; exits 0 when every step behaved as on a real node, 1 otherwise.
+"""
+import sys
+import time
+
+from proxmoxer import ProxmoxAPI
+from proxmoxer.core import ResourceException
+
+host, port, ca, password, token_name, token_secret, limited, limited_secret = sys.argv[1:9]
+port = int(port)
+
+
+def step(name, ok, detail=""):
+    print(("OK   " if ok else "FAIL ") + name + (": " + str(detail) if detail else ""), flush=True)
+    if not ok:
+        sys.exit(1)
+
+
+def wait(api, node, upid, timeout=60):
+    deadline = time.time() + timeout
+    while time.time() < deadline:
+        status = api.nodes(node).tasks(upid).status.get()
+        if status["status"] == "stopped":
+            return status["exitstatus"]
+        time.sleep(0.2)
+    return "timeout"
+
+
+by_password = ProxmoxAPI(host, port=port, user="root@pam", password=password, verify_ssl=ca)
+version = by_password.version.get()
+step("password login", version["release"] == "9.1", version)
+
+by_token = ProxmoxAPI(host, port=port, user="root@pam", token_name=token_name, token_value=token_secret,
+                      verify_ssl=ca)
+nodes = sorted(n["node"] for n in by_token.nodes.get())
+step("token login and node list", nodes == ["pve1", "pve2", "pve3"], nodes)
+
+api = by_password
+vmid = int(api.cluster.nextid.get())
+upid = api.nodes("pve1").qemu.create(vmid=vmid, name="proxmoxer-vm", memory=1024, cores=1,
+                                     scsi0="local-lvm:4", net0="virtio,bridge=vmbr0", ostype="l26")
+step("create VM %d" % vmid, wait(api, "pve1", upid) == "OK", upid)
+config = api.nodes("pve1").qemu(vmid).config.get()
+step("its disk was allocated", config["scsi0"].startswith("local-lvm:vm-%d-disk-0" % vmid), config["scsi0"])
+
+upid = api.nodes("pve1").qemu(vmid).status.start.post()
+running_while_starting = api.nodes("pve1").tasks(upid).status.get()["status"]
+exit_status = wait(api, "pve1", upid)
+current = api.nodes("pve1").qemu(vmid).status.current.get()
+step("start and wait for the task", exit_status == "OK" and current["status"] == "running",
+     "%s, task was %s while starting" % (exit_status, running_while_starting))
+
+upid = api.nodes("pve1").qemu(vmid).snapshot.post(snapname="proxmoxer")
+exit_status = wait(api, "pve1", upid)
+snapshots = [s["name"] for s in api.nodes("pve1").qemu(vmid).snapshot.get()]
+step("snapshot", exit_status == "OK" and "proxmoxer" in snapshots, snapshots)
+
+upid = api.nodes("pve1").qemu(vmid).status.stop.post()
+step("stop", wait(api, "pve1", upid) == "OK"
+     and api.nodes("pve1").qemu(vmid).status.current.get()["status"] == "stopped")
+
+upid = api.nodes("pve1").qemu(vmid).delete()
+step("delete", wait(api, "pve1", upid) == "OK" and
+     vmid not in [int(v["vmid"]) for v in api.nodes("pve1").qemu.get()])
+
+user, name = limited.split("!")
+restricted = ProxmoxAPI(host, port=port, user=user, token_name=name, token_value=limited_secret, verify_ssl=ca)
+try:
+    restricted.nodes("pve1").qemu(100).status.stop.post()
+    step("a limited token is refused", False, "the stop was accepted")
+except ResourceException as e:
+    step("a limited token is refused", e.status_code == 403, e)
+
+try:
+    api.nodes("pve1").qemu.create(vmid=42, name="too-low")
+    step("a bad parameter is refused", False, "vmid 42 was accepted")
+except ResourceException as e:
+    step("a bad parameter is refused", e.status_code == 400, e)
+
+print("all proxmoxer checks passed")
