@@ -1,6 +1,5 @@
 package io.pvemcp.pve.sim.contract;
 
-import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -8,6 +7,8 @@ import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
+
+import io.pvemcp.pve.sim.internal.state.PropertyString;
 
 /**
  * Checks request parameters against a method's schema the way PVE::JSONSchema does, with its messages.
@@ -183,7 +184,7 @@ final class ParameterChecker {
             }
         }
         Map<String, String> values = new LinkedHashMap<>();
-        for (String part : splitProperties(text)) {
+        for (String part : PropertyString.split(text)) {
             if (part.isEmpty()) {
                 continue;
             }
@@ -230,26 +231,6 @@ final class ParameterChecker {
             }
         }
         return null;
-    }
-
-    /** Splits on commas that are not inside double quotes (PVE allows quoted values with commas). */
-    private static List<String> splitProperties(String text) {
-        List<String> parts = new ArrayList<>();
-        StringBuilder current = new StringBuilder();
-        boolean quoted = false;
-        for (int i = 0; i < text.length(); i++) {
-            char c = text.charAt(i);
-            if (c == '"') {
-                quoted = !quoted;
-            } else if (c == ',' && !quoted) {
-                parts.add(current.toString());
-                current.setLength(0);
-                continue;
-            }
-            current.append(c);
-        }
-        parts.add(current.toString());
-        return parts;
     }
 
     /**

@@ -449,6 +449,9 @@ public final class Guests {
             }
         }
         out.putAll(source);
+        if (out.containsKey("cipassword")) {
+            out.put("cipassword", "**********");
+        }
         out.put("digest", g.digest());
         return out;
     }

@@ -63,7 +63,11 @@ public final class PropertyString {
         return sb.toString();
     }
 
-    private static List<String> split(String text) {
+    /**
+     * @param text a property string
+     * @return its parts, split on commas outside double quotes
+     */
+    public static List<String> split(String text) {
         List<String> parts = new ArrayList<>();
         StringBuilder current = new StringBuilder();
         boolean quoted = false;
