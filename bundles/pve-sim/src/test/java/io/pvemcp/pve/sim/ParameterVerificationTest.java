@@ -35,6 +35,10 @@ class ParameterVerificationTest extends SimTestSupport {
         assertThat(d.errors()).containsEntry("snapname", "invalid format - invalid configuration ID '9lives'\n");
         var e = call("POST", "/nodes/pve1/qemu", "vmid", "150", "net0", "virtio,bridge=vmbr0,colour=red");
         assertThat(e.errors()).containsEntry("net0", "invalid format - unknown key 'colour'\n");
+        var f = call("POST", "/cluster/firewall/rules", "type", "in", "action", "ACCEPT", "proto", "tcp", "dport", "70000");
+        assertThat(f.errors()).containsEntry("dport", "invalid format - invalid port '70000'\n");
+        var g = call("POST", "/cluster/firewall/rules", "type", "in", "action", "ACCEPT", "proto", "carrier-pigeon");
+        assertThat(g.errors()).containsEntry("proto", "invalid format - unknown protocol 'carrier-pigeon'\n");
     }
 
     @Test

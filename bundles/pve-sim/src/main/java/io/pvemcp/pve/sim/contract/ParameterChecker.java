@@ -267,6 +267,13 @@ final class ParameterChecker {
                 "(?:[a-zA-Z0-9](?:[a-zA-Z0-9\\-]*[a-zA-Z0-9])?\\.)*[a-zA-Z0-9](?:[a-zA-Z0-9\\-]*[a-zA-Z0-9])?");
         private static final Pattern EMAIL = Pattern.compile("[\\w+\\-~]+(\\.[\\w+\\-~]+)*@[a-zA-Z0-9\\-]+(\\.[a-zA-Z0-9\\-]+)*");
         private static final Pattern TAG = Pattern.compile("(?i)[a-z0-9_][a-z0-9_\\-+.]*");
+        private static final Pattern DISK_SIZE = Pattern.compile("\\d+(\\.\\d+)?([KMGT](iB)?)?");
+        private static final Pattern STARTUP = Pattern.compile("(?:(?:order=)?\\d+|up=\\d+|down=\\d+)(?:,(?:order=\\d+|up=\\d+|down=\\d+))*");
+        private static final Pattern HA_SID = Pattern.compile("(?:(?:vm|ct):)?[1-9]\\d{2,8}");
+        private static final Pattern PORT_ITEM = Pattern.compile("(\\d+)(?::(\\d+))?|[a-zA-Z][a-zA-Z0-9\\-]*");
+        private static final java.util.Set<String> PROTOCOLS = java.util.Set.of("tcp", "udp", "icmp", "icmpv6",
+                "ipv6-icmp", "esp", "ah", "gre", "sctp", "igmp", "ospf", "vrrp", "udplite", "ipip", "ipv6", "l2tp",
+                "pim", "rsvp", "dccp", "ipencap", "mobility-header", "carp", "pfsync", "encap");
         private static final Pattern VOLUME = Pattern.compile("(?i)[a-z][a-z0-9\\-_.]*[a-z0-9]:.+");
 
         private Formats() {
@@ -323,8 +330,54 @@ final class ParameterChecker {
                 case "pve-tag-list" -> tags(value);
                 case "pve-volume-id" -> VOLUME.matcher(value).matches() ? null
                         : "unable to parse volume ID '" + value + "'";
+                case "disk-size" -> DISK_SIZE.matcher(value).matches() ? null
+                        : "value does not look like a valid disk size: " + value;
+                case "address" -> IPV4.matcher(value).matches() || IPV6.matcher(value).matches()
+                        || value.length() <= 255 && DNS.matcher(value).matches() ? null
+                        : "value does not look like a valid address: " + value;
+                case "pve-startup-order" -> STARTUP.matcher(value).matches() ? null : "unable to parse startup options";
+                case "email-or-username" -> EMAIL.matcher(value).matches() || USERID.matcher(value).matches() ? null
+                        : "value does not look like a valid email address or user name";
+                case "pve-fw-protocol-spec" -> value.isEmpty() || PROTOCOLS.contains(value) || value.matches("\\d{1,3}")
+                        ? null : "unknown protocol '" + value + "'";
+                case "pve-fw-dport-spec", "pve-fw-sport-spec" -> ports(value);
+                case "pve-ha-resource-or-vm-id" -> HA_SID.matcher(value).matches() ? null
+                        : "unable to parse service id '" + value + "'";
                 default -> null;
             };
+        }
+
+        private static String ports(String value) {
+            String[] items = value.split(",", -1);
+            int count = 0;
+            for (String item : items) {
+                if (item.isEmpty()) {
+                    return "extraneous commas in list";
+                }
+                var m = PORT_ITEM.matcher(item);
+                if (!m.matches()) {
+                    return "invalid port '" + item + "'";
+                }
+                if (m.group(1) != null) {
+                    long a = Long.parseLong(m.group(1));
+                    if (a > 65535) {
+                        return "invalid port '" + a + "'";
+                    }
+                    if (m.group(2) != null) {
+                        long b = Long.parseLong(m.group(2));
+                        if (b > 65535) {
+                            return "invalid port '" + b + "'";
+                        }
+                        if (b < a) {
+                            return "backwards range '" + a + ":" + b + "' not allowed, did you mean '" + b + ":" + a + "'?";
+                        }
+                        count += 2;
+                        continue;
+                    }
+                }
+                count++;
+            }
+            return count > 15 ? "too many entries in port list (> 15 numbers)" : null;
         }
 
         private static boolean cidr(String value) {
