@@ -7,7 +7,6 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pvemcp.pve.sim.internal.state.Access;
-import io.pvemcp.pve.sim.internal.state.Perms;
 import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimNode;
 import io.pvemcp.pve.sim.internal.state.SimState;
@@ -415,10 +414,5 @@ public final class CoreHandlers {
             m.put("netout", Rrd.round(load * 2_500_000));
             return m;
         });
-    }
-
-    /** @return the permission a node needs for a path, for callers outside this package */
-    static boolean audit(ApiCall c, String path) {
-        return Perms.has(c.state(), c.authid(), path, "Sys.Audit");
     }
 }

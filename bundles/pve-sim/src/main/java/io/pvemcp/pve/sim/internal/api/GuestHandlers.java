@@ -181,7 +181,7 @@ final class GuestHandlers {
         return set;
     }
 
-    private static List<Map<String, Object>> index(SimGuest g, List<String> subdirs) {
+    private static List<Map<String, Object>> index(SimGuest checked, List<String> subdirs) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String s : subdirs) {
             out.add(Map.of("subdir", s));

@@ -9,7 +9,6 @@ import java.util.Set;
 import io.pvemcp.pve.sim.internal.state.Perms;
 import io.pvemcp.pve.sim.internal.state.PropertyString;
 import io.pvemcp.pve.sim.internal.state.PveError;
-import io.pvemcp.pve.sim.internal.state.SimNode;
 import io.pvemcp.pve.sim.internal.state.SimState;
 import io.pvemcp.pve.sim.internal.state.SimStorage;
 import io.pvemcp.pve.sim.internal.state.SimTask;
@@ -525,10 +524,5 @@ final class StorageHandlers {
             return null;
         }
         return t.upid();
-    }
-
-    /** @return whether the node sees the storage (for node lists) */
-    static boolean visible(SimStorage st, SimNode n) {
-        return st.availableOn(n.name());
     }
 }

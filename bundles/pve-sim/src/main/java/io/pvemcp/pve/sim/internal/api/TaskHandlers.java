@@ -1,7 +1,6 @@
 package io.pvemcp.pve.sim.internal.api;
 
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -168,11 +167,5 @@ final class TaskHandlers {
             return "warning";
         }
         return status.equals("unknown") ? "unknown" : "error";
-    }
-
-    static Map<String, Object> brief(SimTask t) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("upid", t.upid());
-        return m;
     }
 }

@@ -343,7 +343,9 @@ public final class Guests {
         }
         SimVolume v = s.volumes().allocateDisk(st, g.node, g.vmid, g.type, size, false);
         volid = v.volid;
-        t.log(key + ": successfully created disk '" + volid + ",size=" + PropertyString.formatSize(size) + "'");
+        if (t != null) {
+            t.log(key + ": successfully created disk '" + volid + ",size=" + PropertyString.formatSize(size) + "'");
+        }
         disk.put(g.volumeKey(), volid);
         disk.put("size", PropertyString.formatSize(size));
         return PropertyString.format(disk, g.volumeKey());
@@ -393,7 +395,7 @@ public final class Guests {
         Map<String, String> result = new LinkedHashMap<>();
         result.put(model, mac == null ? randomMac() : mac.toUpperCase(Locale.ROOT));
         result.putAll(out);
-        return PropertyString.format(result, null).replaceFirst("^" + Pattern.quote(model) + "=", model + "=");
+        return PropertyString.format(result, null);
     }
 
     private static String normalizeCtNet(String value) {
@@ -531,12 +533,8 @@ public final class Guests {
             }
             values.put(key, value);
         }
-        SimTask log = null;
         for (String[] a : allocations) {
-            if (log == null) {
-                log = new SimTask(g.node, "qmconfig", Integer.toString(g.vmid), authid, 0, 0, 0);
-            }
-            values.put(a[0], allocate(g, a, log));
+            values.put(a[0], allocate(g, a, null));
         }
         for (String r : revert) {
             g.pending.remove(r);
