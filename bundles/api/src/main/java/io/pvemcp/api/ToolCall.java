@@ -1,5 +1,12 @@
 package io.pvemcp.api;
 
+import java.time.Duration;
+import java.util.concurrent.CancellationException;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.pvemcp.api.pve.TaskResult;
+
 import org.osgi.annotation.versioning.ProviderType;
 
 /**
@@ -24,4 +31,38 @@ public interface ToolCall extends RequestContext {
      * @param message a short status text, or {@code null}
      */
     void progress(double progress, Double total, String message);
+
+    /**
+     * Waits for a Proxmox task that this call started, the way every tool that starts a task should: it
+     * reports progress to the client while it waits (seconds waited, out of {@code timeout}), stops waiting when
+     * the client cancels the call (the task runs on), and returns the task's state when it ended or the timeout
+     * passed. A task that ended with an error comes back as {@link TaskResult#failed()}, with the tail of its log
+     * in {@link TaskResult#log()}.
+     *
+     * @param upid the task id the Proxmox call returned
+     * @param timeout how long to wait at most
+     * @param what what the task does, for progress messages, e.g. {@code "Starting VM 100"}
+     * @return the task's state
+     * @throws io.pvemcp.api.pve.ProxmoxException if the task's status cannot be read
+     * @throws CancellationException if the client cancelled the call
+     * @since 1.1
+     */
+    default TaskResult followTask(String upid, Duration timeout, String what) {
+        double total = Math.max(1, timeout.toMillis() / 1000.0);
+        CompletableFuture<TaskResult> wait = proxmox().awaitTask(upid, timeout, state -> progress(
+                Math.min(total, state.elapsed().toMillis() / 1000.0), total,
+                what + " (" + state.elapsed().toSeconds() + " s)"));
+        cancellation().onCancel(() -> wait.cancel(true));
+        try {
+            return wait.join();
+        } catch (CancellationException e) {
+            throw new CancellationException("The client cancelled the call while waiting for task " + upid
+                    + "; the task itself runs on.");
+        } catch (CompletionException e) {
+            if (e.getCause() instanceof RuntimeException r) {
+                throw r;
+            }
+            throw e;
+        }
+    }
 }

@@ -37,8 +37,12 @@
  * <h2>Versioning</h2>
  * This package follows OSGi semantic versioning. Interfaces marked {@code @ConsumerType} are implemented by
  * tool bundles; those marked {@code @ProviderType} are implemented by the server only.
+ * <ul>
+ * <li>1.1: {@link io.pvemcp.api.ToolCall#followTask} (wait for a Proxmox task with progress and cancellation),
+ * {@link io.pvemcp.api.Listing} (patterns, limits).</li>
+ * </ul>
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.pvemcp.api;
 

@@ -1,7 +1,9 @@
 package io.pvemcp.api.pve;
 
+import java.time.Duration;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -80,6 +82,25 @@ public interface ProxmoxClient {
      */
     default CompletableFuture<Object> delete(String path, Map<String, ?> params) {
         return request("DELETE", path, params);
+    }
+
+    /**
+     * Waits for a task to end: polls {@code /nodes/{node}/tasks/{upid}/status} with growing pauses (from 250 ms
+     * up to 2 s) and, once the task stopped, reads its log. The result reports a task that ended with an error as
+     * {@link TaskResult#failed()}, not as a failed future; a task still running when the timeout passes comes
+     * back with {@link TaskResult#running()} set. The future fails only when the status cannot be read (for
+     * example the node went offline), with a {@link ProxmoxException}, or with an
+     * {@link IllegalArgumentException} if {@code upid} is not a task id. Cancelling the future stops the
+     * polling (not the task).
+     *
+     * @param upid the task id a long-running call returned
+     * @param timeout how long to wait at most
+     * @param progress called after each poll while the task runs, with its state; may be {@code null}
+     * @return the task's state when it ended or the timeout passed
+     * @since 1.1
+     */
+    default CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout, Consumer<TaskResult> progress) {
+        return TaskWaiter.await(this, upid, timeout, progress);
     }
 
     /** @return how this client connects, without any secret */

@@ -7,8 +7,15 @@
  * ({@code /nodes/{node}/qemu/{vmid}/status/start}), and parameters are passed in one map, path parameters
  * included, exactly as the contract lists them. The client fills the path, encodes the rest and checks
  * nothing else: the Proxmox node validates the request.
+ * <p>
+ * Long-running calls answer with a task id ({@link io.pvemcp.api.pve.Upid}); {@link
+ * io.pvemcp.api.pve.ProxmoxClient#awaitTask} follows a task to its end ({@link io.pvemcp.api.pve.TaskResult}),
+ * and {@link io.pvemcp.api.pve.Guests#locate} finds the node of a VM or container from its VMID.
+ *
+ * <h2>Versions</h2>
+ * 1.1: {@code awaitTask}, {@code Upid}, {@code TaskResult}, {@code Guests}, {@code GuestRef}.
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.pvemcp.api.pve;
 
