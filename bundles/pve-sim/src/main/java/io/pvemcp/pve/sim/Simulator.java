@@ -233,6 +233,16 @@ public final class Simulator implements AutoCloseable {
         state.clock().advance(by);
     }
 
+    /**
+     * @return requests so far that used a path, method or parameter the API contract does not have (a real node
+     *         would have refused them too); tests of clients assert this is empty
+     */
+    public List<String> contractViolations() {
+        synchronized (state) {
+            return state.faults().contractViolations();
+        }
+    }
+
     /** Makes every ticket issued so far invalid, as if they had expired. */
     public void expireTickets() {
         synchronized (state) {

@@ -51,6 +51,9 @@ class ParameterVerificationTest extends SimTestSupport {
         assertThat(message(b)).isEqualTo("Method 'GET /nodes/pve1/qemu/100/nonsense' not implemented");
         var c = call("DELETE", "/version");
         assertThat(c.status()).isEqualTo(501);
+        assertThat(sim.contractViolations()).containsExactly(
+                "POST /nodes/{node}/qemu/{vmid}/status/start: parameter 'turbo' is not in the API contract",
+                "GET /nodes/pve1/qemu/100/nonsense: not in the API contract", "DELETE /version: not in the API contract");
         var d = call("POST", "/nodes/pve1/qemu/100/status/start", "vmid", "101");
         assertThat(d.errors()).containsEntry("vmid", "duplicate parameter (already defined in URI) with conflicting values!\n");
     }

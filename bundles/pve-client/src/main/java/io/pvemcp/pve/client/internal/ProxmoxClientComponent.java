@@ -55,6 +55,14 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         }
     }
 
+    /**
+     * @param settings configuration properties, as {@link io.pvemcp.pve.client.ProxmoxClients#create} takes them
+     * @return a client for them
+     */
+    public static ProxmoxClient standalone(Map<String, ?> settings) {
+        return new PveClient(Settings.from(MapConfig.of(settings)));
+    }
+
     private static ProxmoxClient create(ClientConfig config) {
         try {
             Settings settings = Settings.from(config);

@@ -101,8 +101,14 @@ public final class ApiServer implements HttpHandler {
             } catch (Access.AuthException e) {
                 return error(401, e.getMessage(), Map.of()).delayed(authFailureDelay);
             }
-            var match = contract.find(method, path)
-                    .orElseThrow(() -> new ApiException(501, "Method '" + method + " " + path + "' not implemented"));
+            var found = contract.find(method, path);
+            if (found.isEmpty()) {
+                synchronized (state) {
+                    state.faults().contractViolation(method + " " + path + ": not in the API contract");
+                }
+                throw new ApiException(501, "Method '" + method + " " + path + "' not implemented");
+            }
+            var match = found.get();
             ApiMethod api = match.method();
             for (var e : match.pathParameters().entrySet()) {
                 Object given = params.get(e.getKey());
@@ -123,6 +129,14 @@ public final class ApiServer implements HttpHandler {
                 latency += nodeLatency(params);
             }
             Map<String, String> errors = api.check(params);
+            for (var e : errors.entrySet()) {
+                if (e.getValue().startsWith("property is not defined in schema")) {
+                    synchronized (state) {
+                        state.faults().contractViolation(method + " " + api.path() + ": parameter '" + e.getKey()
+                                + "' is not in the API contract");
+                    }
+                }
+            }
             if (!errors.isEmpty()) {
                 throw new ApiException(400, "Parameter verification failed.", errors);
             }

@@ -142,6 +142,7 @@ public final class ControlApi {
         m.put("nodes", nodes);
         m.put("guests", state.guests().size());
         m.put("taskFailures", state.faults().describeTaskFailures());
+        m.put("contractViolations", state.faults().contractViolations());
         m.put("calls", List.of("PUT /simulator/settings", "PUT /simulator/nodes/{node}", "PUT /simulator/guests/{vmid}",
                 "POST /simulator/task-failures", "DELETE /simulator/task-failures", "POST /simulator/clock",
                 "POST /simulator/tickets/expire"));

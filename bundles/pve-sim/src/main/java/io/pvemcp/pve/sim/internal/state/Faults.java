@@ -29,6 +29,7 @@ public final class Faults {
     }
 
     private final List<TaskFailure> taskFailures = new ArrayList<>();
+    private final List<String> contractViolations = new ArrayList<>();
     long latencyMillis;
     boolean quorumLost;
 
@@ -87,6 +88,23 @@ public final class Faults {
             }
         }
         return null;
+    }
+
+    /**
+     * Records a request that used a path, method or parameter the API contract does not have; tests of clients
+     * assert there are none.
+     *
+     * @param violation e.g. {@code GET /nodes/pve1/bogus: no such method}
+     */
+    public void contractViolation(String violation) {
+        if (contractViolations.size() < 1000) {
+            contractViolations.add(violation);
+        }
+    }
+
+    /** @return the recorded contract violations, oldest first */
+    public List<String> contractViolations() {
+        return List.copyOf(contractViolations);
     }
 
     /** @return the pending task failure rules, for reports */

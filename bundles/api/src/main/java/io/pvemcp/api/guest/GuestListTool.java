@@ -1,0 +1,237 @@
+package io.pvemcp.api.guest;
+
+import java.util.ArrayList;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import io.pvemcp.api.Json;
+import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Listing;
+import io.pvemcp.api.ToolCall;
+import io.pvemcp.api.ToolResult;
+
+/**
+ * Lists the guests of one type across the cluster from {@code /cluster/resources}: one request, whatever the
+ * cluster's size, and guests of offline nodes still listed (with status {@code unknown} and a warning). Filters
+ * by node, status, name or tag pattern and pool; sorts; cuts to a limit and says how many were left out, so that
+ * the answer fits a model's context on a cluster of thousands of guests.
+ */
+public abstract class GuestListTool extends GuestTool {
+
+    /** The default number of guests returned. */
+    public static final int DEFAULT_LIMIT = 50;
+    /** How many guests the text summary names. */
+    private static final int NAMED_IN_TEXT = 25;
+
+    private final Map<String, Object> input;
+    private final Map<String, Object> output;
+
+    /** @param type the guest type to list */
+    protected GuestListTool(GuestType type) {
+        super(type);
+        this.input = JsonSchema.object()
+                .optional("node", nodeSchema("Only " + type.plural() + " on this node, e.g. pve1"))
+                .optional("status", JsonSchema.string().enumValues("running", "stopped", "unknown")
+                        .description("Only " + type.plural() + " in this state; 'unknown' means the node is offline"))
+                .optional("name", JsonSchema.string().minLength(1).maxLength(128).description("Only " + type.plural()
+                        + " whose name matches: '*' and '?' are wildcards, a plain word matches names containing it"))
+                .optional("tag", JsonSchema.string().minLength(1).maxLength(128)
+                        .description("Only " + type.plural() + " with a tag matching this (wildcards allowed)"))
+                .optional("pool", JsonSchema.string().minLength(1).maxLength(64).description("Only members of this pool"))
+                .optional("templates", JsonSchema.string().enumValues("exclude", "include", "only").defaultValue("exclude")
+                        .description("Whether to list templates: exclude (default), include, or only templates"))
+                .optional("sort", JsonSchema.string().enumValues("vmid", "name", "node", "status", "cpu", "memory",
+                        "uptime").defaultValue("vmid").description("Sort key (default vmid)"))
+                .optional("order", JsonSchema.string().enumValues("asc", "desc").description(
+                        "Sort order; default asc, but desc for cpu, memory and uptime"))
+                .optional("limit", JsonSchema.integer().minimum(1).maximum(1000).defaultValue(DEFAULT_LIMIT)
+                        .description("Most " + type.plural() + " to return (default " + DEFAULT_LIMIT + ", at most 1000)"))
+                .build();
+        this.output = JsonSchema.object()
+                .required(type.listKey(), JsonSchema.array(itemSchema()))
+                .required("total", JsonSchema.integer().minimum(0).description("How many matched the filters"))
+                .required("returned", JsonSchema.integer().minimum(0))
+                .required("omitted", JsonSchema.integer().minimum(0).description("How many were left out by the limit"))
+                .required("warnings", JsonSchema.array(JsonSchema.string()))
+                .build();
+    }
+
+    private JsonSchema itemSchema() {
+        return JsonSchema.object()
+                .required("vmid", JsonSchema.integer())
+                .required("name", JsonSchema.string())
+                .required("node", JsonSchema.string())
+                .required("status", JsonSchema.string().description("running, stopped, or unknown (node offline)"))
+                .required("template", JsonSchema.bool())
+                .optional("cpus", JsonSchema.number())
+                .optional("cpu_percent", JsonSchema.number().description("CPU use, percent of its vCPUs"))
+                .optional("memory_used_bytes", JsonSchema.integer())
+                .optional("memory_max_bytes", JsonSchema.integer())
+                .optional("disk_max_bytes", JsonSchema.integer())
+                .optional("uptime_seconds", JsonSchema.integer())
+                .required("tags", JsonSchema.array(JsonSchema.string()))
+                .optional("pool", JsonSchema.string())
+                .optional("lock", JsonSchema.string())
+                .optional("ha_state", JsonSchema.string());
+    }
+
+    @Override
+    public Map<String, Object> inputSchema() {
+        return input;
+    }
+
+    @Override
+    public Map<String, Object> outputSchema() {
+        return output;
+    }
+
+    @Override
+    public ToolResult call(ToolCall call) throws Exception {
+        var args = call.arguments();
+        String node = args.string("node", null);
+        String status = args.string("status", null);
+        String name = args.string("name", null);
+        String tag = args.string("tag", null);
+        String pool = args.string("pool", null);
+        String templates = args.string("templates", "exclude");
+        String sort = args.string("sort", "vmid");
+        String order = args.string("order", Set.of("cpu", "memory", "uptime").contains(sort) ? "desc" : "asc");
+        int limit = (int) args.integer("limit", DEFAULT_LIMIT);
+
+        List<Object> resources = Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "vm")).join());
+        List<Map<String, Object>> matching = new ArrayList<>();
+        Map<String, Integer> offline = new LinkedHashMap<>();
+        for (Object o : resources) {
+            Map<String, Object> r = Json.map(o);
+            if (!type.api().equals(r.get("type"))) {
+                continue;
+            }
+            Map<String, Object> item = item(r);
+            if ("unknown".equals(item.get("status"))) {
+                offline.merge((String) item.get("node"), 1, Integer::sum);
+            }
+            boolean template = (Boolean) item.get("template");
+            if (templates.equals("exclude") && template || templates.equals("only") && !template) {
+                continue;
+            }
+            if (node != null && !node.equals(item.get("node")) || status != null && !status.equals(item.get("status"))
+                    || pool != null && !pool.equals(item.get("pool"))
+                    || name != null && !Listing.matches(name, (String) item.get("name"))) {
+                continue;
+            }
+            if (tag != null && ((List<?>) item.get("tags")).stream().noneMatch(t -> Listing.matches(tag, (String) t))) {
+                continue;
+            }
+            matching.add(item);
+        }
+        Comparator<Map<String, Object>> comparator = comparator(sort);
+        if (order.equals("desc")) {
+            comparator = comparator.reversed();
+        }
+        Listing.Page<Map<String, Object>> page = Listing.page(matching, comparator.thenComparing(
+                m -> ((Number) m.get("vmid")).intValue()), limit);
+        List<String> warnings = new ArrayList<>();
+        offline.forEach((n, count) -> warnings.add("Node " + n + " is offline: its " + count + " " + (count == 1
+                ? type.noun() : type.plural()) + " are listed with status unknown and may have changed."));
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(type.listKey(), page.items());
+        out.put("total", page.total());
+        out.put("returned", page.items().size());
+        out.put("omitted", page.omitted());
+        out.put("warnings", warnings);
+        return ToolResult.of(text(page, sort, order, warnings), out);
+    }
+
+    private Map<String, Object> item(Map<String, Object> r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vmid", Json.longValue(r, "vmid", 0));
+        m.put("name", r.get("name") == null ? "" : Json.string(r, "name"));
+        m.put("node", Json.string(r, "node"));
+        m.put("status", r.get("status") == null ? "unknown" : Json.string(r, "status"));
+        m.put("template", Json.bool(r, "template", false));
+        if (r.get("maxcpu") != null) {
+            m.put("cpus", Json.doubleValue(r, "maxcpu", 0));
+        }
+        if (r.get("cpu") != null) {
+            m.put("cpu_percent", Math.round(Json.doubleValue(r, "cpu", 0) * 1000) / 10.0);
+        }
+        putLong(m, "memory_used_bytes", r, "mem");
+        putLong(m, "memory_max_bytes", r, "maxmem");
+        putLong(m, "disk_max_bytes", r, "maxdisk");
+        putLong(m, "uptime_seconds", r, "uptime");
+        List<String> tags = new ArrayList<>();
+        if (r.get("tags") instanceof String t && !t.isBlank()) {
+            for (String part : t.split("[;,\\s]+")) {
+                if (!part.isEmpty()) {
+                    tags.add(part);
+                }
+            }
+        }
+        m.put("tags", tags);
+        for (String[] k : new String[][] {{"pool", "pool"}, {"lock", "lock"}, {"ha_state", "hastate"}}) {
+            if (r.get(k[1]) != null) {
+                m.put(k[0], Json.string(r, k[1]));
+            }
+        }
+        return m;
+    }
+
+    private static void putLong(Map<String, Object> m, String key, Map<String, Object> r, String from) {
+        if (r.get(from) != null) {
+            m.put(key, Json.longValue(r, from, 0));
+        }
+    }
+
+    private static Comparator<Map<String, Object>> comparator(String sort) {
+        return switch (sort) {
+            case "name" -> Comparator.comparing(m -> ((String) m.get("name")).toLowerCase(java.util.Locale.ROOT));
+            case "node" -> Comparator.comparing(m -> (String) m.get("node"));
+            case "status" -> Comparator.comparing(m -> (String) m.get("status"));
+            case "cpu" -> Comparator.comparingDouble(m -> ((Number) m.getOrDefault("cpu_percent", 0.0)).doubleValue());
+            case "memory" -> Comparator.comparingLong(m -> ((Number) m.getOrDefault("memory_used_bytes", 0L)).longValue());
+            case "uptime" -> Comparator.comparingLong(m -> ((Number) m.getOrDefault("uptime_seconds", 0L)).longValue());
+            default -> Comparator.comparingLong(m -> ((Number) m.get("vmid")).longValue());
+        };
+    }
+
+    private String text(Listing.Page<Map<String, Object>> page, String sort, String order, List<String> warnings) {
+        if (page.total() == 0) {
+            return "No " + type.plural() + " match." + (warnings.isEmpty() ? "" : " " + String.join(" ", warnings));
+        }
+        Map<String, Integer> byStatus = new LinkedHashMap<>();
+        Set<String> nodes = new LinkedHashSet<>();
+        for (Map<String, Object> m : page.items()) {
+            byStatus.merge((String) m.get("status"), 1, Integer::sum);
+            nodes.add((String) m.get("node"));
+        }
+        StringBuilder sb = new StringBuilder();
+        sb.append(page.total()).append(' ').append(page.total() == 1 ? type.noun() : type.plural()).append(" match");
+        if (page.omitted() > 0) {
+            sb.append("; showing ").append(page.items().size()).append(" (sorted by ").append(sort).append(' ')
+                    .append(order).append("), ").append(page.omitted()).append(" left out: narrow the filters or "
+                    + "raise limit (at most 1000)");
+        }
+        sb.append(". Shown: ");
+        List<String> parts = new ArrayList<>();
+        byStatus.forEach((s, n) -> parts.add(n + " " + s));
+        sb.append(String.join(", ", parts)).append(" on ").append(nodes.size()).append(nodes.size() == 1 ? " node"
+                : " nodes").append(": ");
+        List<String> named = new ArrayList<>();
+        for (Map<String, Object> m : page.items().subList(0, Math.min(NAMED_IN_TEXT, page.items().size()))) {
+            named.add(m.get("vmid") + " " + m.get("name") + " [" + m.get("status") + ", " + m.get("node") + "]");
+        }
+        sb.append(String.join("; ", named));
+        if (page.items().size() > NAMED_IN_TEXT) {
+            sb.append("; ... (").append(page.items().size() - NAMED_IN_TEXT).append(" more in the structured result)");
+        }
+        sb.append('.');
+        if (!warnings.isEmpty()) {
+            sb.append(' ').append(String.join(" ", warnings));
+        }
+        return sb.toString();
+    }
+}

@@ -1,0 +1,197 @@
+package io.pvemcp.api.guest;
+
+import java.time.Duration;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+
+import io.pvemcp.api.Json;
+import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolCall;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.pve.GuestRef;
+import io.pvemcp.api.pve.Guests;
+import io.pvemcp.api.pve.TaskResult;
+
+/**
+ * What every guest tool shares: the VMID and node arguments, finding the guest, the checks before an action,
+ * and the description of a followed task.
+ */
+public abstract class GuestTool implements Tool {
+
+    /** The guest type this tool works on. */
+    protected final GuestType type;
+
+    /** @param type the guest type this tool works on */
+    protected GuestTool(GuestType type) {
+        this.type = Objects.requireNonNull(type, "type");
+    }
+
+    /**
+     * @param type the guest type
+     * @return the schema of the {@code vmid} argument: an integer from 100 to 999999999
+     */
+    public static JsonSchema vmidSchema(GuestType type) {
+        return JsonSchema.integer().minimum(100).maximum(999_999_999)
+                .description("VMID of the " + type.noun() + ", e.g. " + (type == GuestType.VM ? "100" : "200"));
+    }
+
+    /**
+     * @param what what the node is for
+     * @return the schema of a node name argument
+     */
+    public static JsonSchema nodeSchema(String what) {
+        return JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$").maxLength(63).description(what);
+    }
+
+    /**
+     * @param fallback the default in seconds
+     * @param what what the timeout limits
+     * @return the schema of a {@code timeout} argument in seconds
+     */
+    public static JsonSchema timeoutSchema(int fallback, String what) {
+        return JsonSchema.integer().minimum(1).maximum(3600).defaultValue(fallback).description(what
+                + ", in seconds (default " + fallback + ")");
+    }
+
+    /** @return the schema of a followed task, as {@link #describe(TaskResult)} writes it */
+    public static JsonSchema taskSchema() {
+        return JsonSchema.object()
+                .required("upid", JsonSchema.string().description("The Proxmox task id"))
+                .required("running", JsonSchema.bool().description("true if the task still ran when the wait ended"))
+                .optional("exit_status", JsonSchema.anyOfTypes("string", "null")
+                        .description("OK, WARNINGS: n, or the error"))
+                .required("succeeded", JsonSchema.bool())
+                .required("seconds", JsonSchema.number().minimum(0).description("How long the tool waited"))
+                .optional("log_tail", JsonSchema.array(JsonSchema.string())
+                        .description("The last lines of the task log, when the task failed or warned"));
+    }
+
+    /**
+     * @param task a followed task
+     * @return its description for structured output, conforming to {@link #taskSchema()}
+     */
+    public static Map<String, Object> describe(TaskResult task) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("upid", task.upid().value());
+        m.put("running", task.running());
+        m.put("exit_status", task.exitStatus());
+        m.put("succeeded", task.succeeded());
+        m.put("seconds", Math.round(task.elapsed().toMillis() / 100.0) / 10.0);
+        if (!task.running() && !"OK".equals(task.exitStatus())) {
+            m.put("log_tail", task.logTail(10));
+        }
+        return m;
+    }
+
+    /**
+     * @param what what the task did, e.g. {@code Starting VM 100}
+     * @param task the task, which failed
+     * @return a message for the model: the error and the last lines of the task log
+     */
+    public static String failure(String what, TaskResult task) {
+        List<String> tail = task.logTail(8);
+        return what + " failed: " + task.exitStatus() + "." + (tail.isEmpty() ? ""
+                : " Last lines of the task log:\n" + String.join("\n", tail));
+    }
+
+    /**
+     * @param what what the task does
+     * @param task the task, still running
+     * @return a message for the model that says how to follow it
+     */
+    public static String stillRunning(String what, TaskResult task) {
+        return what + " is still running after " + task.elapsed().toSeconds() + " s; the task goes on in Proxmox. "
+                + "Follow it with proxmox_task_status (upid " + task.upid().value() + ").";
+    }
+
+    /**
+     * @param data what a call that starts a task answered
+     * @param what what the call did, for the message
+     * @return the task id
+     * @throws ToolException if the answer is not a task id
+     */
+    public static String upid(Object data, String what) {
+        if (!io.pvemcp.api.pve.Upid.isUpid(data)) {
+            throw new ToolException(what + ": Proxmox answered '" + data + "' instead of a task id.");
+        }
+        return ((String) data).strip();
+    }
+
+    /**
+     * Finds the guest the call's {@code vmid} (and optional {@code node}) argument names.
+     *
+     * @param call the call
+     * @return the guest
+     * @throws io.pvemcp.api.pve.ProxmoxException if it cannot be found; the message says what was searched
+     */
+    protected GuestRef locate(ToolCall call) {
+        int vmid = (int) call.arguments().integer("vmid");
+        String node = call.arguments().string("node", null);
+        return Guests.locate(call.proxmox(), vmid, type.api(), node).join();
+    }
+
+    /**
+     * Refuses what Proxmox would refuse for an action on this guest, with a message that says what to do.
+     *
+     * @param guest the guest
+     * @param action what the tool is about to do, e.g. {@code start}
+     * @throws ToolException if the guest is a template (for power actions), locked, or on an offline node
+     */
+    protected void checkActionable(GuestRef guest, String action) {
+        if ("unknown".equals(guest.status())) {
+            throw new ToolException("Node " + guest.node() + " is offline, so " + name(guest)
+                    + " cannot be reached. Check the cluster with proxmox_cluster_status.");
+        }
+        if (guest.lock() != null) {
+            throw new ToolException(name(guest) + " is locked (" + guest.lock() + "): Proxmox refuses to " + action
+                    + " it until the " + lockReason(guest.lock()) + " ends. Try again later, or follow the running "
+                    + "task with proxmox_task_status.");
+        }
+    }
+
+    private static String lockReason(String lock) {
+        return switch (lock) {
+            case "backup" -> "backup";
+            case "migrate" -> "migration";
+            case "clone" -> "clone";
+            case "create" -> "creation";
+            case "snapshot", "snapshot-delete" -> "snapshot operation";
+            case "rollback" -> "rollback";
+            case "suspended", "suspending" -> "suspension (resume it first)";
+            default -> "operation holding the '" + lock + "' lock";
+        };
+    }
+
+    /**
+     * @param guest a guest
+     * @return how messages name it, e.g. {@code VM 100 (web01)}
+     */
+    protected String name(GuestRef guest) {
+        return type.noun() + " " + guest.vmid() + (guest.name() == null ? "" : " (" + guest.name() + ")");
+    }
+
+    /**
+     * Reads the current status of a guest.
+     *
+     * @param call the call
+     * @param guest the guest
+     * @return {@code running} or {@code stopped}
+     */
+    protected String currentStatus(ToolCall call, GuestRef guest) {
+        Map<String, Object> status = Json.map(call.proxmox().get(guest.path("/status/current"), guest.params()).join());
+        return Json.string(status, "status");
+    }
+
+    /**
+     * @param call the call
+     * @param name the argument
+     * @param fallback the default, in seconds
+     * @return the timeout the call asked for
+     */
+    protected static Duration seconds(ToolCall call, String name, long fallback) {
+        return Duration.ofSeconds(call.arguments().integer(name, fallback));
+    }
+}

@@ -1,0 +1,21 @@
+package io.pvemcp.tools.vm.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestDeleteTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_vm_delete", title = "Delete a VM", category = "vm", scope = Scopes.WRITE,
+        destructive = true, description = "Deletes a VM and its disks, for good, and waits until Proxmox is done. "
+                + "Refuses a running VM unless stop_first is set, and a VM with protection on. By default also "
+                + "removes it from backup jobs, replication and HA (purge).")
+public final class VmDeleteTool extends GuestDeleteTool {
+
+    public VmDeleteTool() {
+        super(GuestType.VM);
+    }
+}

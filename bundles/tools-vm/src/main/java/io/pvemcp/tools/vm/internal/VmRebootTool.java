@@ -1,0 +1,19 @@
+package io.pvemcp.tools.vm.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestPowerTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_vm_reboot", title = "Reboot a VM", category = "vm", scope = Scopes.POWER,
+        destructive = false, idempotent = false, description = "Reboots a running VM (shutdown and start) and waits until it runs again; pending configuration changes take effect.")
+public final class VmRebootTool extends GuestPowerTool {
+
+    public VmRebootTool() {
+        super(GuestType.VM, Action.REBOOT);
+    }
+}

@@ -1,0 +1,19 @@
+package io.pvemcp.tools.vm.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestPowerTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_vm_start", title = "Start a VM", category = "vm", scope = Scopes.POWER,
+        destructive = false, idempotent = true, description = "Starts a VM (QEMU/KVM) and waits until Proxmox reports it running. Finds the node from the VMID. Starting a running VM changes nothing. Fails with the reason (template, locked, node offline) and, when the start task fails, the last lines of its log.")
+public final class VmStartTool extends GuestPowerTool {
+
+    public VmStartTool() {
+        super(GuestType.VM, Action.START);
+    }
+}
