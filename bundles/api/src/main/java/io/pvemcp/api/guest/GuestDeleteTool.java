@@ -62,17 +62,18 @@ public abstract class GuestDeleteTool extends GuestTool {
     public ToolResult call(ToolCall call) throws Exception {
         GuestRef guest = locate(call);
         String name = name(guest);
+        String title = title(guest);
         checkActionable(guest, "delete");
         Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
         if (Json.bool(config, "protection", false)) {
-            throw new ToolException(name + " is protected (protection is on), so Proxmox refuses to delete it. If it "
+            throw new ToolException(title + " is protected (protection is on), so Proxmox refuses to delete it. If it "
                     + "really should go, turn protection off in Proxmox (Options > Protection) first.");
         }
         Duration timeout = seconds(call, "timeout", DEFAULT_TIMEOUT);
         boolean stopped = false;
         if (!"stopped".equals(currentStatus(call, guest))) {
             if (!call.arguments().bool("stop_first", false)) {
-                throw new ToolException(name + " is running; a running " + type.noun() + " is not deleted. Stop it "
+                throw new ToolException(title + " is running; a running " + type.noun() + " is not deleted. Stop it "
                         + "first (" + type.toolPrefix() + "_shutdown or " + type.toolPrefix() + "_stop), or call "
                         + "again with stop_first=true.");
             }
@@ -108,7 +109,7 @@ public abstract class GuestDeleteTool extends GuestTool {
         if (task.failed()) {
             return ToolResult.error(failure(what, task) + (stopped ? " It was stopped before." : ""));
         }
-        return ToolResult.of(name + " on " + guest.node() + " is deleted" + (stopped ? " (it was stopped first)" : "")
+        return ToolResult.of(title + " on " + guest.node() + " is deleted" + (stopped ? " (it was stopped first)" : "")
                 + ", with its disks.", out);
     }
 }

@@ -254,7 +254,8 @@ public abstract class GuestInfoTool extends GuestTool {
     private String text(Map<String, Object> out, List<Map<String, Object>> disks, List<Map<String, Object>> networks,
             List<String> snapshots, List<Map<String, Object>> pending) {
         StringBuilder sb = new StringBuilder();
-        sb.append(type.noun()).append(' ').append(out.get("vmid")).append(" (").append(out.get("name")).append(") on ")
+        sb.append(Character.toUpperCase(type.noun().charAt(0))).append(type.noun().substring(1)).append(' ')
+                .append(out.get("vmid")).append(" (").append(out.get("name")).append(") on ")
                 .append(out.get("node")).append(": ");
         if ((Boolean) out.get("template")) {
             sb.append("template");

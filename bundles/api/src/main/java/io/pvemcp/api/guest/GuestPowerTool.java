@@ -104,16 +104,17 @@ public abstract class GuestPowerTool extends GuestTool {
     public ToolResult call(ToolCall call) throws Exception {
         GuestRef guest = locate(call);
         String name = name(guest);
+        String title = title(guest);
         if (action == Action.START && guest.template()) {
-            throw new ToolException(name + " is a template and cannot be started; clone it to get a "
+            throw new ToolException(title + " is a template and cannot be started; clone it to get a "
                     + type.noun() + " you can start.");
         }
         if (guest.status().equals(action.target) && action != Action.REBOOT) {
-            return ToolResult.of(name + " is already " + action.target + " on " + guest.node() + "; nothing to do.",
+            return ToolResult.of(title + " is already " + action.target + " on " + guest.node() + "; nothing to do.",
                     result(guest, guest.status(), false, null));
         }
         if (action == Action.REBOOT && guest.status().equals("stopped")) {
-            throw new ToolException(name + " is not running, so it cannot be rebooted; start it with "
+            throw new ToolException(title + " is not running, so it cannot be rebooted; start it with "
                     + type.toolPrefix() + "_start.");
         }
         checkActionable(guest, action.verb);
@@ -136,7 +137,7 @@ public abstract class GuestPowerTool extends GuestTool {
             return ToolResult.error(failure(what, task));
         }
         String status = currentStatus(call, guest);
-        String text = name + " is " + status + " on " + guest.node() + " (" + action.verb + " took "
+        String text = title + " is " + status + " on " + guest.node() + " (" + action.verb + " took "
                 + Math.round(task.elapsed().toMillis() / 100.0) / 10.0 + " s)." + (task.warnings() > 0
                 ? " The task finished with warnings: " + String.join(" | ", task.logTail(3)) : "");
         return ToolResult.of(text, result(guest, status, true, task));

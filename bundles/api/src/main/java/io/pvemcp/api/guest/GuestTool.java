@@ -146,7 +146,7 @@ public abstract class GuestTool implements Tool {
                     + " cannot be reached. Check the cluster with proxmox_cluster_status.");
         }
         if (guest.lock() != null) {
-            throw new ToolException(name(guest) + " is locked (" + guest.lock() + "): Proxmox refuses to " + action
+            throw new ToolException(title(guest) + " is locked (" + guest.lock() + "): Proxmox refuses to " + action
                     + " it until the " + lockReason(guest.lock()) + " ends. Try again later, or follow the running "
                     + "task with proxmox_task_status.");
         }
@@ -171,6 +171,15 @@ public abstract class GuestTool implements Tool {
      */
     protected String name(GuestRef guest) {
         return type.noun() + " " + guest.vmid() + (guest.name() == null ? "" : " (" + guest.name() + ")");
+    }
+
+    /**
+     * @param guest a guest
+     * @return how a sentence starts with it, e.g. {@code Container 200 (dns01)}
+     */
+    protected String title(GuestRef guest) {
+        String n = name(guest);
+        return Character.toUpperCase(n.charAt(0)) + n.substring(1);
     }
 
     /**

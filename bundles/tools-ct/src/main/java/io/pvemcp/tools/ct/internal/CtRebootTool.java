@@ -1,0 +1,19 @@
+package io.pvemcp.tools.ct.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestPowerTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", category = "ct", scope = Scopes.POWER,
+        destructive = false, idempotent = false, description = "Reboots a running container and waits until it runs again; pending configuration changes take effect.")
+public final class CtRebootTool extends GuestPowerTool {
+
+    public CtRebootTool() {
+        super(GuestType.CONTAINER, Action.REBOOT);
+    }
+}

@@ -1,0 +1,19 @@
+package io.pvemcp.tools.ct.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestPowerTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", category = "ct", scope = Scopes.POWER,
+        destructive = false, idempotent = true, description = "Asks the container's init to shut down cleanly and waits until it is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped container changes nothing.")
+public final class CtShutdownTool extends GuestPowerTool {
+
+    public CtShutdownTool() {
+        super(GuestType.CONTAINER, Action.SHUTDOWN);
+    }
+}

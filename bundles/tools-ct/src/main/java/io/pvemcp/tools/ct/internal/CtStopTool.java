@@ -1,0 +1,19 @@
+package io.pvemcp.tools.ct.internal;
+
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+import io.pvemcp.api.guest.GuestPowerTool;
+import io.pvemcp.api.guest.GuestType;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_ct_stop", title = "Stop a container", category = "ct", scope = Scopes.POWER,
+        destructive = true, idempotent = true, description = "Stops a container at once, killing its processes. Prefer proxmox_ct_shutdown. Waits until Proxmox reports it stopped; stopping a stopped container changes nothing.")
+public final class CtStopTool extends GuestPowerTool {
+
+    public CtStopTool() {
+        super(GuestType.CONTAINER, Action.STOP);
+    }
+}
