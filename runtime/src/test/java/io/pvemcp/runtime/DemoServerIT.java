@@ -33,73 +33,33 @@ import org.junit.jupiter.params.provider.ValueSource;
  */
 class DemoServerIT {
 
-    static final Path DIST = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp"));
     static final Path E2E = Path.of(System.getProperty("pvemcp.e2e", "src/test/e2e"));
-    static final Path OUT = Path.of("target/e2e");
-    static final String INIT = "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
-            + "\"2025-11-25\",\"capabilities\":{},\"clientInfo\":{\"name\":\"it\",\"version\":\"1\"}}}";
+    static final Path OUT = ServerProcess.OUT;
+    static final String INIT = ServerProcess.INIT;
 
     @TempDir
     static Path data;
-    static Process server;
-    static StringBuilder stdout = new StringBuilder();
+    static ServerProcess server;
     static int port;
     static String url;
-    static final HttpClient HTTP = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    static final HttpClient HTTP = ServerProcess.HTTP;
 
     @BeforeAll
     static void start() throws Exception {
-        Files.createDirectories(OUT);
-        port = freePort();
-        int simPort = freePort();
-        url = "http://127.0.0.1:" + port + "/mcp";
-        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "serve", "--demo", "--shell",
-                "--port", Integer.toString(port), "--sim-port", Integer.toString(simPort), "--data", data.toString());
-        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
-        pb.redirectError(OUT.resolve("demo-server.log").toFile());
-        long started = System.nanoTime();
-        server = pb.start();
-        Thread reader = new Thread(() -> copy(server.getInputStream()), "demo-server-stdout");
-        reader.setDaemon(true);
-        reader.start();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        HttpResponse<String> init = null;
-        int unanswered = 0;
-        while (System.nanoTime() < deadline && server.isAlive()) {
-            try {
-                init = HTTP.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(3))
-                        .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
-                        .POST(HttpRequest.BodyPublishers.ofString(INIT)).build(), HttpResponse.BodyHandlers.ofString());
-                if (init.statusCode() == 200) {
-                    break;
-                }
-            } catch (java.net.http.HttpTimeoutException e) {
-                unanswered++;
-            } catch (IOException e) {
-                Thread.sleep(20);
-            }
-        }
-        assertThat(unanswered).as("requests accepted while the server started but never answered").isZero();
-        long ms = (System.nanoTime() - started) / 1_000_000;
-        assertThat(init).as("the server answers initialize (log: %s)", OUT.resolve("demo-server.log")).isNotNull();
-        assertThat(init.statusCode()).isEqualTo(200);
-        String figure = "First MCP initialize answered " + ms + " ms after the process started";
+        server = ServerProcess.start("demo-server", List.of("--demo", "--shell", "--sim-port",
+                Integer.toString(ServerProcess.freePort()), "--data", data.toString()), Map.of());
+        port = server.port();
+        url = server.url();
+        String figure = "First MCP initialize answered " + server.startupMillis() + " ms after the process started";
         System.out.println(figure);
         Files.writeString(OUT.resolve("startup.txt"), figure + "\n");
     }
 
     @AfterAll
     static void stop() throws Exception {
-        if (server == null) {
-            return;
+        if (server != null) {
+            assertThat(server.stop()).as("the server stops on SIGTERM").isTrue();
         }
-        server.destroy();
-        boolean exited = server.waitFor(30, TimeUnit.SECONDS);
-        if (!exited) {
-            server.destroyForcibly();
-        }
-        assertThat(exited).as("the server stops on SIGTERM").isTrue();
-        Files.writeString(OUT.resolve("demo-server.out"), stdout.toString());
     }
 
     @Test
@@ -234,7 +194,7 @@ class DemoServerIT {
 
     @Test
     void keepsSecretsOutOfTheLog() throws Exception {
-        String log = Files.readString(OUT.resolve("demo-server.log"));
+        String log = server.log();
         assertThat(log).isNotEmpty().doesNotContainPattern("token\\.secret\\s*=\\s*\\S")
                 .doesNotContainPattern("PVEAPIToken=\\S+=");
     }
@@ -270,8 +230,7 @@ class DemoServerIT {
     }
 
     static void shell(String command) throws IOException {
-        server.getOutputStream().write((command + "\n").getBytes(StandardCharsets.UTF_8));
-        server.getOutputStream().flush();
+        server.type(command);
     }
 
     static String text(StringBuilder sb) {
@@ -290,27 +249,9 @@ class DemoServerIT {
         }
     }
 
-    static synchronized String banner() {
-        return stdout.toString();
+    static String banner() {
+        return server.stdout();
     }
 
-    static void copy(InputStream in) {
-        try {
-            byte[] buf = new byte[4096];
-            int n;
-            while ((n = in.read(buf)) > 0) {
-                synchronized (DemoServerIT.class) {
-                    stdout.append(new String(buf, 0, n, StandardCharsets.UTF_8));
-                }
-            }
-        } catch (IOException e) {
-            // the process ended
-        }
-    }
 
-    static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
-    }
 }

@@ -45,6 +45,20 @@ public final class SimulatedCluster implements AutoCloseable {
         }
     }
 
+    /**
+     * @param nodes nodes of a generated cluster
+     * @param guests guests of a generated cluster
+     * @return a large generated cluster (see the simulator's documentation) instead of the demo cluster
+     */
+    public static SimulatedCluster large(int nodes, int guests) {
+        try {
+            return new SimulatedCluster(Simulator.builder().port(0).apiToken(TOKEN, SECRET)
+                    .authFailureDelay(Duration.ZERO).largeCluster(nodes, guests).start());
+        } catch (IOException e) {
+            throw new UncheckedIOException("the simulator did not start", e);
+        }
+    }
+
     /** @return the simulator, for fault injection */
     public Simulator simulator() {
         return simulator;

@@ -31,6 +31,7 @@ class VmToolsTest {
 
     @AfterEach
     void stop() {
+        assertThat(cluster.simulator().contractViolations()).isEmpty();
         cluster.close();
     }
 
@@ -211,6 +212,27 @@ class VmToolsTest {
         ToolResult ha = call(new VmDeleteTool(), Map.of("vmid", 109));
         assertThat(ha.structuredContent()).containsEntry("deleted", true);
         assertThat(cluster.simulator().contractViolations()).isEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void aListOfTenThousandGuestsStillFitsAModelsContext() throws Exception {
+        try (SimulatedCluster large = SimulatedCluster.large(50, 10_000)) {
+            ToolResult r = new VmListTool().call(new RecordingToolCall(Map.of("status", "running", "sort", "cpu"),
+                    large.client()));
+            Map<String, Object> s = r.structuredContent();
+            assertThat((List<?>) s.get("vms")).hasSize(50);
+            assertThat((Integer) s.get("total")).isBetween(5000, 6000);
+            assertThat(s.get("omitted")).isEqualTo((Integer) s.get("total") - 50);
+            int bytes = io.pvemcp.api.Json.write(s).length() + r.text().length();
+            assertThat(bytes).as("structured content and text, in characters").isLessThan(40_000);
+            System.out.printf("proxmox_vm_list on 10000 guests: %d matched, 50 returned, %d characters%n",
+                    s.get("total"), bytes);
+            ToolResult narrow = new VmListTool().call(new RecordingToolCall(Map.of("name", "*-cache-*", "node",
+                    "node003", "limit", 1000), large.client()));
+            assertThat((List<Map<String, Object>>) narrow.structuredContent().get("vms")).isNotEmpty()
+                    .allSatisfy(v -> assertThat(v).containsEntry("node", "node003"));
+        }
     }
 
     @Test
