@@ -287,6 +287,12 @@ public abstract class GuestInfoTool extends GuestTool {
         sb.append(". Disks: ");
         List<String> parts = new ArrayList<>();
         for (Map<String, Object> d : disks) {
+            if ("cdrom".equals(d.get("media"))) {
+                String volume = String.valueOf(d.get("volume"));
+                parts.add(d.get("key") + " CD-ROM " + (volume.equals("none") ? "empty"
+                        : volume.substring(volume.lastIndexOf('/') + 1)));
+                continue;
+            }
             parts.add(d.get("key") + " " + (d.get("size") != null ? d.get("size") : "?") + (d.get("storage") != null
                     ? " on " + d.get("storage") : ""));
         }

@@ -141,6 +141,7 @@ public final class ClusterStatusTool implements Tool {
     private static String describe(Map<String, Object> c) {
         return c.get("total") + " (" + c.get("running") + " running, " + c.get("stopped") + " stopped"
                 + ((Integer) c.get("unknown") > 0 ? ", " + c.get("unknown") + " unknown" : "") + ")"
-                + ((Integer) c.get("templates") > 0 ? " plus " + c.get("templates") + " templates" : "");
+                + ((Integer) c.get("templates") > 0 ? " plus " + c.get("templates") + ((Integer) c.get("templates") == 1
+                ? " template" : " templates") : "");
     }
 }

@@ -191,7 +191,7 @@ public final class CtCreateTool extends GuestTool {
         out.put("unprivileged", Json.bool(config, "unprivileged", false));
         out.put("task", describe(task));
         return ToolResult.of("Container " + vmid + " (" + hostname + ") exists on " + node + " and is " + status + ": "
-                + out.get("cores") + " cores, " + Sizes.bytes((Long) out.get("memory_mb") << 20) + " RAM, root disk "
+                + out.get("cores") + ((Long) out.get("cores") == 1 ? " core, " : " cores, ") + Sizes.bytes((Long) out.get("memory_mb") << 20) + " RAM, root disk "
                 + out.get("rootfs") + ", from " + template.substring(template.indexOf('/') + 1)
                 + (unprivileged ? ", unprivileged" : ", privileged") + ".", out);
     }

@@ -169,7 +169,7 @@ public final class VmCreateTool extends GuestTool {
         out.put("networks", nets);
         out.put("tasks", tasks);
         return ToolResult.of("VM " + vmid + " (" + name + ") exists on " + node + " and is " + status + ": "
-                + out.get("cores") + " cores, " + Sizes.bytes((Long) out.get("memory_mb") << 20) + " RAM, "
+                + out.get("cores") + ((Long) out.get("cores") == 1 ? " core, " : " cores, ") + Sizes.bytes((Long) out.get("memory_mb") << 20) + " RAM, "
                 + String.join("; ", disks) + (template != null ? ", cloned from template " + template.vmid() : "")
                 + ".", out);
     }
