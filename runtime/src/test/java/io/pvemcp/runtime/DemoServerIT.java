@@ -4,7 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -19,6 +18,9 @@ import java.util.Map;
 import java.util.concurrent.TimeUnit;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -178,6 +180,26 @@ class DemoServerIT {
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
         stream.body().close();
+    }
+
+    @Test
+    void answersListsInOneJsonBodyAndToolCallsOnAnEventStream() throws Exception {
+        HttpResponse<String> init = post(Map.of(), INIT);
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        Map<String, String> headers = Map.of("Mcp-Session-Id", session);
+        post(headers, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+
+        HttpResponse<String> list = post(headers, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+        assertThat(list.statusCode()).isEqualTo(200);
+        assertThat(list.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        JsonNode tools = new ObjectMapper().readTree(list.body()).path("result").path("tools");
+        assertThat(tools.size()).isGreaterThan(10);
+
+        HttpResponse<String> call = post(headers, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"proxmox_system_version\",\"arguments\":{}}}");
+        assertThat(call.statusCode()).isEqualTo(200);
+        assertThat(call.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+        assertThat(call.body()).contains("data: ", "\"id\":3", "9.1");
     }
 
     @Test

@@ -10,6 +10,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
@@ -76,6 +77,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
     private static final String SESSION_HEADER = "Mcp-Session-Id";
     private static final String VERSION_HEADER = "MCP-Protocol-Version";
+    /** Methods whose answers may be preceded by progress, log messages or server requests. */
+    private static final Set<String> STREAMED = Set.of(McpSchema.METHOD_TOOLS_CALL, McpSchema.METHOD_RESOURCES_READ,
+            McpSchema.METHOD_PROMPT_GET, McpSchema.METHOD_COMPLETION_COMPLETE);
     private static final TypeRef<McpSchema.InitializeRequest> INITIALIZE = new TypeRef<>() {
     };
 
@@ -303,8 +307,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                     }).block(Duration.ofSeconds(10));
             resp.setStatus(202);
         } else if (message instanceof McpSchema.JSONRPCRequest request) {
-            answer(req, resp, held, request, context,
-                    accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty());
+            boolean streams = accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty();
+            answer(req, resp, held, request, context, streams && STREAMED.contains(request.method()));
         } else {
             error(resp, 400, -32600, "Invalid request: not a JSON-RPC request, response or notification", null);
         }
@@ -335,8 +339,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     }
 
     /**
-     * Answers a request on its own event stream, which carries its progress and log messages too, or, for clients
-     * that do not accept event streams, with one JSON response.
+     * Answers a request on its own event stream, which carries its progress and log messages too, or with one JSON
+     * response: for clients that do not accept event streams and for methods that never report progress (lists,
+     * ping), whose large answers some clients cannot read when they arrive split across several chunks.
      */
     private void answer(HttpServletRequest req, HttpServletResponse resp, Held held, McpSchema.JSONRPCRequest request,
             McpTransportContext context, boolean eventStream) throws IOException {
