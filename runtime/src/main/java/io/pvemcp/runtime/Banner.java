@@ -19,9 +19,9 @@ final class Banner {
                 + guests + " guests)";
     }
 
-    static String serve(String version, String host, int port, String listenHost, String simulatorUrl,
-            String simulated) {
-        String url = "http://" + (host.contains(":") ? "[" + host + "]" : host) + ":" + port + "/mcp";
+    static String serve(String version, String url, String listenHost, String simulatorUrl, String simulated,
+            boolean authOff, String token) {
+        String origin = url.substring(0, url.indexOf('/', url.indexOf("//") + 2));
         StringBuilder b = new StringBuilder();
         b.append('\n').append("Proxmox MCP Server ").append(version).append(" is ready")
                 .append(simulatorUrl != null ? " (demo mode)" : "").append(".\n\n");
@@ -29,18 +29,32 @@ final class Banner {
         if (simulatorUrl != null) {
             b.append("  Proxmox VE     ").append(simulated).append(" at ").append(simulatorUrl).append('\n');
         }
-        b.append("  Health         http://").append(host.contains(":") ? "[" + host + "]" : host).append(':').append(port)
-                .append("/readyz\n\n");
-        b.append("Connect an MCP client:\n");
-        b.append("  Claude Code    claude mcp add --transport http proxmox ").append(url).append('\n');
+        b.append("  Health         ").append(origin).append("/readyz\n");
+        if (authOff) {
+            b.append("  Authentication OFF: clients on this machine need no token\n");
+        } else if (token != null) {
+            b.append("  Token          ").append(token).append('\n');
+            b.append("                 (scope proxmox:admin, valid 24 h; more with: proxmox-mcp token create)\n");
+        } else {
+            b.append("  Authentication bearer tokens; create one with: proxmox-mcp token create --name NAME "
+                    + "--scopes proxmox:read\n");
+        }
+        String shown = token != null ? token : "TOKEN";
+        String header = authOff ? "" : " --header \"Authorization: Bearer " + shown + "\"";
+        String headers = authOff ? "" : ", \"headers\": {\"Authorization\": \"Bearer " + shown + "\"}";
+        b.append('\n').append("Connect an MCP client:\n");
+        b.append("  Claude Code    claude mcp add --transport http proxmox ").append(url).append(header).append('\n');
         b.append("  Cursor         ~/.cursor/mcp.json\n");
-        b.append("                 {\"mcpServers\": {\"proxmox\": {\"url\": \"").append(url).append("\"}}}\n");
+        b.append("                 {\"mcpServers\": {\"proxmox\": {\"url\": \"").append(url).append('"').append(headers)
+                .append("}}}\n");
         b.append("  VS Code        .vscode/mcp.json\n");
-        b.append("                 {\"servers\": {\"proxmox\": {\"type\": \"http\", \"url\": \"").append(url).append("\"}}}\n");
-        b.append("  Inspector      npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL above)\n\n");
-        if (!listenHost.equals("127.0.0.1") && !listenHost.equals("localhost") && !listenHost.equals("::1")) {
-            b.append("Warning: the server listens on ").append(listenHost).append(" and authentication is not "
-                    + "available yet: anyone who can reach this port can use it.\n");
+        b.append("                 {\"servers\": {\"proxmox\": {\"type\": \"http\", \"url\": \"").append(url).append('"')
+                .append(headers).append("}}}\n");
+        b.append("  Inspector      npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL above")
+                .append(authOff ? "" : ", header Authorization: Bearer <token>").append(")\n\n");
+        if (!ServeCommand.isLoopback(listenHost) && url.startsWith("http:")) {
+            b.append("Warning: the server listens on ").append(listenHost).append(" without TLS: tokens cross the network "
+                    + "in clear text. Configure MCP_TLS_CERT and MCP_TLS_KEY, or put a TLS proxy in front.\n");
         }
         b.append("Press Ctrl+C to stop.\n");
         return b.toString();

@@ -37,6 +37,8 @@ public final class Main implements Runnable {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(out));
         cli.addSubcommand(new SimCommand(out));
+        cli.addSubcommand(new TokenCommand());
+        cli.addSubcommand(new AuditCommand());
         cli.addSubcommand(new VersionCommand(out));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(out, true));

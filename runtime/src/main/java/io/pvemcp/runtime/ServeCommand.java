@@ -40,6 +40,10 @@ final class ServeCommand implements Callable<Integer> {
             description = "Port of the demo's simulated Proxmox VE (default 8006, or a free port if 8006 is taken).")
     Integer simPort;
 
+    @Option(names = "--no-auth", description = {"Serve without authentication (or MCP_AUTH=off): only when listening "
+        + "on loopback, for a client on this machine."})
+    boolean noAuth;
+
     @Option(names = "--shell", description = "Open the Apache Felix shell on this terminal (lb, stop, start, ...).")
     boolean shell;
 
@@ -73,6 +77,7 @@ final class ServeCommand implements Callable<Integer> {
         features.forEach(config::addFeature);
         config.readDirectory(home.resolve("conf"));
         config.applyEnvironment(System.getenv());
+        Map<String, Object> tls = config.asMap().remove(SecuritySetup.TLS_PID);
         Map<String, Object> http = config.pid(HTTP_PID);
         if (port != null) {
             http.put(PORT, Integer.toString(port));
@@ -94,6 +99,36 @@ final class ServeCommand implements Callable<Integer> {
             out.println("Port " + listenPort + " on " + listenHost + " is already in use. Stop the program that uses "
                     + "it (is another proxmox-mcp running?) or choose another port with --port or MCP_PORT.");
             return 1;
+        }
+        boolean secure = tls != null && (tls.get("cert.file") != null || tls.get("keystore.file") != null);
+        if (secure) {
+            config.pid(SecuritySetup.TLS_PID).putAll(tls);
+        }
+        String resource = SecuritySetup.resource(config, listenHost, listenPort);
+        config.asMap().remove(SecuritySetup.TLS_PID);
+        boolean authOff = noAuth || "off".equalsIgnoreCase(String.valueOf(System.getenv("MCP_AUTH")).strip())
+                || "false".equalsIgnoreCase(String.valueOf(System.getenv("MCP_AUTH")).strip());
+        if (authOff) {
+            if (!isLoopback(listenHost)) {
+                out.println("Authentication can only be switched off when the server listens on loopback (127.0.0.1 or "
+                        + "::1), not on " + listenHost + ". Keep it on and give clients a token (proxmox-mcp token create).");
+                return 2;
+            }
+            config.pid(SecuritySetup.PID).put("enabled", "false");
+        }
+        io.pvemcp.security.store.SecureFiles.privateDirectory(dataDir);
+        try {
+            SecuritySetup.configure(config, dataDir, resource);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
+        }
+        Map<String, String> https;
+        try {
+            https = Tls.frameworkProperties(tls == null ? Map.of() : tls, dataDir, listenPort);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
         }
         int sim = 0;
         if (demo) {
@@ -117,6 +152,15 @@ final class ServeCommand implements Callable<Integer> {
         config.asMap().remove(HTTP_PID).forEach((k, v) -> frameworkProperties.put(k, String.valueOf(v)));
         frameworkProperties.put(PORT, Integer.toString(listenPort));
         frameworkProperties.put(HOST, listenHost);
+        frameworkProperties.putAll(https);
+        // configurations (with Proxmox credentials) stay in memory: the launcher gives them again at every start
+        frameworkProperties.put("felix.cm.pm", "memory");
+        String demoToken = null;
+        if (demo && !authOff) {
+            demoToken = SecuritySetup.tokens(config, dataDir, resource).issueJwt("demo-" + System.currentTimeMillis() / 1000,
+                    "demo", java.util.Set.of(io.pvemcp.api.Scopes.ADMIN), Duration.ofHours(24),
+                    io.pvemcp.api.Limits.NONE).token();
+        }
         long start = System.nanoTime();
         Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties);
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
@@ -147,7 +191,7 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         log.info("Proxmox MCP Server {} started in {} ms", Home.version(), (System.nanoTime() - start) / 1_000_000);
-        out.print(Banner.serve(Home.version(), connectHost(listenHost), listenPort, listenHost, simUrl, simulated));
+        out.print(Banner.serve(Home.version(), resource, listenHost, simUrl, simulated, authOff, demoToken));
         out.flush();
         launcher.awaitStop();
         return 0;
@@ -170,6 +214,12 @@ final class ServeCommand implements Callable<Integer> {
         client.put("token.id", "root@pam!mcp");
         client.put("token.secret", secret);
         client.put("ca.file", data.resolve("sim").resolve("pve-root-ca.pem").toString());
+    }
+
+    static boolean isLoopback(String host) {
+        String h = host.strip();
+        return h.equals("127.0.0.1") || h.equals("localhost") || h.equals("::1") || h.equals("[::1]")
+                || h.startsWith("127.");
     }
 
     static String connectHost(String listenHost) {

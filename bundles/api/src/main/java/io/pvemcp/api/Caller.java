@@ -21,6 +21,9 @@ public final class Caller {
     private final String sessionId;
     private final String remoteAddress;
     private final String transport;
+    private final String tokenId;
+    private final String tokenName;
+    private final Limits limits;
 
     private Caller(Builder b) {
         this.subject = Objects.requireNonNull(b.subject, "subject");
@@ -31,6 +34,9 @@ public final class Caller {
         this.sessionId = b.sessionId;
         this.remoteAddress = b.remoteAddress;
         this.transport = b.transport;
+        this.tokenId = b.tokenId;
+        this.tokenName = b.tokenName;
+        this.limits = b.limits == null ? Limits.NONE : b.limits;
     }
 
     /** @return a new builder */
@@ -41,7 +47,8 @@ public final class Caller {
     /** @return a builder initialised with this caller's values */
     public Builder toBuilder() {
         return new Builder().subject(subject).scopes(scopes).authenticated(authenticated).clientName(clientName)
-                .clientVersion(clientVersion).sessionId(sessionId).remoteAddress(remoteAddress).transport(transport);
+                .clientVersion(clientVersion).sessionId(sessionId).remoteAddress(remoteAddress).transport(transport)
+                .tokenId(tokenId).tokenName(tokenName).limits(limits);
     }
 
     /** @return the subject: the token's {@code sub} claim, or {@code anonymous} */
@@ -92,6 +99,31 @@ public final class Caller {
         return transport;
     }
 
+    /**
+     * @return the id of the credentials used: a token's {@code jti} or an API key's id; {@code null} without
+     *         authentication
+     * @since 1.2
+     */
+    public String tokenId() {
+        return tokenId;
+    }
+
+    /**
+     * @return the name the operator gave the credentials when issuing them, or {@code null}
+     * @since 1.2
+     */
+    public String tokenName() {
+        return tokenName;
+    }
+
+    /**
+     * @return what the credentials confine the caller to; {@link Limits#NONE} when nothing
+     * @since 1.2
+     */
+    public Limits limits() {
+        return limits;
+    }
+
     @Override
     public String toString() {
         return "Caller[" + subject + (clientName == null ? "" : " via " + clientName)
@@ -108,6 +140,9 @@ public final class Caller {
         private String sessionId;
         private String remoteAddress;
         private String transport;
+        private String tokenId;
+        private String tokenName;
+        private Limits limits;
 
         private Builder() {
         }
@@ -157,6 +192,24 @@ public final class Caller {
         /** @param transport the transport name @return this */
         public Builder transport(String transport) {
             this.transport = transport;
+            return this;
+        }
+
+        /** @param tokenId the credentials' id @return this */
+        public Builder tokenId(String tokenId) {
+            this.tokenId = tokenId;
+            return this;
+        }
+
+        /** @param tokenName the credentials' name @return this */
+        public Builder tokenName(String tokenName) {
+            this.tokenName = tokenName;
+            return this;
+        }
+
+        /** @param limits the limits, or {@code null} for none @return this */
+        public Builder limits(Limits limits) {
+            this.limits = limits;
             return this;
         }
 

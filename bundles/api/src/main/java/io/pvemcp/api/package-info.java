@@ -40,9 +40,11 @@
  * <ul>
  * <li>1.1: {@link io.pvemcp.api.ToolCall#followTask} (wait for a Proxmox task with progress and cancellation),
  * {@link io.pvemcp.api.Listing} (patterns, limits).</li>
+ * <li>1.2: {@link io.pvemcp.api.Limits} and {@link io.pvemcp.api.Caller#limits()}, {@link io.pvemcp.api.Caller#tokenId()}
+ * (per-token limits and the credentials behind a call).</li>
  * </ul>
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.pvemcp.api;
 

@@ -19,6 +19,10 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Maximum sessions", min = "1")
     int max_sessions() default 1000;
 
+    @AttributeDefinition(name = "Maximum sessions per token", description = "Open MCP sessions one credential may "
+            + "hold; more are refused (429).", min = "1")
+    int max_sessions_per_token() default 20;
+
     @AttributeDefinition(name = "Session idle timeout (s)", description = "A session without requests or open "
             + "streams for this long is closed.", min = "10")
     int session_idle_timeout_s() default 3600;

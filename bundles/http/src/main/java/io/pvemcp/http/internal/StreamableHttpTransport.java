@@ -30,8 +30,9 @@ import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.pvemcp.api.Caller;
-import io.pvemcp.api.Scopes;
 import io.pvemcp.registry.McpContextKeys;
+import io.pvemcp.security.Admission;
+import io.pvemcp.security.Gatekeeper;
 import jakarta.servlet.AsyncContext;
 import jakarta.servlet.AsyncEvent;
 import jakarta.servlet.AsyncListener;
@@ -87,9 +88,11 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final transient McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
     private final transient RequestGuard guard;
+    private final transient Gatekeeper gatekeeper;
     private final transient Map<String, Held> sessions = new ConcurrentHashMap<>();
     private final transient ScheduledExecutorService timer;
     private final int maxSessions;
+    private final int maxSessionsPerToken;
     private final long idleTimeoutMillis;
     private final int maxRequestBytes;
     private final long keepAliveSeconds;
@@ -98,19 +101,23 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     /** A session and what the transport knows about its use. */
     private static final class Held {
         final McpStreamableServerSession session;
+        final String owner;
         final AtomicInteger openStreams = new AtomicInteger();
         volatile long lastActivity = System.currentTimeMillis();
         volatile SseStream listening;
 
-        Held(McpStreamableServerSession session) {
+        Held(McpStreamableServerSession session, String owner) {
             this.session = session;
+            this.owner = owner;
         }
     }
 
     @Activate
-    public StreamableHttpTransport(HttpConfig config) {
+    public StreamableHttpTransport(HttpConfig config, @Reference Gatekeeper gatekeeper) {
         this.guard = new RequestGuard(config.allowed_origins(), config.allowed_hosts());
+        this.gatekeeper = gatekeeper;
         this.maxSessions = Math.max(1, config.max_sessions());
+        this.maxSessionsPerToken = Math.max(1, config.max_sessions_per_token());
         this.idleTimeoutMillis = Duration.ofSeconds(Math.max(10, config.session_idle_timeout_s())).toMillis();
         this.maxRequestBytes = Math.max(1024, config.max_request_bytes());
         this.keepAliveSeconds = Math.max(1, config.keepalive_s());
@@ -228,6 +235,23 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             error(resp, 403, -32600, "Forbidden: " + refusal, null);
             return;
         }
+        cors(req, resp);
+        if ("OPTIONS".equals(req.getMethod())) {
+            preflight(req, resp);
+            return;
+        }
+        String query = req.getQueryString();
+        if (query != null && query.toLowerCase(Locale.ROOT).matches("(^|.*&)access_token=.*")) {
+            error(resp, 400, -32600, "Tokens are accepted in the Authorization header only, never in the URL", null);
+            return;
+        }
+        Admission admission = gatekeeper.admit(req.getHeader("Authorization"), req.getRemoteAddr(),
+                isLoopback(req.getLocalAddr()));
+        if (!admission.admitted()) {
+            refuse(resp, admission);
+            return;
+        }
+        Caller caller = admission.caller().toBuilder().remoteAddress(req.getRemoteAddr()).transport("http").build();
         String version = req.getHeader(VERSION_HEADER);
         if (version != null && !McpContextKeys.PROTOCOL_VERSIONS.contains(version.strip())) {
             error(resp, 400, -32600, "Unsupported " + VERSION_HEADER + " '" + version + "'; this server supports "
@@ -235,17 +259,53 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return;
         }
         switch (req.getMethod()) {
-            case "POST" -> post(req, resp);
-            case "GET" -> get(req, resp);
-            case "DELETE" -> delete(req, resp);
+            case "POST" -> post(req, resp, caller);
+            case "GET" -> get(req, resp, caller);
+            case "DELETE" -> delete(req, resp, caller);
             default -> {
-                resp.setHeader("Allow", "GET, POST, DELETE");
+                resp.setHeader("Allow", "GET, POST, DELETE, OPTIONS");
                 error(resp, 405, -32600, "Method not allowed: use POST, GET or DELETE", null);
             }
         }
     }
 
-    private void post(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void refuse(HttpServletResponse resp, Admission a) throws IOException {
+        if (a.challenge() != null) {
+            resp.setHeader("WWW-Authenticate", a.challenge());
+        }
+        if (a.retryAfterSeconds() > 0) {
+            resp.setHeader("Retry-After", Long.toString(a.retryAfterSeconds()));
+        }
+        error(resp, a.status(), -32001, a.description(), null);
+    }
+
+    /** Browsers may call from an allowed origin (the guard refused the others): say so, and expose our headers. */
+    private static void cors(HttpServletRequest req, HttpServletResponse resp) {
+        String origin = req.getHeader("Origin");
+        if (origin != null && !origin.isBlank() && !"null".equals(origin)) {
+            resp.setHeader("Access-Control-Allow-Origin", origin);
+            resp.addHeader("Vary", "Origin");
+            resp.setHeader("Access-Control-Expose-Headers", SESSION_HEADER + ", WWW-Authenticate, Retry-After");
+        }
+    }
+
+    private static void preflight(HttpServletRequest req, HttpServletResponse resp) {
+        resp.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
+        resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, " + SESSION_HEADER + ", "
+                + VERSION_HEADER + ", Last-Event-ID");
+        resp.setHeader("Access-Control-Max-Age", "600");
+        resp.setStatus(204);
+    }
+
+    private static boolean isLoopback(String localAddress) {
+        try {
+            return localAddress != null && java.net.InetAddress.getByName(localAddress).isLoopbackAddress();
+        } catch (java.net.UnknownHostException e) {
+            return false;
+        }
+    }
+
+    private void post(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {
         String contentType = req.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
             error(resp, 415, -32600, "Content-Type must be application/json", null);
@@ -287,14 +347,14 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return;
         }
         if (message instanceof McpSchema.JSONRPCRequest request && McpSchema.METHOD_INITIALIZE.equals(request.method())) {
-            initialize(f, request, resp);
+            initialize(f, request, resp, caller);
             return;
         }
-        Held held = session(req, resp);
+        Held held = session(req, resp, caller);
         if (held == null) {
             return;
         }
-        McpTransportContext context = context(req);
+        McpTransportContext context = context(caller);
         if (message instanceof McpSchema.JSONRPCResponse response) {
             held.session.accept(response).contextWrite(c -> c.put(McpTransportContext.KEY, context))
                     .onErrorResume(e -> Mono.empty()).block(Duration.ofSeconds(10));
@@ -315,10 +375,18 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     }
 
     private void initialize(McpStreamableServerSession.Factory f, McpSchema.JSONRPCRequest request,
-            HttpServletResponse resp) throws IOException {
+            HttpServletResponse resp, Caller caller) throws IOException {
         if (sessions.size() >= maxSessions) {
             resp.setHeader("Retry-After", "30");
             error(resp, 503, -32603, "Too many open MCP sessions; close unused clients or try later", request.id());
+            return;
+        }
+        String owner = owner(caller);
+        long own = sessions.values().stream().filter(h -> h.owner.equals(owner)).count();
+        if (own >= maxSessionsPerToken) {
+            resp.setHeader("Retry-After", "60");
+            error(resp, 429, -32603, "Too many open MCP sessions for this token (" + maxSessionsPerToken + "); close "
+                    + "unused clients (they end their sessions with DELETE) or wait until idle ones expire", request.id());
             return;
         }
         McpSchema.InitializeRequest init;
@@ -330,7 +398,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }
         McpStreamableServerSession.McpStreamableServerSessionInit started = f.startSession(init);
         McpSchema.InitializeResult result = started.initResult().block(Duration.ofSeconds(10));
-        sessions.put(started.session().getId(), new Held(started.session()));
+        sessions.put(started.session().getId(), new Held(started.session(), owner));
         resp.setStatus(200);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
@@ -386,13 +454,13 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                 });
     }
 
-    private void get(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    private void get(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {
         String accept = accept(req);
         if (!accept.contains("text/event-stream") && !accept.contains("*/*")) {
             error(resp, 406, -32600, "Accept must include text/event-stream to open the event stream", null);
             return;
         }
-        Held held = session(req, resp);
+        Held held = session(req, resp, caller);
         if (held == null) {
             return;
         }
@@ -432,8 +500,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }, keepAliveSeconds, keepAliveSeconds, TimeUnit.SECONDS);
     }
 
-    private void delete(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        Held held = session(req, resp);
+    private void delete(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {
+        Held held = session(req, resp, caller);
         if (held == null) {
             return;
         }
@@ -451,8 +519,11 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         resp.setStatus(204);
     }
 
-    /** @return the session the request names, or {@code null} after answering 400 or 404 */
-    private Held session(HttpServletRequest req, HttpServletResponse resp) throws IOException {
+    /**
+     * @return the session the request names, or {@code null} after answering 400 or 404; a session belongs to the
+     *         credentials that opened it, and is not found for others
+     */
+    private Held session(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {
         String id = req.getHeader(SESSION_HEADER);
         if (id == null || id.isBlank()) {
             error(resp, 400, -32600, "Bad request: the " + SESSION_HEADER + " header is missing; send initialize "
@@ -460,6 +531,11 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return null;
         }
         Held held = sessions.get(id.strip());
+        if (held != null && !held.owner.equals(owner(caller))) {
+            LOG.warn("Session {} was used with other credentials ({}) than those that opened it", id.strip(),
+                    caller.subject());
+            held = null;
+        }
         if (held == null) {
             error(resp, 404, -32001, "Session not found: it ended or expired; initialize a new session", null);
             return null;
@@ -468,10 +544,12 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         return held;
     }
 
-    private static McpTransportContext context(HttpServletRequest req) {
-        Caller caller = Caller.builder().subject("anonymous").scopes(java.util.Set.copyOf(Scopes.ALL))
-                .authenticated(false).remoteAddress(req.getRemoteAddr()).transport("http").build();
+    private static McpTransportContext context(Caller caller) {
         return McpTransportContext.create(Map.of(McpContextKeys.CALLER, caller));
+    }
+
+    private static String owner(Caller caller) {
+        return caller.tokenId() != null ? "token:" + caller.tokenId() : "subject:" + caller.subject();
     }
 
     private static String accept(HttpServletRequest req) {

@@ -1,5 +1,6 @@
 package io.pvemcp.registry.internal;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -40,6 +41,8 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
 import io.pvemcp.registry.McpContextKeys;
+import io.pvemcp.security.AuditEvent;
+import io.pvemcp.security.AuditLog;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -55,6 +58,8 @@ import reactor.core.scheduler.Scheduler;
 final class McpHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpHandlers.class);
+    /** A request whose transport named no caller may do nothing. */
+    static final Caller NOBODY = Caller.builder().subject("unauthenticated").scopes(Set.of()).build();
 
     private final Contributions<Tool, ToolEntry> tools;
     private final Contributions<Resource, ResourceEntry> resources;
@@ -63,13 +68,14 @@ final class McpHandlers {
     private final ObjectMapper mapper;
     private final Scheduler scheduler;
     private final Supplier<ProxmoxClient> proxmox;
+    private final Supplier<AuditLog> audit;
     private McpSessions sessions;
     /** Running calls by session id and JSON-RPC request id, for {@code notifications/cancelled}. */
     private final Map<String, CancellationSignal> running = new ConcurrentHashMap<>();
 
     McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
             Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
-            Supplier<ProxmoxClient> proxmox) {
+            Supplier<ProxmoxClient> proxmox, Supplier<AuditLog> audit) {
         this.tools = tools;
         this.resources = resources;
         this.prompts = prompts;
@@ -77,6 +83,7 @@ final class McpHandlers {
         this.mapper = mapper;
         this.scheduler = scheduler;
         this.proxmox = proxmox;
+        this.audit = audit;
     }
 
     void sessions(McpSessions sessions) {
@@ -143,7 +150,7 @@ final class McpHandlers {
     Caller caller(McpAsyncServerExchange exchange) {
         McpTransportContext ctx = exchange.transportContext();
         Object c = ctx == null ? null : ctx.get(McpContextKeys.CALLER);
-        Caller caller = c instanceof Caller cc ? cc : Caller.ANONYMOUS;
+        Caller caller = c instanceof Caller cc ? cc : NOBODY;
         McpSchema.Implementation client = exchange.getClientInfo();
         Caller.Builder b = caller.toBuilder().sessionId(exchange.sessionId());
         if (client != null) {
@@ -181,38 +188,78 @@ final class McpHandlers {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
                     .data("Call tools/list to see the tools you can use.").build();
         }
-        if (!caller.hasScope(tool.scope)) {
-            return Mono.just(error("The tool " + tool.name + " needs the scope " + tool.scope
-                    + ", which your credentials do not grant. Ask the operator for a token with that scope."));
-        }
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        Instant started = Instant.now();
+        AuditLog log = audit.get();
+        String auditProblem = log == null ? "the audit log is not running" : tool.readOnly ? null : log.failure();
+        if (auditProblem != null) {
+            LOG.error("Refused tool {} for {}: {}", tool.name, caller.subject(), auditProblem);
+            return Mono.just(error("The server cannot record tool calls right now (" + auditProblem + "), so it runs "
+                    + "none that could change anything. Ask the operator to check the server log."));
+        }
+        if (!caller.hasScope(tool.scope)) {
+            CallToolResult denied = error("The tool " + tool.name + " needs the scope " + tool.scope
+                    + ", which your credentials do not grant. Ask the operator for a token with that scope.");
+            audit(log, caller, tool.name, arguments, "denied", denied, started, List.of());
+            return Mono.just(denied);
+        }
         List<String> problems = tool.input.problems(arguments);
         if (!problems.isEmpty()) {
-            return Mono.just(error("Invalid arguments for " + tool.name + ": " + String.join("; ", problems)
-                    + ". Fix them and call the tool again."));
+            CallToolResult invalid = error("Invalid arguments for " + tool.name + ": " + String.join("; ", problems)
+                    + ". Fix them and call the tool again.");
+            audit(log, caller, tool.name, arguments, "invalid", invalid, started, List.of());
+            return Mono.just(invalid);
         }
         Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
+        List<String> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
+        Supplier<ProxmoxClient> guarded = () -> {
+            ProxmoxClient client = proxmox.get();
+            return client == null ? null : new GuardedProxmoxClient(client, caller, tasks);
+        };
         return Mono.deferContextual(ctx -> {
             Object requestId = ctx.getOrDefault(McpContextKeys.REQUEST_ID, null);
-            ToolCallContext call = new ToolCallContext(exchange, caller, proxmox, tool.name, arguments, progressToken);
+            ToolCallContext call = new ToolCallContext(exchange, caller, guarded, tool.name, arguments, progressToken);
             String key = requestId == null ? null : exchange.sessionId() + "/" + requestId;
             if (key != null) {
                 running.put(key, call.cancellation);
             }
             long start = System.nanoTime();
+            java.util.concurrent.atomic.AtomicBoolean audited = new java.util.concurrent.atomic.AtomicBoolean();
             return Mono.fromCallable(() -> run(tool, call)).subscribeOn(scheduler)
                     .onErrorResume(RejectedExecutionException.class, e -> Mono.just(error(
                             "The server is busy: too many tool calls are running. Try again in a moment.")))
-                    .doOnNext(r -> LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
-                            caller.clientName() == null ? "?" : caller.clientName(),
-                            Boolean.TRUE.equals(r.isError()) ? "error" : "ok", (System.nanoTime() - start) / 1_000_000))
-                    .doOnCancel(call.cancellation::cancel)
+                    .doOnNext(r -> {
+                        LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
+                                caller.clientName() == null ? "?" : caller.clientName(),
+                                Boolean.TRUE.equals(r.isError()) ? "error" : "ok", (System.nanoTime() - start) / 1_000_000);
+                        if (!audited.getAndSet(true)) {
+                            audit(log, caller, tool.name, arguments, call.cancellation.isCancelled() ? "cancelled"
+                                    : Boolean.TRUE.equals(r.isError()) ? "error" : "ok", r, started, tasks);
+                        }
+                    })
+                    .doOnCancel(() -> {
+                        if (!audited.getAndSet(true)) {
+                            call.cancellation.cancel();
+                            audit(log, caller, tool.name, arguments, "cancelled", null, started, tasks);
+                        }
+                    })
                     .doFinally(s -> {
                         if (key != null) {
                             running.remove(key, call.cancellation);
                         }
                     });
         });
+    }
+
+    private static void audit(AuditLog log, Caller caller, String tool, Map<String, Object> arguments, String outcome,
+            CallToolResult result, Instant started, List<String> tasks) {
+        String message = null;
+        if (result != null && Boolean.TRUE.equals(result.isError()) && !result.content().isEmpty()
+                && result.content().get(0) instanceof McpSchema.TextContent t) {
+            message = t.text();
+        }
+        log.record(new AuditEvent(started, caller, "tools/call", tool, arguments, outcome, message,
+                java.time.Duration.between(started, Instant.now()).toMillis(), List.copyOf(tasks)));
     }
 
     private CallToolResult run(ToolEntry tool, ToolCallContext call) {

@@ -26,6 +26,7 @@ import io.pvemcp.api.Resource;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.registry.ToolRegistry;
+import io.pvemcp.security.AuditLog;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.Version;
@@ -74,6 +75,7 @@ public final class McpServerCore implements ToolRegistry {
     private final McpSchema.Implementation serverInfo;
     private final McpSchema.ServerCapabilities capabilities;
     private volatile ProxmoxClient proxmox;
+    private volatile AuditLog audit;
 
     @Activate
     public McpServerCore(BundleContext context, RegistryConfig config) {
@@ -108,7 +110,8 @@ public final class McpServerCore implements ToolRegistry {
         this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).prompts(true)
                 .logging().build();
 
-        McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox);
+        McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox,
+                () -> audit);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
                 new DefaultJsonSchemaValidator(mapper), Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
@@ -204,6 +207,18 @@ public final class McpServerCore implements ToolRegistry {
     void unbindProxmox(ProxmoxClient client) {
         if (proxmox == client) {
             proxmox = null;
+        }
+    }
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindAudit(AuditLog log) {
+        audit = log;
+    }
+
+    void unbindAudit(AuditLog log) {
+        if (audit == log) {
+            audit = null;
         }
     }
 

@@ -34,6 +34,8 @@ import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.pve.ProxmoxException;
 import io.pvemcp.registry.McpContextKeys;
+import io.pvemcp.security.AuditEvent;
+import io.pvemcp.security.AuditLog;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -50,8 +52,27 @@ class McpHandlersTest {
     final Contributions<Resource, ResourceEntry> resources = new Contributions<>("resource", Resource.URI, ResourceEntry::read);
     final Contributions<Prompt, PromptEntry> prompts = new Contributions<>("prompt", Prompt.NAME, PromptEntry::read);
     final Scheduler scheduler = Schedulers.newBoundedElastic(4, 16, "test");
+    final List<AuditEvent> audited = new CopyOnWriteArrayList<>();
+    volatile String auditFailure;
+    volatile boolean auditRunning = true;
+    final AuditLog auditLog = new AuditLog() {
+        @Override
+        public void record(AuditEvent event) {
+            audited.add(event);
+        }
+
+        @Override
+        public String failure() {
+            return auditFailure;
+        }
+
+        @Override
+        public List<Map<String, Object>> latest(int count) {
+            return List.of();
+        }
+    };
     final McpHandlers handlers = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper,
-            scheduler, () -> null);
+            scheduler, () -> null, () -> auditRunning ? auditLog : null);
     final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     long nextId = 1;
 
@@ -108,6 +129,11 @@ class McpHandlersTest {
         McpSchema.CallToolResult r = call(exchange(reader), "proxmox_vm_delete", Map.of(), 1, null);
         assertThat(r.isError()).isTrue();
         assertThat(text(r)).contains("needs the scope proxmox:write");
+        assertThat(audited).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("denied");
+            assertThat(e.target()).isEqualTo("proxmox_vm_delete");
+            assertThat(e.caller().subject()).isEqualTo("dash");
+        });
         List<?> listed = ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list")
                 .handle(exchange(reader), Map.of()).block()).tools();
         assertThat(listed).isEmpty();
@@ -206,5 +232,44 @@ class McpHandlersTest {
                 Map.of("level", "debug")).block()).isEqualTo(Map.of());
         assertThatThrownBy(() -> handlers.requestHandlers().get("logging/setLevel").handle(exchange(Caller.ANONYMOUS),
                 Map.of("level", "loud")).block()).isInstanceOf(McpError.class);
+    }
+
+    @Test
+    void everyCallIsAuditedWithItsOutcomeAndArguments() {
+        register("t", tool(JsonSchema.object().optional("vmid", JsonSchema.integer()).build(), null,
+                c -> ToolResult.text("ran")), Scopes.READ);
+        call(exchange(Caller.ANONYMOUS), "t", Map.of("vmid", 101), 1, null);
+        call(exchange(Caller.ANONYMOUS), "t", Map.of("vmid", "x"), 2, null);
+        assertThat(audited).extracting(AuditEvent::outcome).containsExactly("ok", "invalid");
+        assertThat(audited.get(0).arguments()).containsEntry("vmid", 101);
+        assertThat(audited.get(0).action()).isEqualTo("tools/call");
+    }
+
+    @Test
+    void withoutAWorkingAuditLogNothingThatChangesStateRuns() {
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        register("w", tool(JsonSchema.object().build(), null, c -> {
+            ran.incrementAndGet();
+            return ToolResult.text("ran");
+        }), Scopes.WRITE);
+        auditFailure = "disk full";
+        McpSchema.CallToolResult failing = call(exchange(Caller.ANONYMOUS), "w", Map.of(), 1, null);
+        assertThat(failing.isError()).isTrue();
+        assertThat(text(failing)).contains("cannot record tool calls", "disk full");
+        auditFailure = null;
+        auditRunning = false;
+        assertThat(text(call(exchange(Caller.ANONYMOUS), "w", Map.of(), 2, null))).contains("audit log is not running");
+        assertThat(ran).hasValue(0);
+        auditRunning = true;
+        assertThat(call(exchange(Caller.ANONYMOUS), "w", Map.of(), 3, null).isError()).isFalse();
+        assertThat(ran).hasValue(1);
+    }
+
+    @Test
+    void aRequestWithoutACallerMayDoNothing() {
+        register("r", Fixtures.simple("read"), Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        when(ex.transportContext()).thenReturn(McpTransportContext.EMPTY);
+        assertThat(text(call(ex, "r", Map.of(), 1, null))).contains("needs the scope proxmox:read");
     }
 }

@@ -1,0 +1,204 @@
+package io.pvemcp.registry.internal;
+
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.regex.Pattern;
+
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Limits;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.pve.ConnectionInfo;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.api.pve.Upid;
+
+/**
+ * The Proxmox client one tool call sees. It notes the tasks the call starts (for the audit log) and holds the
+ * caller to its credentials' {@link Limits}: a request on a node, guest or task outside them is refused before
+ * it reaches Proxmox, a write outside any node is refused, and lists of nodes, guests and tasks come back
+ * without what the caller may not see. Tools need not know.
+ */
+final class GuardedProxmoxClient implements ProxmoxClient {
+
+    private static final Pattern GUEST_CREATE = Pattern.compile("/nodes/\\{node}/(qemu|lxc)");
+    private static final Pattern GUEST_LIST = Pattern.compile("/nodes/\\{node}/(qemu|lxc)");
+    private static final Pattern TASK_LIST = Pattern.compile("/(cluster|nodes/\\{node})/tasks");
+    private static final Set<String> READS = Set.of("GET");
+
+    private final ProxmoxClient delegate;
+    private final Limits limits;
+    private final String who;
+    private final List<String> tasks;
+
+    GuardedProxmoxClient(ProxmoxClient delegate, Caller caller, List<String> tasks) {
+        this.delegate = delegate;
+        this.limits = caller.limits();
+        this.who = caller.tokenName() != null ? "token '" + caller.tokenName() + "'" : "your token";
+        this.tasks = tasks;
+    }
+
+    @Override
+    public ConnectionInfo connection() {
+        return delegate.connection();
+    }
+
+    @Override
+    public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        if (limits.isNone()) {
+            return delegate.request(method, path, params).thenApply(this::noteTask);
+        }
+        String refusal = refusal(method, path, params);
+        if (refusal != null) {
+            return CompletableFuture.failedFuture(new ToolException(refusal));
+        }
+        CompletableFuture<Void> poolCheck = CompletableFuture.completedFuture(null);
+        if (!limits.pools().isEmpty() && path.contains("{vmid}")) {
+            long vmid = number(params.get("vmid"));
+            poolCheck = pools().thenAccept(pools -> {
+                if (!limits.allowsPool(pools.get(vmid))) {
+                    throw new ToolException(outside("guest " + vmid + (pools.get(vmid) == null ? " (in no pool)"
+                            : " (pool " + pools.get(vmid) + ")")));
+                }
+            });
+        }
+        return poolCheck.thenCompose(v -> delegate.request(method, path, params)).thenApply(this::noteTask)
+                .thenCompose(data -> READS.contains(method) ? filter(path, data) : CompletableFuture.completedFuture(data));
+    }
+
+    private Object noteTask(Object data) {
+        if (Upid.isUpid(data)) {
+            tasks.add((String) data);
+        }
+        return data;
+    }
+
+    private String refusal(String method, String path, Map<String, ?> params) {
+        if (path.contains("{node}") && !limits.allowsNode(str(params.get("node")))) {
+            return outside("node " + params.get("node"));
+        }
+        if (path.contains("{vmid}") && !limits.allowsVmid(number(params.get("vmid")))) {
+            return outside("guest " + params.get("vmid"));
+        }
+        if (path.contains("{upid}")) {
+            Object upid = params.get("upid");
+            if (Upid.isUpid(upid)) {
+                Upid u = Upid.parse((String) upid);
+                if (!limits.allowsNode(u.node())) {
+                    return outside("node " + u.node());
+                }
+                long id = number(u.id());
+                if (id > 0 && !limits.allowsVmid(id)) {
+                    return outside("guest " + id);
+                }
+            }
+        }
+        if (!READS.contains(method)) {
+            if (GUEST_CREATE.matcher(path).matches() || path.endsWith("/clone")) {
+                Object newId = params.get(path.endsWith("/clone") ? "newid" : "vmid");
+                if (newId != null && !limits.allowsVmid(number(newId))) {
+                    return outside("VMID " + newId);
+                }
+                if (!limits.pools().isEmpty() && !limits.allowsPool(str(params.get("pool")))) {
+                    return who + " may only create guests in the pools " + String.join(", ", limits.pools())
+                            + "; give one of them as the pool";
+                }
+            }
+            if (!path.startsWith("/nodes/{node}")) {
+                return who + " is limited (" + limits.describe() + "), so it may not change cluster-wide settings ("
+                        + method + " " + path + ")";
+            }
+        }
+        return null;
+    }
+
+    private String outside(String what) {
+        return who + " is limited to " + limits.describe() + "; " + what + " is outside those limits. Ask the operator "
+                + "for a token that covers it.";
+    }
+
+    private CompletableFuture<Map<Long, String>> pools() {
+        return delegate.get("/cluster/resources", Map.of("type", "vm")).thenApply(data -> {
+            Map<Long, String> out = new HashMap<>();
+            if (data instanceof List<?> list) {
+                for (Object o : list) {
+                    if (o instanceof Map<?, ?> m && m.get("vmid") != null) {
+                        out.put(number(m.get("vmid")), str(m.get("pool")));
+                    }
+                }
+            }
+            return out;
+        });
+    }
+
+    private CompletableFuture<Object> filter(String path, Object data) {
+        if (!(data instanceof List<?> list)) {
+            return CompletableFuture.completedFuture(data);
+        }
+        boolean guests = GUEST_LIST.matcher(path).matches() || path.equals("/cluster/resources");
+        if (guests && !limits.pools().isEmpty()) {
+            return pools().thenApply(pools -> keep(path, list, pools));
+        }
+        return CompletableFuture.completedFuture(keep(path, list, Map.of()));
+    }
+
+    private Object keep(String path, List<?> list, Map<Long, String> pools) {
+        boolean guestList = GUEST_LIST.matcher(path).matches();
+        boolean taskList = TASK_LIST.matcher(path).matches();
+        boolean nodeList = path.equals("/nodes") || path.equals("/cluster/status");
+        boolean resources = path.equals("/cluster/resources");
+        if (!guestList && !taskList && !nodeList && !resources) {
+            return list;
+        }
+        List<Object> out = new ArrayList<>();
+        for (Object o : list) {
+            if (!(o instanceof Map<?, ?> m)) {
+                out.add(o);
+                continue;
+            }
+            if (visible(m, pools, guestList, taskList, nodeList)) {
+                out.add(o);
+            }
+        }
+        return out;
+    }
+
+    private boolean visible(Map<?, ?> m, Map<Long, String> pools, boolean guestList, boolean taskList, boolean nodeList) {
+        if (nodeList) {
+            if ("cluster".equals(str(m.get("type")))) {
+                return true;
+            }
+            return limits.allowsNode(str(m.get("node") != null ? m.get("node") : m.get("name")));
+        }
+        if (taskList) {
+            long id = number(m.get("id"));
+            return limits.allowsNode(str(m.get("node"))) && (id <= 0 || limits.allowsVmid(id));
+        }
+        Object node = m.get("node");
+        if (node != null && !limits.allowsNode(str(node))) {
+            return false;
+        }
+        if (m.get("vmid") != null) {
+            long vmid = number(m.get("vmid"));
+            return limits.allowsVmid(vmid) && (limits.pools().isEmpty() || limits.allowsPool(pools.get(vmid)));
+        }
+        return !guestList;
+    }
+
+    private static String str(Object o) {
+        return o == null ? null : o.toString();
+    }
+
+    private static long number(Object o) {
+        if (o instanceof Number n) {
+            return n.longValue();
+        }
+        try {
+            return o == null ? -1 : Long.parseLong(o.toString().strip());
+        } catch (NumberFormatException e) {
+            return -1;
+        }
+    }
+}

@@ -1,0 +1,105 @@
+package io.pvemcp.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.CompletionException;
+
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Limits;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.pve.ConnectionInfo;
+import io.pvemcp.api.pve.ProxmoxClient;
+
+import org.junit.jupiter.api.Test;
+
+class GuardedProxmoxClientTest {
+
+    static final List<Map<String, Object>> RESOURCES = List.of(
+            Map.of("type", "node", "node", "pve1"), Map.of("type", "node", "node", "pve2"),
+            Map.of("type", "qemu", "vmid", 100, "node", "pve1", "pool", "dev"),
+            Map.of("type", "qemu", "vmid", 150, "node", "pve1"),
+            Map.of("type", "lxc", "vmid", 250, "node", "pve1", "pool", "dev"),
+            Map.of("type", "qemu", "vmid", 120, "node", "pve2", "pool", "dev"));
+
+    final List<String> sent = new ArrayList<>();
+    final ProxmoxClient pve = new ProxmoxClient() {
+        @Override
+        public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+            sent.add(method + " " + path + " " + params);
+            if (path.equals("/cluster/resources")) {
+                return CompletableFuture.completedFuture(RESOURCES);
+            }
+            if (method.equals("POST")) {
+                return CompletableFuture.completedFuture("UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:100:root@pam:");
+            }
+            return CompletableFuture.completedFuture(Map.of("status", "running"));
+        }
+
+        @Override
+        public ConnectionInfo connection() {
+            return null;
+        }
+    };
+
+    GuardedProxmoxClient client(Limits limits, List<String> tasks) {
+        Caller caller = Caller.builder().subject("ci").scopes(Set.of(Scopes.ADMIN)).tokenName("ci").limits(limits).build();
+        return new GuardedProxmoxClient(pve, caller, tasks);
+    }
+
+    static Throwable cause(CompletableFuture<?> f) {
+        try {
+            f.join();
+            return null;
+        } catch (CompletionException e) {
+            return e.getCause();
+        }
+    }
+
+    @Test
+    void notesTheTasksACallStarts() {
+        List<String> tasks = new ArrayList<>();
+        client(Limits.NONE, tasks).post("/nodes/{node}/qemu/{vmid}/status/start", Map.of("node", "pve1", "vmid", 100)).join();
+        assertThat(tasks).singleElement().asString().startsWith("UPID:pve1:");
+    }
+
+    @Test
+    void refusesGuestsAndNodesOutsideTheLimitsBeforeAskingProxmox() {
+        GuardedProxmoxClient c = client(Limits.parse("pve1", "100-199", null), new ArrayList<>());
+        assertThat(cause(c.post("/nodes/{node}/qemu/{vmid}/status/stop", Map.of("node", "pve1", "vmid", 250))))
+                .isInstanceOf(ToolException.class).hasMessageContaining("token 'ci' is limited to nodes pve1; VMIDs 100-199")
+                .hasMessageContaining("guest 250 is outside");
+        assertThat(cause(c.get("/nodes/{node}/status", Map.of("node", "pve2")))).hasMessageContaining("node pve2");
+        assertThat(cause(c.post("/nodes/{node}/qemu", Map.of("node", "pve1", "vmid", 300)))).hasMessageContaining("VMID 300");
+        assertThat(cause(c.post("/pools", Map.of("poolid", "x")))).hasMessageContaining("may not change cluster-wide");
+        assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/status", Map.of("node", "pve1", "upid",
+                "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:250:root@pam:")))).hasMessageContaining("guest 250");
+        assertThat(sent).isEmpty();
+        assertThat(cause(c.post("/nodes/{node}/qemu/{vmid}/status/stop", Map.of("node", "pve1", "vmid", 150)))).isNull();
+    }
+
+    @Test
+    void listsLeaveOutWhatTheCallerMayNotSee() {
+        GuardedProxmoxClient c = client(Limits.parse("pve1", null, "dev"), new ArrayList<>());
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> seen = (List<Map<String, Object>>) c.get("/cluster/resources", Map.of()).join();
+        assertThat(seen).extracting(m -> m.get("vmid")).containsExactly(null, 100, 250);
+        assertThat(cause(c.post("/nodes/{node}/qemu/{vmid}/status/start", Map.of("node", "pve1", "vmid", 150))))
+                .hasMessageContaining("guest 150 (in no pool)");
+        assertThat(cause(c.post("/nodes/{node}/qemu", Map.of("node", "pve1", "vmid", 160))))
+                .hasMessageContaining("may only create guests in the pools dev");
+    }
+
+    @Test
+    void withoutLimitsEverythingPassesUnchanged() {
+        GuardedProxmoxClient c = client(Limits.NONE, new ArrayList<>());
+        assertThat(c.get("/cluster/resources", Map.of()).join()).isSameAs(RESOURCES);
+        assertThatThrownBy(() -> Limits.parse(null, "99", null)).hasMessageContaining("VMIDs are whole numbers from 100");
+    }
+}

@@ -1,0 +1,177 @@
+package io.pvemcp.security.internal;
+
+import java.net.URI;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Set;
+
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.security.Admission;
+import io.pvemcp.security.Gatekeeper;
+import io.pvemcp.security.store.Tokens;
+
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Admits requests with a valid bearer credential, as an OAuth 2.1 resource server (MCP authorization,
+ * 2025-11-25): 401 with a {@code WWW-Authenticate} challenge that points at the protected resource metadata,
+ * 403 {@code insufficient_scope} for credentials without any scope of this server, 429 with a retry time for
+ * credentials over their rate and addresses with too many failed attempts.
+ */
+@Component(service = Gatekeeper.class, configurationPid = "io.pvemcp.security")
+@Designate(ocd = SecurityConfig.class)
+public final class GatekeeperComponent implements Gatekeeper {
+
+    private static final Logger LOG = LoggerFactory.getLogger(GatekeeperComponent.class);
+    static final String ENDPOINT_SCOPE = Scopes.READ;
+
+    private final boolean enabled;
+    private final Tokens tokens;
+    private final String resource;
+    private final String metadataUrl;
+    private final List<String> authorizationServers;
+    private final TokenBuckets requests;
+    private final TokenBuckets failures;
+
+    @Activate
+    public GatekeeperComponent(SecurityConfig config) {
+        this(config, System::nanoTime);
+    }
+
+    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos) {
+        this.enabled = config.enabled();
+        this.resource = config.resource().strip();
+        URI uri = URI.create(resource);
+        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
+        String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
+        this.metadataUrl = origin + "/.well-known/oauth-protected-resource" + path;
+        String issuer = config.issuer().isBlank() ? origin : config.issuer().strip();
+        Set<String> audiences = new LinkedHashSet<>();
+        audiences.add(resource);
+        audiences.add(resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource + "/");
+        for (String a : config.audiences()) {
+            if (!a.isBlank()) {
+                audiences.add(a.strip());
+            }
+        }
+        List<String> servers = new ArrayList<>();
+        for (String s : config.authorization_servers()) {
+            if (!s.isBlank()) {
+                servers.add(s.strip());
+            }
+        }
+        this.authorizationServers = servers.isEmpty() ? List.of(issuer) : List.copyOf(servers);
+        this.tokens = new Tokens(Path.of(config.data_dir()), new Tokens.Settings(issuer, List.copyOf(audiences),
+                config.secret_key(), config.secret_key_previous(), config.algorithm(),
+                Duration.ofSeconds(config.clock_skew_s())));
+        this.requests = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
+        this.failures = new TokenBuckets(config.failures_per_minute(), config.failures_per_minute(), nanos);
+        if (!enabled) {
+            LOG.warn("Authentication is OFF: the MCP endpoint serves loopback clients only, each with every scope.");
+        }
+    }
+
+    @Override
+    public Admission admit(String authorization, String remoteAddress, boolean loopback) {
+        if (!enabled) {
+            if (!loopback) {
+                return new Admission(403, null, null, "Authentication is switched off, so this server serves clients on "
+                        + "the same machine only", null, 0);
+            }
+            return Admission.admit(Caller.ANONYMOUS.toBuilder().remoteAddress(remoteAddress).build());
+        }
+        String address = remoteAddress == null ? "?" : remoteAddress;
+        long blocked = failures.peek(address);
+        if (blocked > 0) {
+            return new Admission(429, null, null, "Too many failed authentication attempts from " + address
+                    + "; try again in " + blocked + " s", null, blocked);
+        }
+        String credential = bearer(authorization);
+        if (credential == null) {
+            String description = authorization == null || authorization.isBlank()
+                    ? "This MCP server needs a bearer token: send 'Authorization: Bearer <token>'. Create one with "
+                            + "'proxmox-mcp token create'"
+                    : "The Authorization header must be 'Bearer <token>'";
+            return new Admission(401, null, null, description, challenge(null, null), 0);
+        }
+        Tokens.Verified v;
+        try {
+            v = tokens.verify(credential);
+        } catch (Tokens.Refused e) {
+            failures.take(address);
+            LOG.info("Refused a bearer token from {}: {}", address, e.getMessage());
+            return new Admission(401, null, "invalid_token", "Invalid bearer token: " + e.getMessage(),
+                    challenge("invalid_token", e.getMessage()), 0);
+        }
+        if (v.scopes().stream().noneMatch(Scopes::isKnown)) {
+            return new Admission(403, null, "insufficient_scope", "The token grants none of this server's scopes ("
+                    + String.join(", ", Scopes.ALL) + "); it needs at least " + ENDPOINT_SCOPE,
+                    challenge("insufficient_scope", "the token grants none of this server's scopes"), 0);
+        }
+        long wait = requests.take("token:" + v.tokenId());
+        if (wait > 0) {
+            return new Admission(429, null, null, "Rate limit exceeded for token " + (v.name() == null ? v.tokenId()
+                    : "'" + v.name() + "'") + "; try again in " + wait + " s", null, wait);
+        }
+        Set<String> scopes = new LinkedHashSet<>();
+        v.scopes().stream().filter(Scopes::isKnown).forEach(scopes::add);
+        return Admission.admit(Caller.builder().subject(v.subject()).scopes(scopes).authenticated(true)
+                .tokenId(v.tokenId()).tokenName(v.name()).limits(v.limits()).remoteAddress(remoteAddress).build());
+    }
+
+    private static String bearer(String authorization) {
+        if (authorization == null) {
+            return null;
+        }
+        String a = authorization.strip();
+        if (a.length() < 7 || !a.substring(0, 7).toLowerCase(Locale.ROOT).equals("bearer ")) {
+            return null;
+        }
+        String token = a.substring(7).strip();
+        return token.isEmpty() ? null : token;
+    }
+
+    private String challenge(String error, String description) {
+        StringBuilder sb = new StringBuilder("Bearer resource_metadata=\"").append(metadataUrl).append('"');
+        sb.append(", scope=\"").append(ENDPOINT_SCOPE).append('"');
+        if (error != null) {
+            sb.append(", error=\"").append(error).append('"');
+        }
+        if (description != null) {
+            sb.append(", error_description=\"").append(description.replaceAll("[\"\\\\\\p{Cntrl}]", "'")).append('"');
+        }
+        return sb.toString();
+    }
+
+    @Override
+    public boolean authenticationRequired() {
+        return enabled;
+    }
+
+    @Override
+    public String resourceMetadataUrl() {
+        return metadataUrl;
+    }
+
+    @Override
+    public Map<String, Object> resourceMetadata() {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("resource", resource);
+        m.put("authorization_servers", authorizationServers);
+        m.put("scopes_supported", Scopes.ALL);
+        m.put("bearer_methods_supported", List.of("header"));
+        m.put("resource_name", "Proxmox MCP Server");
+        return m;
+    }
+}

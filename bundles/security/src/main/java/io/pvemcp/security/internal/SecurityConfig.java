@@ -1,0 +1,60 @@
+package io.pvemcp.security.internal;
+
+import org.osgi.service.metatype.annotations.AttributeDefinition;
+import org.osgi.service.metatype.annotations.AttributeType;
+import org.osgi.service.metatype.annotations.ObjectClassDefinition;
+
+@ObjectClassDefinition(name = "MCP security", description = "Who may use the MCP endpoint: bearer tokens (JWT or API "
+        + "key) with scopes, signing keys, rate limits. The command line issues and revokes tokens in the same folder.")
+@interface SecurityConfig {
+
+    @AttributeDefinition(name = "Authentication", description = "Require a bearer token. Switched off, the server "
+            + "serves loopback clients only, each with every scope.")
+    boolean enabled() default true;
+
+    @AttributeDefinition(name = "Folder", description = "Where signing keys and issued tokens are kept (mode 0700).")
+    String data_dir() default "data/security";
+
+    @AttributeDefinition(name = "Resource", description = "The MCP endpoint's URL as clients reach it: the audience "
+            + "(aud) tokens must name, and the resource of the protected resource metadata.")
+    String resource() default "http://127.0.0.1:8000/mcp";
+
+    @AttributeDefinition(name = "Issuer", description = "The issuer (iss) of tokens; empty for the resource's origin.")
+    String issuer() default "";
+
+    @AttributeDefinition(name = "Further audiences", description = "Other aud values to accept, e.g. the URL behind a "
+            + "proxy.")
+    String[] audiences() default {};
+
+    @AttributeDefinition(name = "Authorization servers", description = "Listed in the protected resource metadata; "
+            + "empty for the issuer.")
+    String[] authorization_servers() default {};
+
+    @AttributeDefinition(name = "HS256 secret (SECRET_KEY)", type = AttributeType.PASSWORD, description = "Signs and "
+            + "verifies tokens instead of the generated keys; at least 32 bytes.")
+    String secret_key() default "";
+
+    @AttributeDefinition(name = "Previous HS256 secret", type = AttributeType.PASSWORD, description = "Still verifies "
+            + "tokens after SECRET_KEY was changed, until they expire.")
+    String secret_key_previous() default "";
+
+    @AttributeDefinition(name = "Algorithm of generated keys", options = {
+        @org.osgi.service.metatype.annotations.Option(value = "HS256"),
+        @org.osgi.service.metatype.annotations.Option(value = "RS256"),
+        @org.osgi.service.metatype.annotations.Option(value = "ES256")})
+    String algorithm() default "HS256";
+
+    @AttributeDefinition(name = "Clock skew (s)", description = "Tolerance on exp, nbf and iat.", min = "0", max = "300")
+    int clock_skew_s() default 60;
+
+    @AttributeDefinition(name = "Requests per minute per token", min = "1")
+    int rate_per_minute() default 300;
+
+    @AttributeDefinition(name = "Burst per token", description = "Requests a token may make at once before the rate "
+            + "applies.", min = "1")
+    int rate_burst() default 100;
+
+    @AttributeDefinition(name = "Failed authentications per minute per address", description = "Beyond this, the "
+            + "address is answered 429 until it slows down.", min = "1")
+    int failures_per_minute() default 30;
+}

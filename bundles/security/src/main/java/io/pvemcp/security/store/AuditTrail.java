@@ -1,0 +1,324 @@
+package io.pvemcp.security.store;
+
+import java.io.Closeable;
+import java.io.IOException;
+import java.io.RandomAccessFile;
+import java.nio.ByteBuffer;
+import java.nio.channels.FileChannel;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+
+/**
+ * An append-only audit trail in JSON Lines with a hash chain. Each entry carries its sequence number
+ * ({@code seq}, from 1), the hash of the entry before it ({@code prev}; 64 zeros for the first) and its own
+ * hash ({@code hash}: SHA-256 of the entry as written, without the {@code hash} member). So an edited entry no
+ * longer matches its hash, and a deleted, inserted or reordered one breaks the sequence and the chain.
+ * {@code audit.head} remembers the last entry, so that entries cut off the end are noticed too.
+ * <p>
+ * The current file is {@code audit.jsonl}; when it would grow beyond the size limit it is renamed to
+ * {@code audit-<first seq>.jsonl} and a new one is started, continuing the chain. Files are mode 0600, and every
+ * entry is forced to disk before {@link #append} returns.
+ */
+public final class AuditTrail implements Closeable {
+
+    /** The file being written. */
+    public static final String CURRENT = "audit.jsonl";
+    /** The file that remembers the last entry. */
+    public static final String HEAD = "audit.head";
+    static final String GENESIS = "0".repeat(64);
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    private final Path dir;
+    private final Path current;
+    private final long maxBytes;
+    private FileChannel out;
+    private long size;
+    private long seq;
+    private long firstSeqOfCurrent;
+    private String last = GENESIS;
+
+    /**
+     * Opens the trail, continuing its chain.
+     *
+     * @param dir the folder ({@code data/audit})
+     * @param maxFileBytes the size at which the current file is rotated
+     * @throws IOException if the folder or file cannot be opened
+     */
+    public AuditTrail(Path dir, long maxFileBytes) throws IOException {
+        this.dir = SecureFiles.privateDirectory(dir);
+        this.current = dir.resolve(CURRENT);
+        this.maxBytes = Math.max(4096, maxFileBytes);
+        SecureFiles.createPrivateFile(current);
+        salvageTornLine();
+        recover();
+        open();
+    }
+
+    /** A crash in the middle of a write can leave a line without its end; it is moved aside, not lost. */
+    private void salvageTornLine() throws IOException {
+        try (RandomAccessFile f = new RandomAccessFile(current.toFile(), "rw")) {
+            long len = f.length();
+            if (len == 0) {
+                return;
+            }
+            f.seek(len - 1);
+            if (f.read() == '\n') {
+                return;
+            }
+            long start = len - 1;
+            while (start > 0) {
+                f.seek(start - 1);
+                if (f.read() == '\n') {
+                    break;
+                }
+                start--;
+            }
+            byte[] torn = new byte[(int) (len - start)];
+            f.seek(start);
+            f.readFully(torn);
+            Path aside = dir.resolve(CURRENT + ".torn-" + Instant.now().toEpochMilli());
+            SecureFiles.write(aside, torn);
+            f.setLength(start);
+        }
+    }
+
+    private void recover() throws IOException {
+        List<Path> files = files(dir);
+        for (int i = files.size() - 1; i >= 0; i--) {
+            List<String> lines = Files.readAllLines(files.get(i), StandardCharsets.UTF_8);
+            if (!lines.isEmpty()) {
+                JsonNode lastEntry = JSON.readTree(lines.get(lines.size() - 1));
+                seq = lastEntry.path("seq").asLong();
+                last = lastEntry.path("hash").asText(GENESIS);
+                break;
+            }
+        }
+        List<String> lines = Files.readAllLines(current, StandardCharsets.UTF_8);
+        firstSeqOfCurrent = lines.isEmpty() ? seq + 1 : JSON.readTree(lines.get(0)).path("seq").asLong();
+    }
+
+    private void open() throws IOException {
+        out = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
+        size = out.size();
+    }
+
+    /**
+     * Appends an entry.
+     *
+     * @param fields the entry's members, JSON-shaped; {@code seq}, {@code time} (unless given), {@code prev} and
+     *        {@code hash} are added
+     * @return the entry as written
+     * @throws IOException if it cannot be written
+     */
+    public synchronized Map<String, Object> append(Map<String, Object> fields) throws IOException {
+        Map<String, Object> entry = new LinkedHashMap<>();
+        entry.put("seq", seq + 1);
+        entry.put("time", fields.getOrDefault("time", Instant.now().toString()));
+        entry.put("prev", last);
+        fields.forEach((k, v) -> {
+            if (!entry.containsKey(k) && !"hash".equals(k)) {
+                entry.put(k, v);
+            }
+        });
+        ObjectNode node = JSON.valueToTree(entry);
+        String hash = hash(node);
+        node.put("hash", hash);
+        byte[] line = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        if (size > 0 && size + line.length > maxBytes) {
+            rotate();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        out.force(false);
+        size += line.length;
+        seq++;
+        last = hash;
+        Map<String, Object> head = new LinkedHashMap<>();
+        head.put("seq", seq);
+        head.put("hash", hash);
+        SecureFiles.write(dir.resolve(HEAD), JSON.writeValueAsBytes(head));
+        return JSON.convertValue(node, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
+                Object.class));
+    }
+
+    private void rotate() throws IOException {
+        out.close();
+        Path rotated = dir.resolve(String.format("audit-%012d.jsonl", firstSeqOfCurrent));
+        Files.move(current, rotated);
+        SecureFiles.createPrivateFile(current);
+        firstSeqOfCurrent = seq + 1;
+        open();
+    }
+
+    @Override
+    public synchronized void close() throws IOException {
+        if (out != null) {
+            out.close();
+        }
+    }
+
+    static String hash(ObjectNode entryWithoutHash) throws JsonProcessingException {
+        try {
+            byte[] bytes = JSON.writeValueAsBytes(entryWithoutHash);
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    /**
+     * @param dir the folder
+     * @return the trail's files in chain order: rotated files by their first seq, then the current one
+     * @throws IOException if the folder cannot be read
+     */
+    public static List<Path> files(Path dir) throws IOException {
+        List<Path> rotated = new ArrayList<>();
+        if (Files.isDirectory(dir)) {
+            try (DirectoryStream<Path> ds = Files.newDirectoryStream(dir, "audit-*.jsonl")) {
+                ds.forEach(rotated::add);
+            }
+        }
+        rotated.sort(null);
+        if (Files.isRegularFile(dir.resolve(CURRENT))) {
+            rotated.add(dir.resolve(CURRENT));
+        }
+        return rotated;
+    }
+
+    /**
+     * The result of {@link #verify(Path)}.
+     *
+     * @param entries how many entries were read
+     * @param files how many files
+     * @param lastSeq the last entry's sequence number (0 when empty)
+     * @param problem the first problem found, naming file, line and entry, or {@code null} when the trail is intact
+     */
+    public record Verification(long entries, int files, long lastSeq, String problem) {
+        /** @return {@code true} if no entry was edited, deleted, inserted or reordered */
+        public boolean intact() {
+            return problem == null;
+        }
+    }
+
+    /**
+     * Checks the whole trail and reports the first broken or missing entry.
+     *
+     * @param dir the folder
+     * @return the result
+     * @throws IOException if a file cannot be read
+     */
+    public static Verification verify(Path dir) throws IOException {
+        List<Path> files = files(dir);
+        long entries = 0;
+        long prevSeq = 0;
+        String prevHash = GENESIS;
+        for (Path f : files) {
+            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+            for (int i = 0; i < lines.size(); i++) {
+                String where = f.getFileName() + " line " + (i + 1);
+                String text = lines.get(i);
+                ObjectNode node;
+                try {
+                    JsonNode n = JSON.readTree(text);
+                    if (!(n instanceof ObjectNode o)) {
+                        return broken(entries, files, prevSeq, where + " is not an audit entry: the file was edited");
+                    }
+                    node = o;
+                } catch (JsonProcessingException e) {
+                    return broken(entries, files, prevSeq, where + " is not valid JSON: the file was damaged or edited");
+                }
+                long s = node.path("seq").asLong(-1);
+                String recorded = node.path("hash").asText(null);
+                String prev = node.path("prev").asText(null);
+                where = where + " (seq " + s + ")";
+                node.remove("hash");
+                if (recorded == null || !recorded.equals(hash(node))) {
+                    return broken(entries, files, prevSeq, where + ": its hash does not match its content: the entry "
+                            + "was edited");
+                }
+                if (entries == 0 && s != 1 && prevSeq == 0) {
+                    return broken(entries, files, prevSeq, where + ": the trail starts at seq " + s + ", so entries 1 to "
+                            + (s - 1) + " are missing: deleted, or a file of the trail was removed");
+                }
+                if (s <= prevSeq) {
+                    return broken(entries, files, prevSeq, where + ": it comes after seq " + prevSeq + ": entries were "
+                            + "reordered or duplicated");
+                }
+                if (s > prevSeq + 1) {
+                    return broken(entries, files, prevSeq, where + ": entries " + (prevSeq + 1)
+                            + (s - 1 > prevSeq + 1 ? " to " + (s - 1) : "") + " are missing: deleted");
+                }
+                if (!prevHash.equals(prev)) {
+                    return broken(entries, files, prevSeq, where + ": it does not chain to the entry before it (prev "
+                            + "hash differs): an entry before it was replaced or reordered");
+                }
+                prevSeq = s;
+                prevHash = recorded;
+                entries++;
+            }
+        }
+        Path headFile = dir.resolve(HEAD);
+        if (Files.isRegularFile(headFile)) {
+            JsonNode head = JSON.readTree(headFile.toFile());
+            long headSeq = head.path("seq").asLong();
+            if (headSeq > prevSeq) {
+                return broken(entries, files, prevSeq, "entries " + (prevSeq + 1) + (headSeq > prevSeq + 1 ? " to "
+                        + headSeq : "") + " are missing at the end: the trail was cut short (" + HEAD + " records seq "
+                        + headSeq + ")");
+            }
+            if (headSeq == prevSeq && !head.path("hash").asText("").equals(prevHash)) {
+                return broken(entries, files, prevSeq, "the last entry (seq " + prevSeq + ") is not the one " + HEAD
+                        + " records: it was replaced");
+            }
+        }
+        return new Verification(entries, files.size(), prevSeq, null);
+    }
+
+    private static Verification broken(long entries, List<Path> files, long lastSeq, String problem) {
+        return new Verification(entries, files.size(), lastSeq, problem);
+    }
+
+    /**
+     * @param dir the folder
+     * @param count how many
+     * @return the latest entries, newest last
+     * @throws IOException if the files cannot be read
+     */
+    public static List<Map<String, Object>> latest(Path dir, int count) throws IOException {
+        List<Path> files = files(dir);
+        List<String> lines = new ArrayList<>();
+        for (int i = files.size() - 1; i >= 0 && lines.size() < count; i--) {
+            List<String> l = Files.readAllLines(files.get(i), StandardCharsets.UTF_8);
+            lines.addAll(0, l.subList(Math.max(0, l.size() - (count - lines.size())), l.size()));
+        }
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (String l : lines) {
+            try {
+                out.add(JSON.readValue(l, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
+                        Object.class)));
+            } catch (JsonProcessingException e) {
+                // a damaged line: verify reports it
+            }
+        }
+        return out;
+    }
+}

@@ -1,0 +1,129 @@
+package io.pvemcp.security.store;
+
+import java.io.IOException;
+import java.nio.channels.FileChannel;
+import java.nio.channels.FileLock;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.FileAlreadyExistsException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.PosixFilePermission;
+import java.nio.file.attribute.PosixFilePermissions;
+import java.util.Set;
+import java.util.concurrent.Callable;
+
+/**
+ * Files that hold secrets: folders only their owner can enter (0700), files only their owner can read (0600),
+ * written whole or not at all (a temporary file moved into place), and read-modify-write cycles serialised
+ * across processes (the server and the command line) with a lock file.
+ */
+public final class SecureFiles {
+
+    private static final Set<PosixFilePermission> FILE = PosixFilePermissions.fromString("rw-------");
+    private static final Set<PosixFilePermission> DIR = PosixFilePermissions.fromString("rwx------");
+
+    private SecureFiles() {
+    }
+
+    /**
+     * Creates a folder (and its parents) readable by its owner only, or tightens an existing one.
+     *
+     * @param dir the folder
+     * @return {@code dir}
+     * @throws IOException if it cannot be created
+     */
+    public static Path privateDirectory(Path dir) throws IOException {
+        Files.createDirectories(dir);
+        permissions(dir, DIR);
+        return dir;
+    }
+
+    /**
+     * Writes a file readable by its owner only; readers never see it half written.
+     *
+     * @param file the file
+     * @param content its new content
+     * @throws IOException if it cannot be written
+     */
+    public static void write(Path file, byte[] content) throws IOException {
+        Path dir = file.toAbsolutePath().getParent();
+        privateDirectory(dir);
+        Path tmp = Files.createTempFile(dir, "." + file.getFileName(), ".tmp");
+        try {
+            permissions(tmp, FILE);
+            try (FileChannel ch = FileChannel.open(tmp, StandardOpenOption.WRITE, StandardOpenOption.TRUNCATE_EXISTING)) {
+                ch.write(java.nio.ByteBuffer.wrap(content));
+                ch.force(true);
+            }
+            try {
+                Files.move(tmp, file, StandardCopyOption.ATOMIC_MOVE, StandardCopyOption.REPLACE_EXISTING);
+            } catch (AtomicMoveNotSupportedException e) {
+                Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
+            }
+        } finally {
+            Files.deleteIfExists(tmp);
+        }
+    }
+
+    /**
+     * Creates an empty file readable by its owner only, unless it exists; tightens its permissions either way.
+     *
+     * @param file the file
+     * @throws IOException if it cannot be created
+     */
+    public static void createPrivateFile(Path file) throws IOException {
+        privateDirectory(file.toAbsolutePath().getParent());
+        try {
+            Files.createFile(file);
+        } catch (FileAlreadyExistsException e) {
+            // keep it
+        }
+        permissions(file, FILE);
+    }
+
+    /**
+     * Runs an action while holding the folder's lock file, so that a second process waits.
+     *
+     * @param dir the folder
+     * @param action what to do
+     * @param <T> the result type
+     * @return the action's result
+     * @throws IOException if the lock cannot be taken or the action fails with one
+     */
+    public static <T> T locked(Path dir, Callable<T> action) throws IOException {
+        privateDirectory(dir);
+        Path lock = dir.resolve(".lock");
+        createPrivateFile(lock);
+        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = ch.lock()) {
+            return action.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
+    /**
+     * @param file a file
+     * @return {@code true} if others than its owner may read it (never on file systems without POSIX permissions)
+     * @throws IOException if it cannot be read
+     */
+    public static boolean readableByOthers(Path file) throws IOException {
+        try {
+            Set<PosixFilePermission> p = Files.getPosixFilePermissions(file);
+            return p.contains(PosixFilePermission.GROUP_READ) || p.contains(PosixFilePermission.OTHERS_READ);
+        } catch (UnsupportedOperationException e) {
+            return false;
+        }
+    }
+
+    private static void permissions(Path path, Set<PosixFilePermission> perms) throws IOException {
+        try {
+            Files.setPosixFilePermissions(path, perms);
+        } catch (UnsupportedOperationException e) {
+            // not a POSIX file system (Windows): its ACLs apply
+        }
+    }
+}
