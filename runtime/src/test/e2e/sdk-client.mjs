@@ -1,6 +1,6 @@
 // End-to-end client on the official MCP TypeScript SDK. Connects to a running Proxmox MCP Server in demo mode,
 // exercises both system tools, the overview resource and the health-check prompt, and checks every answer.
-// Usage: MCP_URL=http://127.0.0.1:8000/mcp node sdk-client.mjs   (exit 0 = all checks passed)
+// Usage: MCP_URL=http://127.0.0.1:8000/mcp MCP_TOKEN=... node sdk-client.mjs   (exit 0 = all checks passed)
 import assert from 'node:assert/strict';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
@@ -23,7 +23,9 @@ const text = (r) => r.content.filter((c) => c.type === 'text').map((c) => c.text
 const client = new Client({ name: 'proxmox-mcp-e2e', version: '1.0.0' }, { capabilities: {} });
 const logs = [];
 client.setNotificationHandler(LoggingMessageNotificationSchema, (n) => logs.push(n.params));
-const transport = new StreamableHTTPClientTransport(url);
+const transport = new StreamableHTTPClientTransport(url, {
+  requestInit: { headers: process.env.MCP_TOKEN ? { Authorization: `Bearer ${process.env.MCP_TOKEN}` } : {} },
+});
 
 await check('connect', async () => {
   await client.connect(transport);

@@ -22,6 +22,8 @@ client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
     process.exit(0);
   }
 });
-await client.connect(new StreamableHTTPClientTransport(new URL(process.env.MCP_URL)));
+await client.connect(new StreamableHTTPClientTransport(new URL(process.env.MCP_URL), {
+  requestInit: { headers: process.env.MCP_TOKEN ? { Authorization: `Bearer ${process.env.MCP_TOKEN}` } : {} },
+}));
 const { tools } = await client.listTools();
 console.log(JSON.stringify({ event: 'connected', tools: tools.map((t) => t.name) }));

@@ -35,6 +35,8 @@ class CoreToolsIT {
     static final String SECRET = "9c4d2e1a-6b3f-4a58-8d7e-0f1a2b3c4d5e";
     static final String AUDITOR = "auditor@pve!monitoring";
     static final String AUDITOR_SECRET = "5e2c1b8a-7f14-4d0e-9b3a-6c9f2e1d4a70";
+    /** Signs the MCP clients' tokens (SECRET_KEY). */
+    static final String MCP_SECRET = "core-tools-it-signing-secret-0123456789abcdef";
 
     @TempDir
     static Path data;
@@ -55,12 +57,14 @@ class CoreToolsIT {
 
     static Map<String, String> proxmox(String token, String secret) {
         return Map.of("PROXMOX_HOST", "127.0.0.1", "PROXMOX_PORT", Integer.toString(sim.port()), "PROXMOX_TOKEN_ID",
-                token, "PROXMOX_TOKEN_SECRET", secret, "PROXMOX_FINGERPRINT", sim.fingerprint());
+                token, "PROXMOX_TOKEN_SECRET", secret, "PROXMOX_FINGERPRINT", sim.fingerprint(), "SECRET_KEY",
+                MCP_SECRET);
     }
 
     static McpSyncClient connect(ServerProcess s) {
         var transport = HttpClientStreamableHttpTransport.builder("http://127.0.0.1:" + s.port()).endpoint("/mcp")
-                .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper())).build();
+                .jsonMapper(new JacksonMcpJsonMapper(new ObjectMapper()))
+                .httpRequestCustomizer((b, method, uri, body, ctx) -> b.header("Authorization", s.bearer())).build();
         McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(120))
                 .clientInfo(new McpSchema.Implementation("core-tools-it", "1.0.0")).progressConsumer(PROGRESS::add).build();
         c.initialize();
@@ -75,7 +79,7 @@ class CoreToolsIT {
             }
             if (server != null) {
                 assertThat(server.stop()).isTrue();
-                assertThat(server.log()).doesNotContain(SECRET);
+                assertThat(server.log()).doesNotContain(SECRET).doesNotContain(MCP_SECRET).doesNotContain(server.token());
             }
             assertThat(sim.contractViolations()).as("requests outside the Proxmox VE 9.1 API contract").isEmpty();
         } finally {

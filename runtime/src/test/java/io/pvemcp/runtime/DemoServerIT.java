@@ -70,8 +70,10 @@ class DemoServerIT {
         while (!banner().contains("Press Ctrl+C") && System.nanoTime() < deadline) {
             Thread.sleep(50);
         }
-        assertThat(banner()).contains("(demo mode)", "MCP endpoint   " + url, "claude mcp add --transport http proxmox " + url,
-                "\"mcpServers\": {\"proxmox\": {\"url\": \"" + url + "\"}}");
+        assertThat(server.token()).as("demo mode prints a ready token").isNotBlank();
+        assertThat(banner()).contains("(demo mode)", "MCP endpoint   " + url, "claude mcp add --transport http proxmox " + url
+                + " --header \"Authorization: Bearer " + server.token() + "\"", "\"mcpServers\": {\"proxmox\": {\"url\": \""
+                + url + "\", \"headers\": {\"Authorization\": \"Bearer " + server.token() + "\"}}}");
     }
 
     @ParameterizedTest
@@ -79,14 +81,15 @@ class DemoServerIT {
         "dns-rebinding-protection", "resources-list", "prompts-list"})
     void passesTheOfficialConformanceScenario(String scenario) throws Exception {
         Result r = node(List.of("node_modules/@modelcontextprotocol/conformance/dist/index.js", "server", "--url", url,
-                "--scenario", scenario, "-o", OUT.resolve("conformance").toAbsolutePath().toString()), Map.of());
+                "--scenario", scenario, "-o", OUT.resolve("conformance").toAbsolutePath().toString()),
+                Map.of("MCP_TOKEN", server.token()), "--import", "./bearer.mjs");
         assertThat(r.exit()).as("conformance scenario %s:%n%s", scenario, r.output()).isZero();
         assertThat(r.output()).contains("0 failed");
     }
 
     @Test
     void servesTheTypeScriptSdkClient() throws Exception {
-        Result r = node(List.of("sdk-client.mjs"), Map.of("MCP_URL", url));
+        Result r = node(List.of("sdk-client.mjs"), Map.of("MCP_URL", url, "MCP_TOKEN", server.token()));
         Files.writeString(OUT.resolve("sdk-client.json"), r.output());
         assertThat(r.exit()).as("TypeScript SDK client:%n%s", r.output()).isZero();
         assertThat(r.output()).contains("\"failed\": 0");
@@ -97,6 +100,7 @@ class DemoServerIT {
         ProcessBuilder pb = new ProcessBuilder(E2E.resolve("node_modules/.bin/node").toAbsolutePath().toString(),
                 "watch-tools.mjs").directory(E2E.toFile()).redirectErrorStream(true);
         pb.environment().put("MCP_URL", url);
+        pb.environment().put("MCP_TOKEN", server.token());
         pb.environment().put("EXPECT", "2");
         Process watcher = pb.start();
         StringBuilder events = new StringBuilder();
@@ -147,7 +151,7 @@ class DemoServerIT {
     @Test
     void acceptsTheEndpointWithATrailingSlash() throws Exception {
         HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(URI.create(url + "/"))
-                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", server.bearer()).header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(INIT)).build(), HttpResponse.BodyHandlers.ofString());
         assertThat(r.statusCode()).isEqualTo(200);
         assertThat(r.headers().firstValue("Mcp-Session-Id")).isPresent();
@@ -175,7 +179,8 @@ class DemoServerIT {
         HttpResponse<String> init = post(Map.of(), INIT);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         HttpResponse<InputStream> stream = HTTP.sendAsync(HttpRequest.newBuilder(URI.create(url))
-                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session).GET().build(),
+                .header("Accept", "text/event-stream").header("Mcp-Session-Id", session)
+                .header("Authorization", server.bearer()).GET().build(),
                 HttpResponse.BodyHandlers.ofInputStream()).get(10, TimeUnit.SECONDS);
         assertThat(stream.statusCode()).isEqualTo(200);
         assertThat(stream.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
@@ -218,7 +223,19 @@ class DemoServerIT {
     void keepsSecretsOutOfTheLog() throws Exception {
         String log = server.log();
         assertThat(log).isNotEmpty().doesNotContainPattern("token\\.secret\\s*=\\s*\\S")
-                .doesNotContainPattern("PVEAPIToken=\\S+=");
+                .doesNotContainPattern("PVEAPIToken=\\S+=").doesNotContain(server.token());
+    }
+
+    @Test
+    void passesTheSharedMcpCheckWithAuthenticationOn() throws Exception {
+        Path check = Path.of("../../shared/mcp-check/check.sh").toAbsolutePath().normalize();
+        org.junit.jupiter.api.Assumptions.assumeTrue(Files.isRegularFile(check), "../shared/mcp-check is beside the project");
+        Process p = new ProcessBuilder("bash", check.toString(), url, server.token()).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(p.waitFor(10, TimeUnit.MINUTES)).isTrue();
+        Files.writeString(OUT.resolve("mcp-check.txt"), out);
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("PASS auth-401-without-token", "mcp-check: all passed");
     }
 
     // ---- helpers
@@ -227,18 +244,26 @@ class DemoServerIT {
         HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(10))
                 .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
                 .POST(HttpRequest.BodyPublishers.ofString(body));
-        headers.forEach(b::header);
+        if (!headers.containsKey("Authorization")) {
+            b.header("Authorization", server.bearer());
+        }
+        headers.forEach((k, v) -> {
+            if (v != null) {
+                b.header(k, v);
+            }
+        });
         return HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
     }
 
     record Result(int exit, String output) {
     }
 
-    static Result node(List<String> args, Map<String, String> env) throws Exception {
+    static Result node(List<String> args, Map<String, String> env, String... nodeOptions) throws Exception {
         Path node = E2E.resolve("node_modules/.bin/node");
         assertThat(node).as("Node 22 from npm (run 'npm ci' in %s; mvn verify does)", E2E).exists();
         List<String> cmd = new ArrayList<>();
         cmd.add(node.toAbsolutePath().toString());
+        cmd.addAll(List.of(nodeOptions));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd).directory(E2E.toFile()).redirectErrorStream(true);
         pb.environment().putAll(env);

@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The assembled distribution started as a process ({@code bin/proxmox-mcp serve ...}) on a free port, ready once
- * it answered an MCP {@code initialize}. Standard error goes to {@code target/e2e/NAME.log}, standard output is
+ * it answered an MCP {@code initialize} (or refused it for want of a token). Standard error goes to {@code target/e2e/NAME.log}, standard output is
  * kept for assertions; standard input is open (for {@code --shell}).
  */
 final class ServerProcess implements AutoCloseable {
@@ -34,6 +34,7 @@ final class ServerProcess implements AutoCloseable {
     private final int port;
     private final StringBuilder stdout = new StringBuilder();
     private long startupMillis;
+    private String token;
 
     private ServerProcess(String name, Process process, int port) {
         this.name = name;
@@ -48,22 +49,67 @@ final class ServerProcess implements AutoCloseable {
      * @return the running server, answering MCP
      */
     static ServerProcess start(String name, List<String> args, Map<String, String> env) throws Exception {
+        long started = System.nanoTime();
+        ServerProcess server = launch(name, args, env);
+        server.awaitInitialize(started);
+        if (env.containsKey("SECRET_KEY")) {
+            server.token = Jwts.admin(env.get("SECRET_KEY"), server.url());
+        } else if (!args.contains("--no-auth")) {
+            server.token = server.awaitBanner().lines().filter(l -> l.strip().startsWith("Token ")).map(l -> l.strip()
+                    .substring(6).strip()).findFirst().orElse(null);
+        }
+        return server;
+    }
+
+    /** Starts a server on TLS (whose certificate the caller trusts), ready once it printed its banner. */
+    static ServerProcess startTls(String name, List<String> args, Map<String, String> env) throws Exception {
+        ServerProcess server = launch(name, args, env);
+        server.awaitBanner();
+        if (!server.stdout().contains("Press Ctrl+C")) {
+            server.close();
+            throw new AssertionError(name + " did not start; see " + OUT.resolve(name + ".log") + "; output: "
+                    + server.stdout());
+        }
+        return server;
+    }
+
+    private static ServerProcess launch(String name, List<String> args, Map<String, String> env) throws Exception {
         Files.createDirectories(OUT);
         int port = freePort();
         List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/proxmox-mcp").toString(), "serve", "--port",
                 Integer.toString(port)));
         cmd.addAll(args);
         ProcessBuilder pb = new ProcessBuilder(cmd);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
+        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_") || k.startsWith("SECRET_KEY"));
         pb.environment().putAll(env);
         pb.redirectError(OUT.resolve(name + ".log").toFile());
-        long started = System.nanoTime();
         ServerProcess server = new ServerProcess(name, pb.start(), port);
         Thread reader = new Thread(() -> server.copy(server.process.getInputStream()), name + "-stdout");
         reader.setDaemon(true);
         reader.start();
-        server.awaitInitialize(started);
         return server;
+    }
+
+    /** @return the standard output once the ready banner is complete */
+    String awaitBanner() throws InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(30);
+        while (!stdout().contains("Press Ctrl+C") && process.isAlive() && System.nanoTime() < deadline) {
+            Thread.sleep(20);
+        }
+        return stdout();
+    }
+
+    /**
+     * @return an admin token for this server: the one the demo printed, or one signed with the SECRET_KEY it was
+     *         given; {@code null} when it runs without authentication
+     */
+    String token() {
+        return token;
+    }
+
+    /** @return the Authorization header value for {@link #token()} */
+    String bearer() {
+        return "Bearer " + token;
     }
 
     private void awaitInitialize(long started) throws Exception {
@@ -75,7 +121,7 @@ final class ServerProcess implements AutoCloseable {
                         .timeout(Duration.ofSeconds(3)).header("Content-Type", "application/json")
                         .header("Accept", "application/json, text/event-stream")
                         .POST(HttpRequest.BodyPublishers.ofString(INIT)).build(), HttpResponse.BodyHandlers.ofString());
-                if (init.statusCode() == 200) {
+                if (init.statusCode() == 200 || init.statusCode() == 401) {
                     startupMillis = (System.nanoTime() - started) / 1_000_000;
                     if (unanswered > 0) {
                         throw new AssertionError(unanswered + " requests were accepted while " + name

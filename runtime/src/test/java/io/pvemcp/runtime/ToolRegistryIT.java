@@ -142,6 +142,29 @@ public class ToolRegistryIT {
     }
 
     private void configureProxmox() throws Exception {
+        // inside the framework, a loopback client without token: the way an operator switches authentication off
+        Path state = Files.createTempDirectory("pvemcp-registry-it");
+        Dictionary<String, Object> security = new Hashtable<>();
+        security.put("enabled", "false");
+        security.put("data.dir", state.resolve("security").toString());
+        configurationAdmin.getConfiguration("io.pvemcp.security", "?").update(security);
+        Dictionary<String, Object> audit = new Hashtable<>();
+        audit.put("dir", state.resolve("audit").toString());
+        configurationAdmin.getConfiguration("io.pvemcp.audit", "?").update(audit);
+        String endpoint = "http://127.0.0.1:" + context.getProperty("org.osgi.service.http.port") + "/mcp";
+        await("the endpoint serves loopback clients without a token", () -> {
+            try {
+                java.net.http.HttpResponse<String> r = java.net.http.HttpClient.newHttpClient().send(
+                        java.net.http.HttpRequest.newBuilder(java.net.URI.create(endpoint))
+                                .header("Content-Type", "application/json")
+                                .header("Accept", "application/json, text/event-stream")
+                                .POST(java.net.http.HttpRequest.BodyPublishers.ofString(ServerProcess.INIT)).build(),
+                        java.net.http.HttpResponse.BodyHandlers.ofString());
+                return r.statusCode() == 200;
+            } catch (Exception e) {
+                return false;
+            }
+        });
         Dictionary<String, Object> sim = new Hashtable<>();
         sim.put("port", "0");
         sim.put("token.id", "root@pam!it");

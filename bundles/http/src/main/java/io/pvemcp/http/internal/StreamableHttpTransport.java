@@ -206,6 +206,36 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }
     }
 
+    /**
+     * Keeps a token within its session limit: clients that reconnect without ending their old session (many do)
+     * lose their least recently used idle session rather than being locked out.
+     *
+     * @return {@code false} if every session of the token is busy
+     */
+    private synchronized boolean makeRoomFor(String owner) {
+        List<Map.Entry<String, Held>> own = new ArrayList<>();
+        for (var e : sessions.entrySet()) {
+            if (e.getValue().owner.equals(owner)) {
+                own.add(e);
+            }
+        }
+        if (own.size() < maxSessionsPerToken) {
+            return true;
+        }
+        own.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
+        for (var e : own) {
+            Held h = e.getValue();
+            boolean listening = h.listening != null && !h.listening.isClosed();
+            if (!listening && h.openStreams.get() == 0 && sessions.remove(e.getKey(), h)) {
+                LOG.info("MCP session {} closed: its token opened a new one beyond its limit of {}", e.getKey(),
+                        maxSessionsPerToken);
+                h.session.close();
+                return true;
+            }
+        }
+        return false;
+    }
+
     private void expireIdleSessions() {
         long now = System.currentTimeMillis();
         for (var e : sessions.entrySet()) {
@@ -382,11 +412,10 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return;
         }
         String owner = owner(caller);
-        long own = sessions.values().stream().filter(h -> h.owner.equals(owner)).count();
-        if (own >= maxSessionsPerToken) {
+        if (!makeRoomFor(owner)) {
             resp.setHeader("Retry-After", "60");
-            error(resp, 429, -32603, "Too many open MCP sessions for this token (" + maxSessionsPerToken + "); close "
-                    + "unused clients (they end their sessions with DELETE) or wait until idle ones expire", request.id());
+            error(resp, 429, -32603, "Too many open MCP sessions for this token (" + maxSessionsPerToken + "), all of "
+                    + "them busy; close unused clients or try again later", request.id());
             return;
         }
         McpSchema.InitializeRequest init;

@@ -68,6 +68,32 @@ final class GuardedProxmoxClient implements ProxmoxClient {
                 .thenCompose(data -> READS.contains(method) ? filter(path, data) : CompletableFuture.completedFuture(data));
     }
 
+    /**
+     * Checks a tool's arguments against the caller's limits before the tool runs, so that a guest or node outside
+     * them is refused with the limits named, rather than reported as not found.
+     *
+     * @return the refusal, or {@code null}
+     */
+    static String outsideLimits(Caller caller, Map<String, Object> arguments) {
+        Limits limits = caller.limits();
+        if (limits.isNone()) {
+            return null;
+        }
+        GuardedProxmoxClient check = new GuardedProxmoxClient(null, caller, List.of());
+        Object node = arguments.get("node");
+        if (node instanceof String n && !limits.allowsNode(n)) {
+            return check.outside("node " + n);
+        }
+        Object vmid = arguments.get("vmid");
+        if (vmid instanceof Number || vmid instanceof String) {
+            long id = number(vmid);
+            if (id > 0 && !limits.allowsVmid(id)) {
+                return check.outside("guest " + id);
+            }
+        }
+        return null;
+    }
+
     private Object noteTask(Object data) {
         if (Upid.isUpid(data)) {
             tasks.add((String) data);

@@ -210,6 +210,12 @@ final class McpHandlers {
             audit(log, caller, tool.name, arguments, "invalid", invalid, started, List.of());
             return Mono.just(invalid);
         }
+        String outside = GuardedProxmoxClient.outsideLimits(caller, arguments);
+        if (outside != null) {
+            CallToolResult denied = error(outside);
+            audit(log, caller, tool.name, arguments, "denied", denied, started, List.of());
+            return Mono.just(denied);
+        }
         Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
         List<String> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
         Supplier<ProxmoxClient> guarded = () -> {

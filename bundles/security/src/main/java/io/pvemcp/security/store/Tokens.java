@@ -4,7 +4,7 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.FileTime;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -148,7 +148,7 @@ public final class Tokens {
     private final Map<String, JWTVerifier> verifiers = new java.util.concurrent.ConcurrentHashMap<>();
     private volatile Snapshot snapshot = new Snapshot(null, null, new SigningKeys(), Map.of());
 
-    private record Snapshot(FileTime keysTime, FileTime tokensTime, SigningKeys keys, Map<String, TokenRecord> records) {
+    private record Snapshot(Object keysTime, Object tokensTime, SigningKeys keys, Map<String, TokenRecord> records) {
     }
 
     /**
@@ -534,6 +534,10 @@ public final class Tokens {
         } catch (JWTVerificationException e) {
             throw new Refused("the token is not valid");
         }
+        if (jwt.getExpiresAtAsInstant() == null || jwt.getIssuedAtAsInstant() == null || jwt.getSubject() == null
+                || jwt.getId() == null) {
+            throw new Refused("the token lacks one of the claims exp, iat, sub and jti, or has it empty");
+        }
         TokenRecord r = snapshot.records().get(jwt.getId());
         if (r != null && r.revoked() != null) {
             throw new Refused("the token" + (r.name() == null ? "" : " '" + r.name() + "'") + " was revoked");
@@ -613,8 +617,8 @@ public final class Tokens {
     // ---- files
 
     private void reload(boolean force) throws IOException {
-        FileTime kt = Files.exists(keysFile) ? Files.getLastModifiedTime(keysFile) : null;
-        FileTime tt = Files.exists(tokensFile) ? Files.getLastModifiedTime(tokensFile) : null;
+        Object kt = version(keysFile);
+        Object tt = version(tokensFile);
         Snapshot s = snapshot;
         if (!force && Objects.equals(kt, s.keysTime()) && Objects.equals(tt, s.tokensTime())) {
             return;
@@ -626,6 +630,19 @@ public final class Tokens {
                 verifiers.clear();
             }
             snapshot = new Snapshot(kt, tt, keys, records);
+        }
+    }
+
+    /**
+     * @return what identifies a version of a file: every write replaces it (a new inode), and file times alone are
+     *         too coarse to tell two writes within a few milliseconds apart
+     */
+    private static Object version(Path file) throws IOException {
+        try {
+            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
+            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
+        } catch (java.nio.file.NoSuchFileException e) {
+            return null;
         }
     }
 

@@ -1,0 +1,108 @@
+package io.pvemcp.security.store;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Collections;
+import java.util.List;
+import java.util.Map;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/** The hash chain notices every kind of tampering, and names the first broken entry. */
+class AuditTrailTest {
+
+    @TempDir
+    Path dir;
+
+    void write(int n, long maxBytes) throws Exception {
+        try (AuditTrail trail = new AuditTrail(dir, maxBytes)) {
+            for (int i = 1; i <= n; i++) {
+                trail.append(Map.of("action", "tools/call", "target", "proxmox_vm_start", "arguments", Map.of("vmid", 100 + i)));
+            }
+        }
+    }
+
+    List<String> lines() throws Exception {
+        return new ArrayList<>(Files.readAllLines(dir.resolve(AuditTrail.CURRENT)));
+    }
+
+    void save(List<String> lines) throws Exception {
+        Files.write(dir.resolve(AuditTrail.CURRENT), lines, StandardCharsets.UTF_8);
+    }
+
+    @Test
+    void anUntouchedTrailVerifiesAcrossRotationsAndRestarts() throws Exception {
+        write(30, 4096);
+        write(5, 4096);
+        AuditTrail.Verification v = AuditTrail.verify(dir);
+        assertThat(v.problem()).isNull();
+        assertThat(v.entries()).isEqualTo(35);
+        assertThat(v.files()).isGreaterThan(1);
+        assertThat(AuditTrail.latest(dir, 3)).extracting(m -> m.get("seq")).containsExactly(33, 34, 35);
+        assertThat(SecureFiles.readableByOthers(dir.resolve(AuditTrail.CURRENT))).isFalse();
+    }
+
+    @Test
+    void anEditedEntryIsFound() throws Exception {
+        write(5, 1 << 20);
+        List<String> lines = lines();
+        lines.set(2, lines.get(2).replace("\"vmid\":103", "\"vmid\":999"));
+        save(lines);
+        assertThat(AuditTrail.verify(dir).problem()).startsWith("audit.jsonl line 3 (seq 3)").contains("was edited");
+    }
+
+    @Test
+    void aDeletedEntryIsFound() throws Exception {
+        write(5, 1 << 20);
+        List<String> lines = lines();
+        lines.remove(1);
+        save(lines);
+        assertThat(AuditTrail.verify(dir).problem()).contains("line 2 (seq 3)", "entries 2 are missing: deleted");
+    }
+
+    @Test
+    void reorderedEntriesAreFound() throws Exception {
+        write(5, 1 << 20);
+        List<String> lines = lines();
+        Collections.swap(lines, 1, 2);
+        save(lines);
+        AuditTrail.Verification v = AuditTrail.verify(dir);
+        assertThat(v.intact()).isFalse();
+        assertThat(v.problem()).contains("line 2 (seq 3)");
+        assertThat(v.entries()).isEqualTo(1);
+    }
+
+    @Test
+    void entriesCutOffTheEndAreFound() throws Exception {
+        write(5, 1 << 20);
+        List<String> lines = lines();
+        save(lines.subList(0, 3));
+        assertThat(AuditTrail.verify(dir).problem()).contains("entries 4 to 5 are missing at the end");
+    }
+
+    @Test
+    void aRemovedRotatedFileIsFound() throws Exception {
+        write(30, 4096);
+        try (var files = Files.list(dir)) {
+            Path first = files.filter(p -> p.getFileName().toString().startsWith("audit-")).sorted().findFirst().orElseThrow();
+            Files.delete(first);
+        }
+        assertThat(AuditTrail.verify(dir).problem()).contains("the trail starts at seq");
+    }
+
+    @Test
+    void aTornLastLineIsMovedAsideAndTheChainContinues() throws Exception {
+        write(3, 1 << 20);
+        Files.writeString(dir.resolve(AuditTrail.CURRENT), "{\"seq\":4,\"ti", java.nio.file.StandardOpenOption.APPEND);
+        write(1, 1 << 20);
+        assertThat(AuditTrail.verify(dir).intact()).isTrue();
+        try (var files = Files.list(dir)) {
+            assertThat(files.map(p -> p.getFileName().toString())).anyMatch(n -> n.startsWith("audit.jsonl.torn-"));
+        }
+    }
+}
