@@ -59,6 +59,13 @@ final class TokenCommand implements Runnable {
         @Option(names = "--json", description = "Print JSON for scripts.")
         boolean json;
 
+        @Spec(Spec.Target.MIXEE)
+        CommandSpec spec;
+
+        PrintWriter out() {
+            return spec.commandLine().getOut();
+        }
+
         Tokens tokens() throws Exception {
             Path home = Home.locate();
             Configurations config = SecuritySetup.read(home);
@@ -73,13 +80,6 @@ final class TokenCommand implements Runnable {
         "Scopes: proxmox:read (list, inspect), proxmox:power (start, stop, shutdown, reboot), proxmox:write (create, "
             + "change, delete), proxmox:admin (everything)."})
     static final class Create implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
         @Mixin
         Where where = new Where();
 
@@ -122,7 +122,7 @@ final class TokenCommand implements Runnable {
                 lim = limits == null ? Limits.NONE : Limits.parse(limits.nodes, limits.vmids, limits.pools);
                 life = ttl == null ? (apiKey ? null : Duration.ofDays(30)) : parseDuration(ttl);
             } catch (IllegalArgumentException e) {
-                out().println(e.getMessage());
+                where.out().println(e.getMessage());
                 return 2;
             }
             Set<String> s = new LinkedHashSet<>();
@@ -132,21 +132,21 @@ final class TokenCommand implements Runnable {
             try {
                 issued = apiKey ? tokens.issueApiKey(name, s, life, lim) : tokens.issueJwt(name, subject, s, life, lim);
             } catch (IllegalArgumentException e) {
-                out().println(e.getMessage());
+                where.out().println(e.getMessage());
                 return 2;
             }
             TokenRecord r = issued.record();
             if (where.json) {
                 Map<String, Object> m = describe(r, Instant.now());
                 m.put("token", issued.token());
-                out().println(JSON.writeValueAsString(m));
+                where.out().println(JSON.writeValueAsString(m));
             } else {
-                out().println((apiKey ? "API key" : "Token") + " '" + r.name() + "' (id " + r.id() + "), scopes "
+                where.out().println((apiKey ? "API key" : "Token") + " '" + r.name() + "' (id " + r.id() + "), scopes "
                         + String.join(" ", r.scopes()) + (r.limits().isNone() ? "" : ", limited to " + r.limits().describe())
                         + ", " + (r.expires() == null ? "valid until revoked" : "expires " + r.expires()) + ".");
-                out().println("It is shown only now; clients send it as 'Authorization: Bearer <token>':");
-                out().println();
-                out().println(issued.token());
+                where.out().println("It is shown only now; clients send it as 'Authorization: Bearer <token>':");
+                where.out().println();
+                where.out().println(issued.token());
             }
             return 0;
         }
@@ -155,13 +155,6 @@ final class TokenCommand implements Runnable {
     @Command(name = "list", mixinStandardHelpOptions = true, description = "Lists issued tokens and API keys (never "
             + "their values).")
     static final class ListTokens implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
         @Mixin
         Where where = new Where();
 
@@ -178,18 +171,18 @@ final class TokenCommand implements Runnable {
                 }
             }
             if (where.json) {
-                out().println(JSON.writeValueAsString(rows));
+                where.out().println(JSON.writeValueAsString(rows));
                 return 0;
             }
             if (rows.isEmpty()) {
-                out().println(all ? "No tokens have been issued." : "No active tokens. Create one with: proxmox-mcp "
+                where.out().println(all ? "No tokens have been issued." : "No active tokens. Create one with: proxmox-mcp "
                         + "token create --name NAME --scopes proxmox:read");
                 return 0;
             }
             String format = "%-36s  %-7s  %-20s  %-8s  %-30s  %-20s  %s%n";
-            out().printf(format, "ID", "KIND", "NAME", "STATE", "SCOPES", "EXPIRES", "LIMITS");
+            where.out().printf(format, "ID", "KIND", "NAME", "STATE", "SCOPES", "EXPIRES", "LIMITS");
             for (Map<String, Object> m : rows) {
-                out().printf(format, m.get("id"), m.get("kind"), m.getOrDefault("name", "-"), m.get("state"),
+                where.out().printf(format, m.get("id"), m.get("kind"), m.getOrDefault("name", "-"), m.get("state"),
                         String.join(" ", (List<String>) cast(m.get("scopes"))), m.getOrDefault("expires", "never"),
                         m.getOrDefault("limits", "-"));
             }
@@ -200,13 +193,6 @@ final class TokenCommand implements Runnable {
     @Command(name = "revoke", mixinStandardHelpOptions = true, description = "Revokes a token or API key at once; a "
             + "running server refuses it from its next request on.")
     static final class Revoke implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
         @Mixin
         Where where = new Where();
 
@@ -220,20 +206,20 @@ final class TokenCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             if ((id == null) == (jti == null)) {
-                out().println("Give the id or name of a token, or --jti for a token issued elsewhere.");
+                where.out().println("Give the id or name of a token, or --jti for a token issued elsewhere.");
                 return 2;
             }
             TokenRecord r;
             try {
                 r = jti != null ? where.tokens().revokeJti(jti, null) : where.tokens().revoke(id);
             } catch (IllegalArgumentException e) {
-                out().println(e.getMessage());
+                where.out().println(e.getMessage());
                 return 1;
             }
             if (where.json) {
-                out().println(JSON.writeValueAsString(describe(r, Instant.now())));
+                where.out().println(JSON.writeValueAsString(describe(r, Instant.now())));
             } else {
-                out().println("Revoked " + (r.name() == null ? "token " + r.id() : "'" + r.name() + "' (id " + r.id() + ")")
+                where.out().println("Revoked " + (r.name() == null ? "token " + r.id() : "'" + r.name() + "' (id " + r.id() + ")")
                         + " at " + r.revoked() + ".");
             }
             return 0;
@@ -244,13 +230,6 @@ final class TokenCommand implements Runnable {
         "Starts signing new tokens with a new key. The old key keeps verifying the tokens it signed until they expire.",
         "Without --algorithm, the configured one (MCP_JWT_ALGORITHM, default HS256)."})
     static final class RotateKey implements Callable<Integer> {
-        @Spec
-        CommandSpec spec;
-
-        PrintWriter out() {
-            return spec.commandLine().getOut();
-        }
-
         @Mixin
         Where where = new Where();
 
@@ -265,14 +244,14 @@ final class TokenCommand implements Runnable {
             Tokens tokens = where.tokens();
             if (!list) {
                 try {
-                    out().println("New signing key " + tokens.rotateKey(algorithm) + ".");
+                    where.out().println("New signing key " + tokens.rotateKey(algorithm) + ".");
                 } catch (IllegalArgumentException | IllegalStateException e) {
-                    out().println(e.getMessage());
+                    where.out().println(e.getMessage());
                     return 2;
                 }
             }
             for (String k : tokens.describeKeys()) {
-                out().println("  " + k);
+                where.out().println("  " + k);
             }
             return 0;
         }
