@@ -4,12 +4,9 @@ import java.io.IOException;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
-import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
-import java.util.Set;
 
 import io.pvemcp.security.store.SecureFiles;
 import io.pvemcp.security.store.Tokens;
@@ -36,20 +33,23 @@ final class SecuritySetup {
         return config;
     }
 
-    /** @return {@code true} if TLS is configured */
-    static boolean tls(Configurations config) {
-        Map<String, Object> tls = config.asMap().getOrDefault(TLS_PID, Map.of());
-        return present(tls.get("cert.file")) || present(tls.get("keystore.file"));
+    /**
+     * @param tls the {@code io.pvemcp.tls} settings, or {@code null}
+     * @return {@code true} if they configure TLS
+     */
+    static boolean tls(Map<String, Object> tls) {
+        return tls != null && (present(tls.get("cert.file")) || present(tls.get("keystore.file")));
     }
 
     /**
      * @param config the configuration
+     * @param tls whether the server serves HTTPS
      * @param host the listen address, or {@code null} for the configured one
      * @param port the port, or {@code null} for the configured one
      * @return the MCP endpoint's URL as clients use it: {@code resource} (MCP_PUBLIC_URL), or derived from the
      *         listen address
      */
-    static String resource(Configurations config, String host, Integer port) {
+    static String resource(Configurations config, boolean tls, String host, Integer port) {
         Object configured = config.asMap().getOrDefault(PID, Map.of()).get("resource");
         if (present(configured)) {
             return checkUrl(String.valueOf(configured).strip());
@@ -58,7 +58,7 @@ final class SecuritySetup {
         String h = host != null ? host : String.valueOf(http.getOrDefault(ServeCommand.HOST, "127.0.0.1"));
         String p = port != null ? port.toString() : String.valueOf(http.getOrDefault(ServeCommand.PORT, "8000")).strip();
         String connect = ServeCommand.connectHost(h);
-        return (tls(config) ? "https" : "http") + "://" + (connect.contains(":") ? "[" + connect + "]" : connect) + ":"
+        return (tls ? "https" : "http") + "://" + (connect.contains(":") ? "[" + connect + "]" : connect) + ":"
                 + p + "/mcp";
     }
 
@@ -93,19 +93,10 @@ final class SecuritySetup {
     /** @return the token store the server of this configuration uses */
     static Tokens tokens(Configurations config, Path data, String resource) {
         Map<String, Object> s = config.asMap().getOrDefault(PID, Map.of());
-        URI uri = URI.create(resource);
-        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
-        String issuer = present(s.get("issuer")) ? String.valueOf(s.get("issuer")).strip() : origin;
-        Set<String> audiences = new LinkedHashSet<>();
-        audiences.add(resource);
-        for (String a : String.valueOf(s.getOrDefault("audiences", "")).split(",")) {
-            if (!a.isBlank()) {
-                audiences.add(a.strip());
-            }
-        }
         Duration skew = Duration.ofSeconds(Long.parseLong(String.valueOf(s.getOrDefault("clock.skew.s", "60")).strip()));
-        return new Tokens(data.resolve("security"), new Tokens.Settings(issuer, new ArrayList<>(audiences),
-                str(s.get("secret.key")), str(s.get("secret.key.previous")), str(s.get("algorithm")), skew));
+        return new Tokens(data.resolve("security"), Tokens.Settings.forResource(resource, str(s.get("issuer")),
+                List.of(String.valueOf(s.getOrDefault("audiences", "")).split(",")), str(s.get("secret.key")),
+                str(s.get("secret.key.previous")), str(s.get("algorithm")), skew));
     }
 
     /** @return the audit folder of this configuration */

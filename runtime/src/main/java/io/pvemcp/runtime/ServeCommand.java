@@ -100,14 +100,9 @@ final class ServeCommand implements Callable<Integer> {
                     + "it (is another proxmox-mcp running?) or choose another port with --port or MCP_PORT.");
             return 1;
         }
-        boolean secure = tls != null && (tls.get("cert.file") != null || tls.get("keystore.file") != null);
-        if (secure) {
-            config.pid(SecuritySetup.TLS_PID).putAll(tls);
-        }
-        String resource = SecuritySetup.resource(config, listenHost, listenPort);
-        config.asMap().remove(SecuritySetup.TLS_PID);
-        boolean authOff = noAuth || "off".equalsIgnoreCase(String.valueOf(System.getenv("MCP_AUTH")).strip())
-                || "false".equalsIgnoreCase(String.valueOf(System.getenv("MCP_AUTH")).strip());
+        String resource = SecuritySetup.resource(config, SecuritySetup.tls(tls), listenHost, listenPort);
+        String authSetting = String.valueOf(System.getenv("MCP_AUTH")).strip();
+        boolean authOff = noAuth || "off".equalsIgnoreCase(authSetting) || "false".equalsIgnoreCase(authSetting);
         if (authOff) {
             if (!isLoopback(listenHost)) {
                 out.println("Authentication can only be switched off when the server listens on loopback (127.0.0.1 or "

@@ -19,7 +19,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.pvemcp.api.Limits;
-import io.pvemcp.api.Scopes;
 import io.pvemcp.security.store.TokenRecord;
 import io.pvemcp.security.store.Tokens;
 
@@ -69,7 +68,8 @@ final class TokenCommand implements Runnable {
         Tokens tokens() throws Exception {
             Path home = Home.locate();
             Configurations config = SecuritySetup.read(home);
-            String resource = url != null ? url.strip() : SecuritySetup.resource(config, null, null);
+            String resource = url != null ? url.strip() : SecuritySetup.resource(config,
+                    SecuritySetup.tls(config.asMap().get(SecuritySetup.TLS_PID)), null, null);
             return SecuritySetup.tokens(config, Home.data(home, data), resource);
         }
     }
@@ -311,9 +311,5 @@ final class TokenCommand implements Runnable {
             throw new IllegalArgumentException("A lifetime must be longer than zero");
         }
         return d;
-    }
-
-    static List<String> knownScopes() {
-        return Scopes.ALL;
     }
 }

@@ -23,8 +23,8 @@ import io.pvemcp.api.pve.Upid;
  */
 final class GuardedProxmoxClient implements ProxmoxClient {
 
-    private static final Pattern GUEST_CREATE = Pattern.compile("/nodes/\\{node}/(qemu|lxc)");
-    private static final Pattern GUEST_LIST = Pattern.compile("/nodes/\\{node}/(qemu|lxc)");
+    /** Lists guests (GET) and creates them (POST). */
+    private static final Pattern GUESTS = Pattern.compile("/nodes/\\{node}/(qemu|lxc)");
     private static final Pattern TASK_LIST = Pattern.compile("/(cluster|nodes/\\{node})/tasks");
     private static final Set<String> READS = Set.of("GET");
 
@@ -36,7 +36,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     GuardedProxmoxClient(ProxmoxClient delegate, Caller caller, List<String> tasks) {
         this.delegate = delegate;
         this.limits = caller.limits();
-        this.who = caller.tokenName() != null ? "token '" + caller.tokenName() + "'" : "your token";
+        this.who = who(caller);
         this.tasks = tasks;
     }
 
@@ -79,16 +79,16 @@ final class GuardedProxmoxClient implements ProxmoxClient {
         if (limits.isNone()) {
             return null;
         }
-        GuardedProxmoxClient check = new GuardedProxmoxClient(null, caller, List.of());
+        String who = who(caller);
         Object node = arguments.get("node");
         if (node instanceof String n && !limits.allowsNode(n)) {
-            return check.outside("node " + n);
+            return outside(who, limits, "node " + n);
         }
         Object vmid = arguments.get("vmid");
         if (vmid instanceof Number || vmid instanceof String) {
             long id = number(vmid);
             if (id > 0 && !limits.allowsVmid(id)) {
-                return check.outside("guest " + id);
+                return outside(who, limits, "guest " + id);
             }
         }
         return null;
@@ -122,7 +122,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
             }
         }
         if (!READS.contains(method)) {
-            if (GUEST_CREATE.matcher(path).matches() || path.endsWith("/clone")) {
+            if (GUESTS.matcher(path).matches() || path.endsWith("/clone")) {
                 Object newId = params.get(path.endsWith("/clone") ? "newid" : "vmid");
                 if (newId != null && !limits.allowsVmid(number(newId))) {
                     return outside("VMID " + newId);
@@ -141,8 +141,16 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     }
 
     private String outside(String what) {
+        return outside(who, limits, what);
+    }
+
+    private static String outside(String who, Limits limits, String what) {
         return who + " is limited to " + limits.describe() + "; " + what + " is outside those limits. Ask the operator "
                 + "for a token that covers it.";
+    }
+
+    private static String who(Caller caller) {
+        return caller.tokenName() != null ? "token '" + caller.tokenName() + "'" : "your token";
     }
 
     private CompletableFuture<Map<Long, String>> pools() {
@@ -163,7 +171,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
         if (!(data instanceof List<?> list)) {
             return CompletableFuture.completedFuture(data);
         }
-        boolean guests = GUEST_LIST.matcher(path).matches() || path.equals("/cluster/resources");
+        boolean guests = GUESTS.matcher(path).matches() || path.equals("/cluster/resources");
         if (guests && !limits.pools().isEmpty()) {
             return pools().thenApply(pools -> keep(path, list, pools));
         }
@@ -171,7 +179,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     }
 
     private Object keep(String path, List<?> list, Map<Long, String> pools) {
-        boolean guestList = GUEST_LIST.matcher(path).matches();
+        boolean guestList = GUESTS.matcher(path).matches();
         boolean taskList = TASK_LIST.matcher(path).matches();
         boolean nodeList = path.equals("/nodes") || path.equals("/cluster/status");
         boolean resources = path.equals("/cluster/resources");

@@ -52,29 +52,20 @@ public final class GatekeeperComponent implements Gatekeeper {
     GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos) {
         this.enabled = config.enabled();
         this.resource = config.resource().strip();
+        Tokens.Settings settings = Tokens.Settings.forResource(resource, config.issuer(), List.of(config.audiences()),
+                config.secret_key(), config.secret_key_previous(), config.algorithm(),
+                Duration.ofSeconds(config.clock_skew_s()));
         URI uri = URI.create(resource);
-        String origin = uri.getScheme() + "://" + uri.getRawAuthority();
         String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();
-        this.metadataUrl = origin + "/.well-known/oauth-protected-resource" + path;
-        String issuer = config.issuer().isBlank() ? origin : config.issuer().strip();
-        Set<String> audiences = new LinkedHashSet<>();
-        audiences.add(resource);
-        audiences.add(resource.endsWith("/") ? resource.substring(0, resource.length() - 1) : resource + "/");
-        for (String a : config.audiences()) {
-            if (!a.isBlank()) {
-                audiences.add(a.strip());
-            }
-        }
+        this.metadataUrl = Tokens.Settings.origin(resource) + "/.well-known/oauth-protected-resource" + path;
         List<String> servers = new ArrayList<>();
         for (String s : config.authorization_servers()) {
             if (!s.isBlank()) {
                 servers.add(s.strip());
             }
         }
-        this.authorizationServers = servers.isEmpty() ? List.of(issuer) : List.copyOf(servers);
-        this.tokens = new Tokens(Path.of(config.data_dir()), new Tokens.Settings(issuer, List.copyOf(audiences),
-                config.secret_key(), config.secret_key_previous(), config.algorithm(),
-                Duration.ofSeconds(config.clock_skew_s())));
+        this.authorizationServers = servers.isEmpty() ? List.of(settings.issuer()) : List.copyOf(servers);
+        this.tokens = new Tokens(Path.of(config.data_dir()), settings);
         this.requests = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
         this.failures = new TokenBuckets(config.failures_per_minute(), config.failures_per_minute(), nanos);
         if (!enabled) {

@@ -13,6 +13,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
+import java.util.Collection;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -94,6 +95,44 @@ public final class Tokens {
                         + "of " + String.join(", ", SigningKeys.ALGORITHMS));
             }
             leeway = leeway == null ? Duration.ofSeconds(60) : leeway;
+        }
+
+        /**
+         * The settings of a server whose MCP endpoint is {@code resource}: the audience is that URL (with or without
+         * a trailing slash) and any further ones, the issuer its origin unless one is given. The server and the
+         * command line derive them here, so that the tokens one issues are the tokens the other accepts.
+         *
+         * @param resource the MCP endpoint's URL as clients reach it
+         * @param issuer the issuer, or {@code null}/blank for the resource's origin
+         * @param moreAudiences further accepted audiences; blank entries are ignored
+         * @param secretKey see {@link Settings}
+         * @param previousSecretKey see {@link Settings}
+         * @param algorithm see {@link Settings}
+         * @param leeway see {@link Settings}
+         * @return the settings
+         */
+        public static Settings forResource(String resource, String issuer, Collection<String> moreAudiences,
+                String secretKey, String previousSecretKey, String algorithm, Duration leeway) {
+            String r = resource.strip();
+            Set<String> audiences = new LinkedHashSet<>();
+            audiences.add(r);
+            audiences.add(r.endsWith("/") ? r.substring(0, r.length() - 1) : r + "/");
+            for (String a : moreAudiences) {
+                if (a != null && !a.isBlank()) {
+                    audiences.add(a.strip());
+                }
+            }
+            String iss = issuer == null || issuer.isBlank() ? origin(r) : issuer.strip();
+            return new Settings(iss, List.copyOf(audiences), secretKey, previousSecretKey, algorithm, leeway);
+        }
+
+        /**
+         * @param url an absolute URL
+         * @return its origin, e.g. {@code https://mcp.example.com:8443}
+         */
+        public static String origin(String url) {
+            java.net.URI u = java.net.URI.create(url);
+            return u.getScheme() + "://" + u.getRawAuthority();
         }
 
         private static String blankToNull(String s) {
