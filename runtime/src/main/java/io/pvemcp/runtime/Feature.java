@@ -17,11 +17,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
  * in the distribution's {@code system/} folder, which has the layout of a Maven repository.
  *
  * @param id the feature id
- * @param title a short title
+ * @param name a short human-readable name
  * @param bundles the bundles, in installation order
  * @param configurations configurations by PID
  */
-record Feature(String id, String title, List<BundleRef> bundles, Map<String, Map<String, Object>> configurations) {
+record Feature(String id, String name, List<BundleRef> bundles, Map<String, Map<String, Object>> configurations) {
 
     private static final ObjectMapper JSON = new ObjectMapper();
 
@@ -32,6 +32,12 @@ record Feature(String id, String title, List<BundleRef> bundles, Map<String, Map
      * @param startOrder the start level
      */
     record BundleRef(String id, int startOrder) {
+
+        /** @return {@code group:artifact} */
+        String key() {
+            int last = id.lastIndexOf(':');
+            return last < 0 ? id : id.substring(0, last);
+        }
 
         /** @return the jar below {@code system} */
         Path file(Path system) {
@@ -78,7 +84,7 @@ record Feature(String id, String title, List<BundleRef> bundles, Map<String, Map
             Map<String, Object> props = JSON.convertValue(e.getValue(), LinkedHashMap.class);
             configurations.put(e.getKey(), props);
         }
-        return new Feature(root.path("id").asText(), root.path("title").asText(root.path("id").asText()),
+        return new Feature(root.path("id").asText(), root.path("name").asText(root.path("id").asText()),
                 List.copyOf(bundles), configurations);
     }
 }

@@ -39,6 +39,7 @@ public final class Main implements Runnable {
         cli.addSubcommand(new SimCommand(out));
         cli.addSubcommand(new TokenCommand());
         cli.addSubcommand(new AuditCommand());
+        cli.addSubcommand(new ConsolePasswordCommand());
         cli.addSubcommand(new VersionCommand(out));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(out, true));

@@ -64,19 +64,27 @@ final class ServeCommand implements Callable<Integer> {
         Path home = Home.locate();
         Path dataDir = Home.data(home, data);
         Logger log = LoggerFactory.getLogger(ServeCommand.class);
-        List<String> featureNames = new ArrayList<>(List.of("base", "mcp", "tools"));
+        List<String> extra = new ArrayList<>();
         if (demo) {
-            featureNames.add("sim");
+            extra.add("sim");
         }
         if (shell) {
-            featureNames.add("shell");
+            extra.add("shell");
         }
-        List<Feature> features = Features.load(home, featureNames);
+        Map<String, Object> runtime = SecuritySetup.read(home).asMap().getOrDefault(Features.PID, Map.of());
+        List<Feature> features;
+        try {
+            features = Features.select(home, runtime, extra);
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
+        }
 
         Configurations config = new Configurations();
         features.forEach(config::addFeature);
         config.readDirectory(home.resolve("conf"));
         config.applyEnvironment(System.getenv());
+        config.asMap().remove(Features.PID);
         Map<String, Object> tls = config.asMap().remove(SecuritySetup.TLS_PID);
         Map<String, Object> http = config.pid(HTTP_PID);
         if (port != null) {
@@ -150,6 +158,14 @@ final class ServeCommand implements Callable<Integer> {
         frameworkProperties.putAll(https);
         // configurations (with Proxmox credentials) stay in memory: the launcher gives them again at every start
         frameworkProperties.put("felix.cm.pm", "memory");
+        try {
+            frameworkProperties.putAll(Deployment.frameworkProperties(home, runtime));
+        } catch (IllegalArgumentException e) {
+            out.println(e.getMessage());
+            return 2;
+        }
+        config.pid("io.pvemcp.registry").putIfAbsent("state.dir", dataDir.resolve("registry").toString());
+        config.pid(Deployment.CONSOLE_PID).putIfAbsent("data.dir", dataDir.resolve("console").toString());
         String demoToken = null;
         if (demo && !authOff) {
             demoToken = SecuritySetup.tokens(config, dataDir, resource).issueJwt("demo-" + System.currentTimeMillis() / 1000,

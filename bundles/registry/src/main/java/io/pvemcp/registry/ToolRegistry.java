@@ -1,6 +1,7 @@
 package io.pvemcp.registry;
 
 import java.util.List;
+import java.util.Set;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -28,6 +29,59 @@ public interface ToolRegistry {
 
     /** @return the open MCP sessions */
     List<SessionInfo> sessions();
+
+    /**
+     * @return what the operator switched off; a contribution is served only when neither its bundle nor (for
+     *         tools) its name is switched off
+     * @since 1.1
+     */
+    Switches switches();
+
+    /**
+     * Switches every tool, resource and prompt of a bundle on or off. Connected clients are told at once; the
+     * setting is kept across restarts and applies to a bundle of that symbolic name whenever it is deployed.
+     *
+     * @param symbolicName the bundle's symbolic name
+     * @param enabled {@code false} to hide its contributions from clients and refuse calls to them
+     * @throws IllegalStateException if the setting could not be saved (nothing is changed then)
+     * @since 1.1
+     */
+    void setBundleEnabled(String symbolicName, boolean enabled);
+
+    /**
+     * Switches one tool on or off, like {@link #setBundleEnabled(String, boolean)}.
+     *
+     * @param tool the tool name
+     * @param enabled {@code false} to hide the tool and refuse calls to it
+     * @throws IllegalStateException if the setting could not be saved (nothing is changed then)
+     * @since 1.1
+     */
+    void setToolEnabled(String tool, boolean enabled);
+
+    /**
+     * What the operator switched off.
+     *
+     * @param disabledBundles symbolic names of bundles whose contributions are hidden
+     * @param disabledTools names of tools that are hidden
+     * @since 1.1
+     */
+    record Switches(Set<String> disabledBundles, Set<String> disabledTools) {
+
+        /** Copies the sets. */
+        public Switches {
+            disabledBundles = Set.copyOf(disabledBundles);
+            disabledTools = Set.copyOf(disabledTools);
+        }
+
+        /**
+         * @param bundle a bundle's symbolic name
+         * @param tool a tool name, or {@code null} for resources and prompts
+         * @return {@code true} if a contribution of that bundle (and name) is served
+         */
+        public boolean allows(String bundle, String tool) {
+            return !disabledBundles.contains(bundle) && (tool == null || !disabledTools.contains(tool));
+        }
+    }
 
     /**
      * A contribution the registry serves.

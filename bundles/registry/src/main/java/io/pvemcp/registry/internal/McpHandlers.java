@@ -41,6 +41,7 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
 import io.pvemcp.registry.McpContextKeys;
+import io.pvemcp.registry.ToolRegistry;
 import io.pvemcp.security.AuditEvent;
 import io.pvemcp.security.AuditLog;
 
@@ -69,13 +70,14 @@ final class McpHandlers {
     private final Scheduler scheduler;
     private final Supplier<ProxmoxClient> proxmox;
     private final Supplier<AuditLog> audit;
+    private final Supplier<ToolRegistry.Switches> switches;
     private McpSessions sessions;
     /** Running calls by session id and JSON-RPC request id, for {@code notifications/cancelled}. */
     private final Map<String, CancellationSignal> running = new ConcurrentHashMap<>();
 
     McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
             Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
-            Supplier<ProxmoxClient> proxmox, Supplier<AuditLog> audit) {
+            Supplier<ProxmoxClient> proxmox, Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
         this.tools = tools;
         this.resources = resources;
         this.prompts = prompts;
@@ -84,6 +86,7 @@ final class McpHandlers {
         this.scheduler = scheduler;
         this.proxmox = proxmox;
         this.audit = audit;
+        this.switches = switches;
     }
 
     void sessions(McpSessions sessions) {
@@ -168,8 +171,9 @@ final class McpHandlers {
     private Mono<McpSchema.ListToolsResult> listTools(McpAsyncServerExchange exchange, Object params) {
         Caller caller = caller(exchange);
         List<McpSchema.Tool> visible = new ArrayList<>();
+        ToolRegistry.Switches on = switches.get();
         for (ToolEntry t : tools.active()) {
-            if (caller.hasScope(t.scope)) {
+            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name)) {
                 visible.add(t.descriptor);
             }
         }
@@ -187,6 +191,10 @@ final class McpHandlers {
         if (tool == null) {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
                     .data("Call tools/list to see the tools you can use.").build();
+        }
+        if (!switches.get().allows(tool.bundle, tool.name)) {
+            return Mono.just(error("The tool " + tool.name + " is switched off on this server by its operator. Use "
+                    + "another tool, or ask the operator to switch it on in the admin console."));
         }
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
         Instant started = Instant.now();
@@ -364,7 +372,7 @@ final class McpHandlers {
         Caller caller = caller(exchange);
         List<McpSchema.Resource> list = new ArrayList<>();
         for (ResourceEntry r : resources.active()) {
-            if (!r.template && caller.hasScope(r.scope)) {
+            if (!r.template && caller.hasScope(r.scope) && switches.get().allows(r.bundle, null)) {
                 list.add(r.resource);
             }
         }
@@ -376,7 +384,7 @@ final class McpHandlers {
         Caller caller = caller(exchange);
         List<McpSchema.ResourceTemplate> list = new ArrayList<>();
         for (ResourceEntry r : resources.active()) {
-            if (r.template && caller.hasScope(r.scope)) {
+            if (r.template && caller.hasScope(r.scope) && switches.get().allows(r.bundle, null)) {
                 list.add(r.resourceTemplate);
             }
         }
@@ -403,7 +411,7 @@ final class McpHandlers {
                 }
             }
         }
-        if (found == null || !caller.hasScope(found.scope)) {
+        if (found == null || !caller.hasScope(found.scope) || !switches.get().allows(found.bundle, null)) {
             throw McpError.RESOURCE_NOT_FOUND.apply(uri);
         }
         ResourceEntry resource = found;
@@ -438,7 +446,9 @@ final class McpHandlers {
     private Mono<McpSchema.ListPromptsResult> listPrompts(McpAsyncServerExchange exchange, Object params) {
         List<McpSchema.Prompt> list = new ArrayList<>();
         for (PromptEntry p : prompts.active()) {
-            list.add(p.descriptor);
+            if (switches.get().allows(p.bundle, null)) {
+                list.add(p.descriptor);
+            }
         }
         return Mono.just(new McpSchema.ListPromptsResult(list, null));
     }
@@ -447,7 +457,7 @@ final class McpHandlers {
         McpSchema.GetPromptRequest request = convert(params, new TypeRef<>() {
         });
         PromptEntry prompt = request.name() == null ? null : prompts.get(request.name());
-        if (prompt == null) {
+        if (prompt == null || !switches.get().allows(prompt.bundle, null)) {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + request.name())
                     .data("Call prompts/list to see the prompts available.").build();
         }

@@ -1,5 +1,6 @@
 package io.pvemcp.registry.internal;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -76,6 +77,7 @@ public final class McpServerCore implements ToolRegistry {
     private final McpSchema.ServerCapabilities capabilities;
     private volatile ProxmoxClient proxmox;
     private volatile AuditLog audit;
+    private final SwitchStore switches;
 
     @Activate
     public McpServerCore(BundleContext context, RegistryConfig config) {
@@ -110,8 +112,10 @@ public final class McpServerCore implements ToolRegistry {
         this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).prompts(true)
                 .logging().build();
 
+        String stateDir = config.state_dir() == null ? "" : config.state_dir().strip();
+        this.switches = new SwitchStore(stateDir.isEmpty() ? null : Path.of(stateDir));
         McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox,
-                () -> audit);
+                () -> audit, switches::get);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
                 new DefaultJsonSchemaValidator(mapper), Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
@@ -272,5 +276,28 @@ public final class McpServerCore implements ToolRegistry {
     @Override
     public List<SessionInfo> sessions() {
         return sessions.list();
+    }
+
+    @Override
+    public Switches switches() {
+        return switches.get();
+    }
+
+    @Override
+    public void setBundleEnabled(String symbolicName, boolean enabled) {
+        if (switches.setBundle(symbolicName, enabled)) {
+            LOG.info("The operator switched bundle {} {}", symbolicName, enabled ? "on" : "off");
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        }
+    }
+
+    @Override
+    public void setToolEnabled(String tool, boolean enabled) {
+        if (switches.setTool(tool, enabled)) {
+            LOG.info("The operator switched tool {} {}", tool, enabled ? "on" : "off");
+            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        }
     }
 }

@@ -15,7 +15,8 @@ import org.osgi.service.component.annotations.Reference;
 
 /**
  * Shell commands (Apache Felix Gogo, {@code serve --shell}) that show what the registry serves:
- * {@code mcp:tools}, {@code mcp:resources}, {@code mcp:prompts}, {@code mcp:rejections}, {@code mcp:sessions}.
+ * {@code mcp:tools}, {@code mcp:resources}, {@code mcp:prompts}, {@code mcp:rejections}, {@code mcp:sessions}, and
+ * switch tools or whole bundles on and off: {@code mcp:disable proxmox_vm_delete}, {@code mcp:enable bundle io.pvemcp.tools.ct}.
  * Plain methods on a service with the Gogo command properties, so the bundle needs no shell import.
  */
 @Component(service = RegistryCommands.class, property = {
@@ -24,7 +25,9 @@ import org.osgi.service.component.annotations.Reference;
         "osgi.command.function=resources",
         "osgi.command.function=prompts",
         "osgi.command.function=rejections",
-        "osgi.command.function=sessions"})
+        "osgi.command.function=sessions",
+        "osgi.command.function=enable",
+        "osgi.command.function=disable"})
 public final class RegistryCommands {
 
     private final ToolRegistry registry;
@@ -34,19 +37,48 @@ public final class RegistryCommands {
         this.registry = registry;
     }
 
+    /**
+     * @param args a tool name, or {@code bundle} and a bundle's symbolic name
+     * @return what was done
+     */
+    public String enable(String... args) {
+        return toggle(true, args);
+    }
+
+    /**
+     * @param args a tool name, or {@code bundle} and a bundle's symbolic name
+     * @return what was done
+     */
+    public String disable(String... args) {
+        return toggle(false, args);
+    }
+
+    private String toggle(boolean on, String... args) {
+        String verb = on ? "enable" : "disable";
+        if (args.length == 2 && args[0].equals("bundle")) {
+            registry.setBundleEnabled(args[1], on);
+            return "bundle " + args[1] + " " + verb + "d";
+        }
+        if (args.length == 1) {
+            registry.setToolEnabled(args[0], on);
+            return "tool " + args[0] + " " + verb + "d";
+        }
+        return "usage: mcp:" + verb + " TOOL  or  mcp:" + verb + " bundle SYMBOLIC-NAME";
+    }
+
     /** @return the tools clients can see, one per line */
     public String tools() {
-        return contributions(registry.tools(), "tools");
+        return contributions(registry.tools(), "tools", registry.switches());
     }
 
     /** @return the resources, one per line */
     public String resources() {
-        return contributions(registry.resources(), "resources");
+        return contributions(registry.resources(), "resources", registry.switches());
     }
 
     /** @return the prompts, one per line */
     public String prompts() {
-        return contributions(registry.prompts(), "prompts");
+        return contributions(registry.prompts(), "prompts", registry.switches());
     }
 
     /** @return the refused contributions with the reason */
@@ -79,16 +111,17 @@ public final class RegistryCommands {
         return table(rows);
     }
 
-    private static String contributions(List<ContributionInfo> all, String what) {
+    private static String contributions(List<ContributionInfo> all, String what, ToolRegistry.Switches switches) {
         if (all.isEmpty()) {
             return "No " + what + ".";
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "CATEGORY", "SCOPE", "HINTS", "BUNDLE", "SERVICE", "RANKING"});
+        rows.add(new String[] {"NAME", "STATE", "CATEGORY", "SCOPE", "HINTS", "BUNDLE", "SERVICE", "RANKING"});
         for (ContributionInfo c : all) {
             String hints = c.kind().equals("tool") ? (c.readOnly() ? "read-only" : c.destructive() ? "destructive" : "-")
                     : "-";
-            rows.add(new String[] {c.name(), c.category().isEmpty() ? "-" : c.category(), c.scope(), hints,
+            boolean on = switches.allows(c.bundle(), c.kind().equals("tool") ? c.name() : null);
+            rows.add(new String[] {c.name(), on ? "on" : "off", c.category().isEmpty() ? "-" : c.category(), c.scope(), hints,
                     c.bundle() + " [" + c.bundleId() + "]", String.valueOf(c.serviceId()), String.valueOf(c.ranking())});
         }
         return table(rows);

@@ -21,4 +21,8 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "List change delay (ms)", description = "Changes to the tool, resource and prompt "
             + "lists within this time are announced to clients with one notification.", min = "0")
     int list_changed_delay_ms() default 50;
+
+    @AttributeDefinition(name = "State folder", description = "Where the operator's on/off switches for bundles "
+            + "and tools are kept (switches.json). Empty: in memory only, lost at restart.")
+    String state_dir() default "";
 }

@@ -71,8 +71,9 @@ class McpHandlersTest {
             return List.of();
         }
     };
+    final SwitchStore switches = new SwitchStore(null);
     final McpHandlers handlers = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper,
-            scheduler, () -> null, () -> auditRunning ? auditLog : null);
+            scheduler, () -> null, () -> auditRunning ? auditLog : null, switches::get);
     final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     long nextId = 1;
 
@@ -137,6 +138,44 @@ class McpHandlersTest {
         List<?> listed = ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list")
                 .handle(exchange(reader), Map.of()).block()).tools();
         assertThat(listed).isEmpty();
+    }
+
+    @Test
+    void switchedOffToolsAndBundlesAreHiddenAndRefused() {
+        register("proxmox_vm_list", Fixtures.simple("vms"), Scopes.READ);
+        register("proxmox_vm_start", Fixtures.simple("started"), Scopes.READ);
+        switches.setTool("proxmox_vm_start", false);
+        assertThat(listedNames(Caller.ANONYMOUS)).containsExactly("proxmox_vm_list");
+        McpSchema.CallToolResult r = call(exchange(Caller.ANONYMOUS), "proxmox_vm_start", Map.of(), 1, null);
+        assertThat(r.isError()).isTrue();
+        assertThat(text(r)).contains("switched off").contains("proxmox_vm_start");
+        switches.setBundle("test.bundle", false);
+        assertThat(listedNames(Caller.ANONYMOUS)).isEmpty();
+        assertThat(text(call(exchange(Caller.ANONYMOUS), "proxmox_vm_list", Map.of(), 2, null))).contains("switched off");
+        switches.setBundle("test.bundle", true);
+        switches.setTool("proxmox_vm_start", true);
+        assertThat(listedNames(Caller.ANONYMOUS)).containsExactly("proxmox_vm_list", "proxmox_vm_start");
+        assertThat(text(call(exchange(Caller.ANONYMOUS), "proxmox_vm_start", Map.of(), 3, null))).isEqualTo("started");
+    }
+
+    @Test
+    void switchesSurviveARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
+        SwitchStore first = new SwitchStore(dir);
+        assertThat(first.setTool("proxmox_vm_delete", false)).isTrue();
+        assertThat(first.setTool("proxmox_vm_delete", false)).as("unchanged").isFalse();
+        assertThat(first.setBundle("io.pvemcp.tools.ct", false)).isTrue();
+        SwitchStore second = new SwitchStore(dir);
+        assertThat(second.get().disabledTools()).containsExactly("proxmox_vm_delete");
+        assertThat(second.get().disabledBundles()).containsExactly("io.pvemcp.tools.ct");
+        assertThat(second.get().allows("io.pvemcp.tools.vm", "proxmox_vm_list")).isTrue();
+        assertThat(second.get().allows("io.pvemcp.tools.ct", "proxmox_ct_list")).isFalse();
+        java.nio.file.Files.writeString(dir.resolve("switches.json"), "{ not json");
+        assertThat(new SwitchStore(dir).get().disabledTools()).as("a broken file switches nothing off").isEmpty();
+    }
+
+    private List<String> listedNames(Caller caller) {
+        return ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list").handle(exchange(caller), Map.of())
+                .block()).tools().stream().map(McpSchema.Tool::name).toList();
     }
 
     @Test

@@ -36,6 +36,21 @@ class RegistryCommandsTest {
             public List<SessionInfo> sessions() {
                 return List.of();
             }
+
+            @Override
+            public Switches switches() {
+                return new Switches(java.util.Set.of(), java.util.Set.of("proxmox_vm_start"));
+            }
+
+            @Override
+            public void setBundleEnabled(String symbolicName, boolean enabled) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public void setToolEnabled(String tool, boolean enabled) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 
@@ -49,8 +64,8 @@ class RegistryCommandsTest {
         String[] lines = commands.tools().split("\n");
         assertThat(lines).hasSize(3);
         assertThat(lines[0]).startsWith("NAME").contains("SCOPE", "BUNDLE");
-        assertThat(lines[1]).contains("proxmox_vm_start", "power", "io.pvemcp.tools.vm [12]");
-        assertThat(lines[2]).contains("read-only", "io.pvemcp.tools.system [11]").endsWith("5");
+        assertThat(lines[1]).contains("proxmox_vm_start", " off ", "power", "io.pvemcp.tools.vm [12]");
+        assertThat(lines[2]).contains(" on ", "read-only", "io.pvemcp.tools.system [11]").endsWith("5");
         int category = lines[0].indexOf("CATEGORY");
         assertThat(lines[1].indexOf(" vm ") + 1).isEqualTo(category);
         assertThat(lines[2].indexOf(" system ") + 1).isEqualTo(category);
