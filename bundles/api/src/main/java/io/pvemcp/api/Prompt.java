@@ -40,4 +40,16 @@ public interface Prompt {
      * @throws Exception any other failure
      */
     PromptResult get(PromptRequest request) throws Exception;
+
+    /**
+     * Suggests values for an argument as the user types ({@code completion/complete}).
+     *
+     * @param argument the argument's name
+     * @param prefix what the user typed so far
+     * @return up to 100 suggestions, best first; by default none
+     * @since 1.3
+     */
+    default List<String> complete(String argument, String prefix) {
+        return List.of();
+    }
 }

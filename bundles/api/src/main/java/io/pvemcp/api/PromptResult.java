@@ -20,16 +20,37 @@ public record PromptResult(String description, List<Message> messages) {
      * One message of a prompt.
      *
      * @param role {@code user} or {@code assistant}
-     * @param text the text of the message
+     * @param text the text of the message; {@code null} when {@code content} is not text
+     * @param content what the message says (since 1.3; text, an image, audio or an embedded resource)
      */
-    public record Message(String role, String text) {
+    public record Message(String role, String text, Content content) {
 
-        /** Checks the role. */
+        /** Checks the role and that text and content agree. */
         public Message {
             if (!"user".equals(role) && !"assistant".equals(role)) {
                 throw new IllegalArgumentException("role must be user or assistant: " + role);
             }
-            Objects.requireNonNull(text, "text");
+            if (content == null) {
+                content = Content.text(Objects.requireNonNull(text, "text"));
+            }
+            text = content.text();
+        }
+
+        /**
+         * @param role {@code user} or {@code assistant}
+         * @param text the text of the message
+         */
+        public Message(String role, String text) {
+            this(role, Objects.requireNonNull(text, "text"), null);
+        }
+
+        /**
+         * @param content what the message says
+         * @return a user message
+         * @since 1.3
+         */
+        public static Message user(Content content) {
+            return new Message("user", null, Objects.requireNonNull(content, "content"));
         }
 
         /** @param text the text @return a user message */

@@ -46,4 +46,16 @@ public interface Resource {
      * @throws Exception on failure, as for {@link Tool#call(ToolCall)}
      */
     ResourceContents read(ResourceRequest request) throws Exception;
+
+    /**
+     * Suggests values for a variable of a resource template as the user types ({@code completion/complete}).
+     *
+     * @param variable the template variable's name
+     * @param prefix what the user typed so far
+     * @return up to 100 suggestions, best first; by default none
+     * @since 1.3
+     */
+    default java.util.List<String> complete(String variable, String prefix) {
+        return java.util.List.of();
+    }
 }

@@ -65,4 +65,33 @@ public interface ToolCall extends RequestContext {
             throw e;
         }
     }
+
+    /**
+     * Asks the client's language model to answer a prompt ({@code sampling/createMessage}). The client (usually its
+     * user) may refuse. Use it sparingly, e.g. to summarise a long task log before returning it.
+     *
+     * @param prompt what to ask
+     * @param maxTokens the most tokens the answer may have
+     * @return the text of the answer
+     * @throws ToolException if the client does not support sampling, refused, or did not answer in time
+     * @since 1.3
+     */
+    default String sample(String prompt, int maxTokens) {
+        throw new ToolException("This server cannot ask the client's model for anything.");
+    }
+
+    /**
+     * Asks the user for input through the client ({@code elicitation/create}), e.g. to confirm a destructive step
+     * or to choose among options. The schema is a flat JSON object schema of strings, numbers, integers, booleans
+     * and enums, with optional defaults.
+     *
+     * @param message what to ask, shown to the user
+     * @param requestedSchema the form, as JSON-shaped values
+     * @return the user's answer
+     * @throws ToolException if the client does not support elicitation or did not answer in time
+     * @since 1.3
+     */
+    default Elicitation elicit(String message, java.util.Map<String, Object> requestedSchema) {
+        throw new ToolException("This server cannot ask the user for input.");
+    }
 }

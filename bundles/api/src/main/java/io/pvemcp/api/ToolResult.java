@@ -1,5 +1,6 @@
 package io.pvemcp.api;
 
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
@@ -14,11 +15,35 @@ public final class ToolResult {
     private final String text;
     private final Map<String, Object> structuredContent;
     private final boolean error;
+    private final List<Content> content;
 
     private ToolResult(String text, Map<String, Object> structuredContent, boolean error) {
         this.text = Objects.requireNonNull(text, "text");
         this.structuredContent = structuredContent;
         this.error = error;
+        this.content = List.of(Content.text(text));
+    }
+
+    private ToolResult(List<Content> content) {
+        if (content.isEmpty()) {
+            throw new IllegalArgumentException("a result needs at least one piece of content");
+        }
+        this.content = List.copyOf(content);
+        this.text = this.content.stream().filter(c -> c.type() == Content.Type.TEXT).map(Content::text).findFirst()
+                .orElse("");
+        this.structuredContent = null;
+        this.error = false;
+    }
+
+    /**
+     * A successful result of several pieces, e.g. a text and an image (for tools without an output schema).
+     *
+     * @param content the pieces, in order; at least one
+     * @return the result
+     * @since 1.3
+     */
+    public static ToolResult of(List<Content> content) {
+        return new ToolResult(content);
     }
 
     /**
@@ -52,9 +77,17 @@ public final class ToolResult {
         return new ToolResult(message, null, true);
     }
 
-    /** @return the text for the model */
+    /** @return the text for the model (for results of several pieces: the first text, or an empty string) */
     public String text() {
         return text;
+    }
+
+    /**
+     * @return what the client gets as the result's content: the text, or the pieces of {@link #of(List)}
+     * @since 1.3
+     */
+    public List<Content> content() {
+        return content;
     }
 
     /** @return the structured content, or {@code null} */

@@ -44,7 +44,7 @@
  * (per-token limits and the credentials behind a call).</li>
  * </ul>
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.pvemcp.api;
 

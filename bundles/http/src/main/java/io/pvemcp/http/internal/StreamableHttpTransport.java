@@ -208,9 +208,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
 
     /**
      * Keeps a token within its session limit: clients that reconnect without ending their old session (many do)
-     * lose their least recently used idle session rather than being locked out.
+     * lose their least recently used session that has no call running rather than being locked out.
      *
-     * @return {@code false} if every session of the token is busy
+     * @return {@code false} if every session of the token has a call running
      */
     private synchronized boolean makeRoomFor(String owner) {
         List<Map.Entry<String, Held>> own = new ArrayList<>();
@@ -223,14 +223,22 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return true;
         }
         own.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
-        for (var e : own) {
-            Held h = e.getValue();
-            boolean listening = h.listening != null && !h.listening.isClosed();
-            if (!listening && h.openStreams.get() == 0 && sessions.remove(e.getKey(), h)) {
-                LOG.info("MCP session {} closed: its token opened a new one beyond its limit of {}", e.getKey(),
-                        maxSessionsPerToken);
-                h.session.close();
-                return true;
+        // first a session that does nothing at all, then one that only listens for notifications: both are what a
+        // client leaves behind when it reconnects without ending its session; one with a call running is never closed
+        for (boolean evenListening : new boolean[] {false, true}) {
+            for (var e : own) {
+                Held h = e.getValue();
+                SseStream l = h.listening;
+                boolean listening = l != null && !l.isClosed();
+                if ((evenListening || !listening) && h.openStreams.get() == 0 && sessions.remove(e.getKey(), h)) {
+                    LOG.info("MCP session {} closed: its token opened a new one beyond its limit of {}", e.getKey(),
+                            maxSessionsPerToken);
+                    h.session.close();
+                    if (listening) {
+                        l.close();
+                    }
+                    return true;
+                }
             }
         }
         return false;
@@ -414,8 +422,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         String owner = owner(caller);
         if (!makeRoomFor(owner)) {
             resp.setHeader("Retry-After", "60");
-            error(resp, 429, -32603, "Too many open MCP sessions for this token (" + maxSessionsPerToken + "), all of "
-                    + "them busy; close unused clients or try again later", request.id());
+            error(resp, 429, -32603, "Too many open MCP sessions for this token (" + maxSessionsPerToken + "), "
+                    + "each with a call running; close unused clients or try again later", request.id());
             return;
         }
         McpSchema.InitializeRequest init;

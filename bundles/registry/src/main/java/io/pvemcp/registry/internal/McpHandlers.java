@@ -30,6 +30,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpSchema.CallToolResult;
 import io.modelcontextprotocol.spec.McpSchema.ErrorCodes;
 import io.pvemcp.api.Caller;
+import io.pvemcp.api.Content;
 import io.pvemcp.api.Prompt;
 import io.pvemcp.api.PromptArgument;
 import io.pvemcp.api.PromptResult;
@@ -104,6 +105,9 @@ final class McpHandlers {
         h.put(McpSchema.METHOD_PROMPT_LIST, safe(this::listPrompts));
         h.put(McpSchema.METHOD_PROMPT_GET, safe(this::getPrompt));
         h.put(McpSchema.METHOD_LOGGING_SET_LEVEL, safe(this::setLevel));
+        h.put(McpSchema.METHOD_RESOURCES_SUBSCRIBE, safe((ex, p) -> subscribe(ex, p, true)));
+        h.put(McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, safe((ex, p) -> subscribe(ex, p, false)));
+        h.put(McpSchema.METHOD_COMPLETION_COMPLETE, safe(this::complete));
         return h;
     }
 
@@ -332,7 +336,9 @@ final class McpHandlers {
             }
         }
         List<McpSchema.Content> content = new ArrayList<>();
-        content.add(new McpSchema.TextContent(result.text()));
+        for (Content c : result.content()) {
+            content.add(toMcp(c));
+        }
         if (structured != null) {
             // Clients that ignore structured content still give the model the data (MCP: SHOULD).
             try {
@@ -342,6 +348,21 @@ final class McpHandlers {
             }
         }
         return new CallToolResult(content, false, structured, null);
+    }
+
+    static McpSchema.Content toMcp(Content c) {
+        return switch (c.type()) {
+            case TEXT -> new McpSchema.TextContent(c.text());
+            case IMAGE -> new McpSchema.ImageContent(null, c.data(), c.mimeType());
+            case AUDIO -> new McpSchema.AudioContent(null, c.data(), c.mimeType());
+            case RESOURCE -> new McpSchema.EmbeddedResource(null, toMcp(c.resource(), null));
+        };
+    }
+
+    static McpSchema.ResourceContents toMcp(ResourceContents c, String defaultMime) {
+        String mime = c.mimeType() == null ? defaultMime : c.mimeType();
+        return c.text() != null ? new McpSchema.TextResourceContents(c.uri(), mime, c.text())
+                : new McpSchema.BlobResourceContents(c.uri(), mime, c.blob());
     }
 
     private CallToolResult bug(ToolEntry tool, String what) {
@@ -399,6 +420,32 @@ final class McpHandlers {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the uri is missing").build();
         }
         Caller caller = caller(exchange);
+        Map.Entry<ResourceEntry, Map<String, String>> found = findResource(caller, uri);
+        ResourceEntry resource = found.getKey();
+        Map<String, String> variables = found.getValue();
+        ResourceRequestContext ctx = new ResourceRequestContext(exchange, caller, proxmox, uri, variables);
+        return Mono.fromCallable(() -> {
+            ctx.cancellation.enter();
+            try {
+                ResourceContents c = resource.service.read(ctx);
+                if (c == null) {
+                    throw new IllegalStateException("resource " + resource.uri + " of " + resource.bundle
+                            + " returned nothing");
+                }
+                return new McpSchema.ReadResourceResult(List.of(toMcp(c, resource.mimeType)));
+            } catch (Exception e) {
+                Throwable cause = unwrap(e);
+                if (cause instanceof ToolException || cause instanceof ProxmoxException) {
+                    throw McpError.builder(ErrorCodes.INTERNAL_ERROR).message(cause.getMessage()).build();
+                }
+                throw e;
+            } finally {
+                ctx.cancellation.exit();
+            }
+        }).subscribeOn(scheduler).doOnCancel(ctx.cancellation::cancel);
+    }
+
+    private Map.Entry<ResourceEntry, Map<String, String>> findResource(Caller caller, String uri) {
         ResourceEntry found = resources.get(uri);
         Map<String, String> variables = found == null ? null : Map.of();
         if (found == null) {
@@ -414,31 +461,66 @@ final class McpHandlers {
         if (found == null || !caller.hasScope(found.scope) || !switches.get().allows(found.bundle, null)) {
             throw McpError.RESOURCE_NOT_FOUND.apply(uri);
         }
-        ResourceEntry resource = found;
-        ResourceRequestContext ctx = new ResourceRequestContext(exchange, caller, proxmox, uri, variables);
-        return Mono.fromCallable(() -> {
-            ctx.cancellation.enter();
-            try {
-                ResourceContents c = resource.service.read(ctx);
-                if (c == null) {
-                    throw new IllegalStateException("resource " + resource.uri + " of " + resource.bundle
-                            + " returned nothing");
-                }
-                String mime = c.mimeType() == null ? resource.mimeType : c.mimeType();
-                McpSchema.ResourceContents contents = c.text() != null
-                        ? new McpSchema.TextResourceContents(c.uri(), mime, c.text())
-                        : new McpSchema.BlobResourceContents(c.uri(), mime, c.blob());
-                return new McpSchema.ReadResourceResult(List.of(contents));
-            } catch (Exception e) {
-                Throwable cause = unwrap(e);
-                if (cause instanceof ToolException || cause instanceof ProxmoxException) {
-                    throw McpError.builder(ErrorCodes.INTERNAL_ERROR).message(cause.getMessage()).build();
-                }
-                throw e;
-            } finally {
-                ctx.cancellation.exit();
+        return Map.entry(found, variables);
+    }
+
+    private Mono<Object> subscribe(McpAsyncServerExchange exchange, Object params, boolean on) {
+        Object uri = params instanceof Map<?, ?> m ? m.get("uri") : null;
+        if (!(uri instanceof String u) || u.isBlank()) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the uri is missing").build();
+        }
+        if (on) {
+            findResource(caller(exchange), u);
+        }
+        sessions.subscribe(exchange.sessionId(), u, on);
+        return Mono.just(Map.of());
+    }
+
+    /** Tells subscribed sessions that a resource changed. */
+    void resourceUpdated(String uri) {
+        if (sessions != null) {
+            sessions.updated(uri);
+        }
+    }
+
+    // ---- completions
+
+    private Mono<McpSchema.CompleteResult> complete(McpAsyncServerExchange exchange, Object params) {
+        Map<?, ?> p = params instanceof Map<?, ?> m ? m : Map.of();
+        Map<?, ?> ref = p.get("ref") instanceof Map<?, ?> r ? r : Map.of();
+        Map<?, ?> argument = p.get("argument") instanceof Map<?, ?> a ? a : Map.of();
+        String name = argument.get("name") instanceof String n ? n : null;
+        String value = argument.get("value") == null ? "" : String.valueOf(argument.get("value"));
+        if (name == null) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: argument.name is missing").build();
+        }
+        Caller caller = caller(exchange);
+        java.util.concurrent.Callable<List<String>> source;
+        if ("ref/prompt".equals(ref.get("type"))) {
+            PromptEntry prompt = ref.get("name") instanceof String n ? prompts.get(n) : null;
+            if (prompt == null || !switches.get().allows(prompt.bundle, null)) {
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + ref.get("name"))
+                        .data("Call prompts/list to see the prompts available.").build();
             }
-        }).subscribeOn(scheduler).doOnCancel(ctx.cancellation::cancel);
+            source = () -> prompt.service.complete(name, value);
+        } else if ("ref/resource".equals(ref.get("type"))) {
+            String uri = ref.get("uri") instanceof String u ? u : "";
+            ResourceEntry resource = resources.get(uri);
+            if (resource == null || !caller.hasScope(resource.scope) || !switches.get().allows(resource.bundle, null)) {
+                throw McpError.RESOURCE_NOT_FOUND.apply(uri);
+            }
+            source = () -> resource.service.complete(name, value);
+        } else {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: ref.type must be ref/prompt or "
+                    + "ref/resource").build();
+        }
+        return Mono.fromCallable(() -> {
+            List<String> values = source.call();
+            values = values == null ? List.of() : values;
+            List<String> first = values.size() > 100 ? values.subList(0, 100) : values;
+            return new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(List.copyOf(first),
+                    values.size(), values.size() > 100));
+        }).subscribeOn(scheduler);
     }
 
     // ---- prompts
@@ -492,7 +574,7 @@ final class McpHandlers {
                 List<McpSchema.PromptMessage> messages = new ArrayList<>();
                 for (PromptResult.Message m : r.messages()) {
                     messages.add(new McpSchema.PromptMessage(m.role().equals("user") ? McpSchema.Role.USER
-                            : McpSchema.Role.ASSISTANT, new McpSchema.TextContent(m.text())));
+                            : McpSchema.Role.ASSISTANT, toMcp(m.content())));
                 }
                 return new McpSchema.GetPromptResult(r.description(), messages);
             } catch (Exception e) {

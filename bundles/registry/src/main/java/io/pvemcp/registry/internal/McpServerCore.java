@@ -24,6 +24,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.pvemcp.api.Prompt;
 import io.pvemcp.api.Resource;
+import io.pvemcp.api.ResourceUpdates;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.registry.ToolRegistry;
@@ -52,9 +53,9 @@ import reactor.core.scheduler.Schedulers;
  * to the sessions of every MCP transport as they come and go, and clients are told with list-changed
  * notifications. The server is built once; contributions change the live tables only.
  */
-@Component(service = ToolRegistry.class, immediate = true, configurationPid = "io.pvemcp.registry")
+@Component(service = {ToolRegistry.class, ResourceUpdates.class}, immediate = true, configurationPid = "io.pvemcp.registry")
 @Designate(ocd = RegistryConfig.class)
-public final class McpServerCore implements ToolRegistry {
+public final class McpServerCore implements ToolRegistry, ResourceUpdates {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServerCore.class);
 
@@ -78,6 +79,7 @@ public final class McpServerCore implements ToolRegistry {
     private volatile ProxmoxClient proxmox;
     private volatile AuditLog audit;
     private final SwitchStore switches;
+    private final McpHandlers handlers;
 
     @Activate
     public McpServerCore(BundleContext context, RegistryConfig config) {
@@ -109,8 +111,8 @@ public final class McpServerCore implements ToolRegistry {
         String version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro()
                 + (v.getQualifier().isEmpty() ? "" : "-" + v.getQualifier());
         this.serverInfo = new McpSchema.Implementation("proxmox-mcp", "Proxmox MCP Server", version);
-        this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(false, true).prompts(true)
-                .logging().build();
+        this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(true, true).prompts(true)
+                .logging().completions().build();
 
         String stateDir = config.state_dir() == null ? "" : config.state_dir().strip();
         this.switches = new SwitchStore(stateDir.isEmpty() ? null : Path.of(stateDir));
@@ -120,6 +122,7 @@ public final class McpServerCore implements ToolRegistry {
                 new DefaultJsonSchemaValidator(mapper), Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
         handlers.sessions(sessions);
+        this.handlers = handlers;
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }
 
@@ -276,6 +279,11 @@ public final class McpServerCore implements ToolRegistry {
     @Override
     public List<SessionInfo> sessions() {
         return sessions.list();
+    }
+
+    @Override
+    public void updated(String uri) {
+        handlers.resourceUpdated(uri);
     }
 
     @Override

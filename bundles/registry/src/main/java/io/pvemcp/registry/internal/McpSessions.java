@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
@@ -43,6 +44,7 @@ final class McpSessions {
         final long startedAt = System.currentTimeMillis();
         final McpLoggableSession session;
         volatile String subject = "anonymous";
+        final Set<String> subscriptions = ConcurrentHashMap.newKeySet();
 
         Tracked(String id, String transport, McpSchema.Implementation client, String protocolVersion,
                 McpLoggableSession session) {
@@ -131,6 +133,37 @@ final class McpSessions {
         }
         t.session.setMinLoggingLevel(level);
         return true;
+    }
+
+    /**
+     * Subscribes a session to a resource's updates, or ends the subscription.
+     *
+     * @return {@code true} if the session exists
+     */
+    boolean subscribe(String id, String uri, boolean on) {
+        Tracked t = id == null ? null : sessions.get(id);
+        if (t == null) {
+            return false;
+        }
+        if (on) {
+            t.subscriptions.add(uri);
+        } else {
+            t.subscriptions.remove(uri);
+        }
+        return true;
+    }
+
+    /** Tells the sessions subscribed to a resource that it changed. */
+    void updated(String uri) {
+        for (Tracked t : sessions.values()) {
+            if (t.subscriptions.contains(uri)) {
+                t.session.sendNotification(McpSchema.METHOD_NOTIFICATION_RESOURCES_UPDATED,
+                        new McpSchema.ResourcesUpdatedNotification(uri)).onErrorResume(e -> {
+                            LOG.debug("update of {} not delivered to session {}: {}", uri, t.id, e.toString());
+                            return Mono.empty();
+                        }).subscribe();
+            }
+        }
     }
 
     List<SessionInfo> list() {
