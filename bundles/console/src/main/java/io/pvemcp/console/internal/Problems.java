@@ -1,8 +1,14 @@
 package io.pvemcp.console.internal;
 
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.jar.JarFile;
+import java.util.jar.Manifest;
+import java.util.stream.Stream;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -45,6 +51,7 @@ final class Problems {
             }
             out.add(new String[] {name(b), "bundle " + state(b.getState()), why(b)});
         }
+        out.addAll(strayFiles(deploy));
         if (scr != null) {
             for (ComponentDescriptionDTO d : scr.getComponentDescriptionDTOs()) {
                 for (ComponentConfigurationDTO c : scr.getComponentConfigurationDTOs(d)) {
@@ -57,6 +64,50 @@ final class Problems {
             }
         }
         return out;
+    }
+
+    /** Jars in the deploy folder that File Install did not install, and why. */
+    private List<String[]> strayFiles(String deploy) {
+        List<String[]> out = new ArrayList<>();
+        if (deploy == null) {
+            return out;
+        }
+        List<Path> jars;
+        try (Stream<Path> files = Files.list(Path.of(deploy))) {
+            jars = files.filter(f -> f.getFileName().toString().endsWith(".jar")).sorted().toList();
+        } catch (IOException e) {
+            return out;
+        }
+        for (Path jar : jars) {
+            String uri = jar.toUri().toString();
+            boolean installed = false;
+            for (Bundle b : context.getBundles()) {
+                String location = b.getLocation();
+                if (location.equals(uri) || location.endsWith(jar.toAbsolutePath().toString())) {
+                    installed = true;
+                    break;
+                }
+            }
+            if (!installed) {
+                out.add(new String[] {jar.getFileName().toString(), "file in the deploy folder, not installed",
+                        notInstalled(jar)});
+            }
+        }
+        return out;
+    }
+
+    private static String notInstalled(Path jar) {
+        try (JarFile f = new JarFile(jar.toFile())) {
+            Manifest m = f.getManifest();
+            if (m == null || m.getMainAttributes().getValue(Constants.BUNDLE_SYMBOLICNAME) == null) {
+                return "it is not an OSGi bundle: its manifest has no Bundle-SymbolicName. Build it with bnd (see "
+                        + "docs/plugins.md).";
+            }
+            return "the framework refused it (a bundle with the same name and version may be installed already); "
+                    + "see the server log";
+        } catch (IOException e) {
+            return "it is not a readable jar: " + e.getMessage();
+        }
     }
 
     private String why(Bundle b) {
