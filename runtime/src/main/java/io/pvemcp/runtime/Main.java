@@ -30,6 +30,7 @@ public final class Main implements Runnable {
     public static void main(String[] args) {
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         Home.configureLogging(Home.locate(), verbose);
+        JulBridge.install();
         System.exit(run(args, System.out));
     }
 
