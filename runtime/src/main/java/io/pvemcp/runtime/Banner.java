@@ -21,6 +21,11 @@ final class Banner {
 
     static String serve(String version, String url, String listenHost, String simulatorUrl, String simulated,
             boolean authOff, String token) {
+        return serve(version, url, listenHost, simulatorUrl, simulated, authOff, token, false, null);
+    }
+
+    static String serve(String version, String url, String listenHost, String simulatorUrl, String simulated,
+            boolean authOff, String token, boolean console, java.nio.file.Path deploy) {
         String origin = url.substring(0, url.indexOf('/', url.indexOf("//") + 2));
         StringBuilder b = new StringBuilder();
         b.append('\n').append("Proxmox MCP Server ").append(version).append(" is ready")
@@ -30,6 +35,12 @@ final class Banner {
             b.append("  Proxmox VE     ").append(simulated).append(" at ").append(simulatorUrl).append('\n');
         }
         b.append("  Health         ").append(origin).append("/readyz\n");
+        if (console) {
+            b.append("  Admin console  ").append(origin).append("/system/console/mcp-tools (from this machine)\n");
+        }
+        if (deploy != null) {
+            b.append("  Plugins        drop tool bundles into ").append(deploy).append('\n');
+        }
         if (authOff) {
             b.append("  Authentication OFF: clients on this machine need no token\n");
         } else if (token != null) {

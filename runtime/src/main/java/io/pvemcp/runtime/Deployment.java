@@ -1,5 +1,6 @@
 package io.pvemcp.runtime;
 
+import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -25,6 +26,14 @@ final class Deployment {
     static Path deployDir(Path home, Map<String, Object> runtime) {
         Object dir = runtime.get("deploy.dir");
         if (dir == null || String.valueOf(dir).isBlank()) {
+            // a distribution built in the source tree (runtime/target/proxmox-mcp) watches runtime/deploy, so that
+            // plugins dropped there survive a rebuild
+            Path abs = home.toAbsolutePath().normalize();
+            Path module = abs.getParent() == null ? null : abs.getParent().getParent();
+            if (module != null && abs.getParent().getFileName().toString().equals("target")
+                    && Files.isDirectory(module.resolve("deploy")) && Files.isRegularFile(module.resolve("pom.xml"))) {
+                return module.resolve("deploy");
+            }
             return home.resolve("deploy").toAbsolutePath();
         }
         return home.resolve(String.valueOf(dir).strip()).toAbsolutePath();

@@ -202,7 +202,10 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         log.info("Proxmox MCP Server {} started in {} ms", Home.version(), (System.nanoTime() - start) / 1_000_000);
-        out.print(Banner.serve(Home.version(), resource, listenHost, simUrl, simulated, authOff, demoToken));
+        boolean console = features.stream().anyMatch(f -> f.id().contains(":proxmox-mcp-console:"));
+        boolean deploy = features.stream().anyMatch(f -> f.id().contains(":proxmox-mcp-deploy:"));
+        out.print(Banner.serve(Home.version(), resource, listenHost, simUrl, simulated, authOff, demoToken, console,
+                deploy ? Deployment.deployDir(home, runtime) : null));
         out.flush();
         launcher.awaitStop();
         return 0;

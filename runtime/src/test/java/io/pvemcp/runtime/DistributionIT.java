@@ -23,7 +23,7 @@ class DistributionIT {
         try (Stream<Path> files = Files.list(DIST.resolve("features"))) {
             names = files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
         }
-        assertThat(names).containsExactly("base", "mcp", "shell", "sim", "tools");
+        assertThat(names).containsExactly("base", "console", "deploy", "mcp", "shell", "sim", "tools");
         Set<Path> listed = new HashSet<>();
         for (Feature f : Features.load(DIST, names)) {
             assertThat(f.id()).doesNotContain("${");
@@ -46,6 +46,12 @@ class DistributionIT {
         assertThat(DIST.resolve("conf/io.pvemcp.pve.client.cfg")).isRegularFile();
         assertThat(DIST.resolve("conf/org.apache.felix.http.cfg")).isRegularFile();
         assertThat(DIST.resolve("deploy")).isDirectory();
+        assertThat(DIST.resolve("conf/io.pvemcp.runtime.cfg")).isRegularFile();
+        assertThat(DIST.resolve("conf/io.pvemcp.console.cfg")).isRegularFile();
+        assertThat(DIST.resolve("samples/sample-capacity.jar")).as("the sample plugin ships, not installed")
+                .isRegularFile();
+        assertThat(DIST.resolve("deploy").toFile().list((d, n) -> n.endsWith(".jar"))).as("nothing is deployed by default")
+                .isEmpty();
     }
 
     @Test
