@@ -173,6 +173,67 @@ class McpHandlersTest {
         assertThat(new SwitchStore(dir).get().disabledTools()).as("a broken file switches nothing off").isEmpty();
     }
 
+    @Test
+    void resultsOfSeveralPiecesKeepTheirKinds() {
+        byte[] png = {(byte) 0x89, 'P', 'N', 'G'};
+        register("pieces", tool(JsonSchema.object().build(), null, c -> ToolResult.of(List.of(
+                io.pvemcp.api.Content.text("a chart:"), io.pvemcp.api.Content.image(png, "image/png"),
+                io.pvemcp.api.Content.audio(png, "audio/wav"), io.pvemcp.api.Content.resource(
+                        io.pvemcp.api.ResourceContents.text("test://r", "text/plain", "inside"))))), Scopes.READ);
+        McpSchema.CallToolResult r = call(exchange(Caller.ANONYMOUS), "pieces", Map.of(), 1, null);
+        assertThat(r.isError()).isFalse();
+        assertThat(r.content()).hasSize(4);
+        assertThat(r.content().get(1)).isInstanceOfSatisfying(McpSchema.ImageContent.class, i -> {
+            assertThat(i.mimeType()).isEqualTo("image/png");
+            assertThat(java.util.Base64.getDecoder().decode(i.data())).isEqualTo(png);
+        });
+        assertThat(r.content().get(2)).isInstanceOf(McpSchema.AudioContent.class);
+        assertThat(r.content().get(3)).isInstanceOfSatisfying(McpSchema.EmbeddedResource.class, e -> assertThat(
+                ((McpSchema.TextResourceContents) e.resource()).text()).isEqualTo("inside"));
+    }
+
+    @Test
+    void completesPromptArgumentsAndRefusesUnknownReferences() {
+        Map<String, Object> p = new java.util.HashMap<>();
+        p.put(Prompt.NAME, "pick_node");
+        p.put(Prompt.DESCRIPTION, "Picks a node.");
+        p.put(org.osgi.framework.Constants.SERVICE_ID, 99L);
+        Prompt prompt = new Prompt() {
+            @Override
+            public io.pvemcp.api.PromptResult get(io.pvemcp.api.PromptRequest request) {
+                return new io.pvemcp.api.PromptResult(null, List.of(io.pvemcp.api.PromptResult.Message.user(
+                        io.pvemcp.api.Content.image(new byte[] {1, 2}, "image/png"))));
+            }
+
+            @Override
+            public List<String> complete(String argument, String prefix) {
+                return java.util.stream.IntStream.range(0, 150).mapToObj(i -> prefix + i).toList();
+            }
+        };
+        assertThat(prompts.add(Fixtures.objects(prompt, p, "test.bundle"), p)).isTrue();
+        McpSchema.CompleteResult r = (McpSchema.CompleteResult) handlers.requestHandlers().get("completion/complete")
+                .handle(exchange(Caller.ANONYMOUS), Map.of("ref", Map.of("type", "ref/prompt", "name", "pick_node"),
+                        "argument", Map.of("name", "node", "value", "pve"))).block();
+        assertThat(r.completion().values()).hasSize(100).startsWith("pve0", "pve1");
+        assertThat(r.completion().total()).isEqualTo(150);
+        assertThat(r.completion().hasMore()).isTrue();
+        assertThatThrownBy(() -> handlers.requestHandlers().get("completion/complete").handle(exchange(Caller.ANONYMOUS),
+                Map.of("ref", Map.of("type", "ref/prompt", "name", "nope"), "argument", Map.of("name", "x", "value",
+                        ""))).block()).isInstanceOf(McpError.class).hasMessageContaining("Unknown prompt: nope");
+        McpSchema.GetPromptResult got = (McpSchema.GetPromptResult) handlers.requestHandlers().get("prompts/get")
+                .handle(exchange(Caller.ANONYMOUS), Map.of("name", "pick_node")).block();
+        assertThat(got.messages().get(0).content()).isInstanceOf(McpSchema.ImageContent.class);
+    }
+
+    @Test
+    void subscribingNeedsAResourceTheCallerMayRead() {
+        assertThatThrownBy(() -> handlers.requestHandlers().get("resources/subscribe").handle(
+                exchange(Caller.ANONYMOUS), Map.of("uri", "test://nothing")).block())
+                .isInstanceOf(McpError.class);
+        assertThatThrownBy(() -> handlers.requestHandlers().get("resources/subscribe").handle(
+                exchange(Caller.ANONYMOUS), Map.of()).block()).hasMessageContaining("uri is missing");
+    }
+
     private List<String> listedNames(Caller caller) {
         return ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list").handle(exchange(caller), Map.of())
                 .block()).tools().stream().map(McpSchema.Tool::name).toList();
