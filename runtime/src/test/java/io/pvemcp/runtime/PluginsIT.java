@@ -67,6 +67,7 @@ class PluginsIT {
     static ServerProcess server;
     static McpSyncClient client;
     static final List<List<String>> toolLists = new CopyOnWriteArrayList<>();
+    static final List<String> updates = new CopyOnWriteArrayList<>();
 
     @BeforeAll
     static void start() throws Exception {
@@ -88,6 +89,7 @@ class PluginsIT {
         McpSyncClient c = McpClient.sync(transport).requestTimeout(Duration.ofSeconds(60))
                 .clientInfo(new McpSchema.Implementation("plugins-it", "1.0.0"))
                 .toolsChangeConsumer(tools -> toolLists.add(tools.stream().map(McpSchema.Tool::name).sorted().toList()))
+                .resourcesUpdateConsumer(contents -> contents.forEach(r -> updates.add(r.uri())))
                 .build();
         c.initialize();
         return c;
@@ -201,6 +203,17 @@ class PluginsIT {
         assertThat(p.exitValue()).as(out).isZero();
         assertThat(out).contains("tools-call-sampling: 1 passed, 0 failed", "resources-subscribe: 1 passed, 0 failed",
                 "completion-complete: 1 passed, 0 failed", "mcp-check: all passed");
+
+        // a subscribed client hears about changes of that resource, and only of it
+        client.subscribeResource(new McpSchema.SubscribeRequest("test://watched-resource"));
+        client.callTool(new McpSchema.CallToolRequest("test_touch_watched_resource", Map.of()));
+        waitFor("the subscriber is told the resource changed", () -> updates.contains("test://watched-resource"));
+        client.unsubscribeResource(new McpSchema.UnsubscribeRequest("test://watched-resource"));
+        int heard = updates.size();
+        client.callTool(new McpSchema.CallToolRequest("test_touch_watched_resource", Map.of()));
+        Thread.sleep(500);
+        assertThat(updates).as("nothing after unsubscribing").hasSize(heard);
+
         Files.delete(deploy.resolve("conformance-fixture.jar"));
         waitFor("the fixture leaves", () -> !last().contains("test_simple_text"));
     }
