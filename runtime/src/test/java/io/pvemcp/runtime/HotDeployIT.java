@@ -3,9 +3,6 @@ package io.pvemcp.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
@@ -17,7 +14,6 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.FileTime;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.List;
 import java.util.function.BooleanSupplier;
@@ -65,21 +61,9 @@ public class HotDeployIT {
 
     @Configuration
     public Option[] configuration() throws Exception {
-        Path dist = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp")).toAbsolutePath();
         Path plugins = Path.of(System.getProperty("pvemcp.plugins", "target/it-plugins")).toAbsolutePath();
         Path deploy = Files.createTempDirectory("pvemcp-deploy-it");
-        List<Option> options = new ArrayList<>();
-        List<String> slf4j = new ArrayList<>();
-        for (String version : List.of("2.0.17", "1.7.36")) {
-            for (String p : List.of("org.slf4j", "org.slf4j.event", "org.slf4j.helpers", "org.slf4j.spi")) {
-                slf4j.add(p + ";version=" + version);
-            }
-        }
-        options.add(systemPackages(slf4j.toArray(new String[0])));
-        try (java.net.ServerSocket free = new java.net.ServerSocket(0)) {
-            options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(free.getLocalPort())));
-        }
-        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        List<Option> options = PaxDistribution.options(List.of("base", "mcp", "tools", "deploy"));
         options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
         options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
         options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
@@ -88,15 +72,6 @@ public class HotDeployIT {
         options.add(frameworkProperty("it.sample").value(plugins.resolve("sample-capacity.jar").toString()));
         options.add(frameworkProperty("it.throwing").value(throwingBundle().toString()));
         options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("error"));
-        options.add(junitBundles());
-        options.add(bundle("reference:" + jarOf(net.bytebuddy.ByteBuddy.class)));
-        options.add(bundle("reference:" + jarOf(org.assertj.core.api.Assertions.class)));
-        options.add(frameworkStartLevel(10));
-        for (Feature feature : Features.load(dist, List.of("base", "mcp", "tools", "deploy"))) {
-            for (Feature.BundleRef ref : feature.bundles()) {
-                options.add(bundle("reference:" + ref.file(dist.resolve("system")).toUri()).startLevel(ref.startOrder()));
-            }
-        }
         return options.toArray(new Option[0]);
     }
 
@@ -221,9 +196,5 @@ public class HotDeployIT {
             }
             Thread.sleep(50);
         }
-    }
-
-    private static String jarOf(Class<?> type) throws java.net.URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toString();
     }
 }

@@ -3,19 +3,14 @@ package io.pvemcp.runtime;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.ops4j.pax.exam.CoreOptions.bundle;
 import static org.ops4j.pax.exam.CoreOptions.frameworkProperty;
-import static org.ops4j.pax.exam.CoreOptions.frameworkStartLevel;
-import static org.ops4j.pax.exam.CoreOptions.junitBundles;
-import static org.ops4j.pax.exam.CoreOptions.systemPackages;
 import static org.ops4j.pax.exam.CoreOptions.systemProperty;
 
 import java.io.IOException;
 import java.io.InputStream;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.Dictionary;
 import java.util.Hashtable;
 import java.util.List;
@@ -78,28 +73,9 @@ public class ToolRegistryIT {
 
     @Configuration
     public Option[] configuration() throws Exception {
-        Path dist = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp")).toAbsolutePath();
-        List<Option> options = new ArrayList<>();
-        List<String> slf4j = new ArrayList<>();
-        for (String version : List.of("2.0.17", "1.7.36")) {
-            for (String p : List.of("org.slf4j", "org.slf4j.event", "org.slf4j.helpers", "org.slf4j.spi")) {
-                slf4j.add(p + ";version=" + version);
-            }
-        }
-        options.add(systemPackages(slf4j.toArray(new String[0])));
-        options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
-        options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
+        List<Option> options = PaxDistribution.options(List.of("base", "mcp", "tools", "sim"));
         options.add(frameworkProperty("it.fixture.bundle").value(fixtureBundle().toUri().toString()));
         options.add(systemProperty("org.slf4j.simpleLogger.defaultLogLevel").value("warn"));
-        options.add(junitBundles());
-        options.add(bundle("reference:" + jarOf(net.bytebuddy.ByteBuddy.class)));
-        options.add(bundle("reference:" + jarOf(org.assertj.core.api.Assertions.class)));
-        options.add(frameworkStartLevel(10));
-        for (Feature feature : Features.load(dist, List.of("base", "mcp", "tools", "sim"))) {
-            for (Feature.BundleRef ref : feature.bundles()) {
-                options.add(bundle("reference:" + ref.file(dist.resolve("system")).toUri()).startLevel(ref.startOrder()));
-            }
-        }
         return options.toArray(new Option[0]);
     }
 
@@ -306,15 +282,5 @@ public class ToolRegistryIT {
             }
         }
         throw new AssertionError("not within " + WAIT.toSeconds() + " s: " + what);
-    }
-
-    private static String jarOf(Class<?> type) throws java.net.URISyntaxException {
-        return Path.of(type.getProtectionDomain().getCodeSource().getLocation().toURI()).toUri().toString();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
