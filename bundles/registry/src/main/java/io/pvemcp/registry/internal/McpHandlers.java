@@ -196,10 +196,6 @@ final class McpHandlers {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
                     .data("Call tools/list to see the tools you can use.").build();
         }
-        if (!switches.get().allows(tool.bundle, tool.name)) {
-            return Mono.just(error("The tool " + tool.name + " is switched off on this server by its operator. Use "
-                    + "another tool, or ask the operator to switch it on in the admin console."));
-        }
         Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
         Instant started = Instant.now();
         AuditLog log = audit.get();
@@ -208,6 +204,12 @@ final class McpHandlers {
             LOG.error("Refused tool {} for {}: {}", tool.name, caller.subject(), auditProblem);
             return Mono.just(error("The server cannot record tool calls right now (" + auditProblem + "), so it runs "
                     + "none that could change anything. Ask the operator to check the server log."));
+        }
+        if (!switches.get().allows(tool.bundle, tool.name)) {
+            CallToolResult off = error("The tool " + tool.name + " is switched off on this server by its operator. "
+                    + "Use another tool, or ask the operator to switch it on in the admin console.");
+            audit(log, caller, tool.name, arguments, "denied", off, started, List.of());
+            return Mono.just(off);
         }
         if (!caller.hasScope(tool.scope)) {
             CallToolResult denied = error("The tool " + tool.name + " needs the scope " + tool.scope

@@ -149,6 +149,7 @@ class McpHandlersTest {
         McpSchema.CallToolResult r = call(exchange(Caller.ANONYMOUS), "proxmox_vm_start", Map.of(), 1, null);
         assertThat(r.isError()).isTrue();
         assertThat(text(r)).contains("switched off").contains("proxmox_vm_start");
+        assertThat(audited).singleElement().satisfies(e -> assertThat(e.outcome()).isEqualTo("denied"));
         switches.setBundle("test.bundle", false);
         assertThat(listedNames(Caller.ANONYMOUS)).isEmpty();
         assertThat(text(call(exchange(Caller.ANONYMOUS), "proxmox_vm_list", Map.of(), 2, null))).contains("switched off");
