@@ -10,6 +10,7 @@ import java.nio.file.DirectoryStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
+import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
@@ -49,6 +50,7 @@ public final class AuditTrail implements Closeable {
     private final Path current;
     private final long maxBytes;
     private FileChannel out;
+    private Object openKey;
     private long size;
     private long seq;
     private long firstSeqOfCurrent;
@@ -65,10 +67,13 @@ public final class AuditTrail implements Closeable {
         this.dir = SecureFiles.privateDirectory(dir);
         this.current = dir.resolve(CURRENT);
         this.maxBytes = Math.max(4096, maxFileBytes);
-        SecureFiles.createPrivateFile(current);
-        salvageTornLine();
-        recover();
-        open();
+        SecureFiles.locked(dir, () -> {
+            SecureFiles.createPrivateFile(current);
+            salvageTornLine();
+            recover();
+            open();
+            return null;
+        });
     }
 
     /** A crash in the middle of a write can leave a line without its end; it is moved aside, not lost. */
@@ -117,6 +122,20 @@ public final class AuditTrail implements Closeable {
     private void open() throws IOException {
         out = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = out.size();
+        openKey = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
+    }
+
+    /**
+     * Several processes may write one trail (the HTTP server and the stdio servers desktop clients start): each
+     * append holds the folder's lock and first takes up what the others wrote or rotated since.
+     */
+    private void catchUp() throws IOException {
+        Object key = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
+        if (key == null || !key.equals(openKey) || Files.size(current) != size) {
+            out.close();
+            recover();
+            open();
+        }
     }
 
     /**
@@ -128,6 +147,13 @@ public final class AuditTrail implements Closeable {
      * @throws IOException if it cannot be written
      */
     public synchronized Map<String, Object> append(Map<String, Object> fields) throws IOException {
+        return SecureFiles.locked(dir, () -> {
+            catchUp();
+            return write(fields);
+        });
+    }
+
+    private Map<String, Object> write(Map<String, Object> fields) throws IOException {
         Map<String, Object> entry = new LinkedHashMap<>();
         entry.put("seq", seq + 1);
         entry.put("time", fields.getOrDefault("time", Instant.now().toString()));

@@ -48,6 +48,21 @@ class AuditTrailTest {
     }
 
     @Test
+    void twoProcessesWritingOneTrailKeepTheChain() throws Exception {
+        try (AuditTrail server = new AuditTrail(dir, 4096); AuditTrail stdio = new AuditTrail(dir, 4096)) {
+            for (int i = 0; i < 40; i++) {
+                AuditTrail writer = i % 3 == 0 ? stdio : server;
+                Map<String, Object> entry = writer.append(Map.of("action", "tools/call", "n", i));
+                assertThat(entry.get("seq")).as("entry %d", i).isEqualTo((long) i + 1);
+            }
+        }
+        AuditTrail.Verification v = AuditTrail.verify(dir);
+        assertThat(v.problem()).isNull();
+        assertThat(v.entries()).isEqualTo(40);
+        assertThat(v.files()).as("rotated on the way").isGreaterThan(1);
+    }
+
+    @Test
     void anEditedEntryIsFound() throws Exception {
         write(5, 1 << 20);
         List<String> lines = lines();
