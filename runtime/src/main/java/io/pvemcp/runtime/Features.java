@@ -59,6 +59,17 @@ final class Features {
      *         excludes a bundle no feature has
      */
     static List<Feature> select(Path home, Map<String, Object> runtime, List<String> extra) throws IOException {
+        return select(home, runtime, extra, List.of());
+    }
+
+    /**
+     * As {@link #select(Path, Map, List)}, without the given features and bundles, for a command that has no use for
+     * them (the stdio server needs neither the HTTP transport nor the console).
+     *
+     * @param without feature names and bundle keys ({@code group:artifact}) to leave out
+     */
+    static List<Feature> select(Path home, Map<String, Object> runtime, List<String> extra, List<String> without)
+            throws IOException {
         Set<String> names = new LinkedHashSet<>();
         Object configured = runtime.get("features");
         List<String> base = configured == null || String.valueOf(configured).isBlank() ? DEFAULT : list(configured);
@@ -71,7 +82,12 @@ final class Features {
         }
         names.addAll(base);
         names.addAll(extra);
-        List<Feature> features = load(home, List.copyOf(names));
+        names.removeAll(without);
+        List<Feature> features = new ArrayList<>();
+        for (Feature f : load(home, List.copyOf(names))) {
+            features.add(new Feature(f.id(), f.name(), f.bundles().stream().filter(b -> !without.contains(b.key()))
+                    .toList(), f.configurations()));
+        }
         List<String> exclude = list(runtime.getOrDefault("exclude", ""));
         if (exclude.isEmpty()) {
             return features;

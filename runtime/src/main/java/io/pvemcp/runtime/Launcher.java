@@ -56,6 +56,19 @@ final class Launcher implements AutoCloseable {
      */
     static Launcher start(Path home, Path data, List<Feature> features, Map<String, Map<String, Object>> configurations,
             Map<String, String> frameworkProperties) throws Exception {
+        return start(home, data, features, configurations, frameworkProperties, ctx -> {
+        });
+    }
+
+    /**
+     * Starts a framework, letting the caller register services of its own before any bundle starts.
+     *
+     * @param beforeStart gets the system bundle's context once the framework is initialised
+     * @see #start(Path, Path, List, Map, Map)
+     */
+    static Launcher start(Path home, Path data, List<Feature> features, Map<String, Map<String, Object>> configurations,
+            Map<String, String> frameworkProperties, java.util.function.Consumer<BundleContext> beforeStart)
+            throws Exception {
         Map<String, Object> props = new HashMap<>();
         props.put(Constants.FRAMEWORK_STORAGE, data.resolve("felix-cache").toAbsolutePath().toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
@@ -68,6 +81,7 @@ final class Launcher implements AutoCloseable {
         long t0 = System.nanoTime();
         Felix felix = new Felix(props);
         felix.init();
+        beforeStart.accept(felix.getBundleContext());
         Launcher launcher = new Launcher(felix);
         try {
             long t1 = System.nanoTime();

@@ -37,6 +37,7 @@ public final class Main implements Runnable {
     static int run(String[] args, PrintStream out) {
         CommandLine cli = new CommandLine(new Main());
         cli.addSubcommand(new ServeCommand(out));
+        cli.addSubcommand(new StdioCommand());
         cli.addSubcommand(new SimCommand(out));
         cli.addSubcommand(new TokenCommand());
         cli.addSubcommand(new AuditCommand());

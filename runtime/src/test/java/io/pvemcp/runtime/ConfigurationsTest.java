@@ -47,7 +47,7 @@ class ConfigurationsTest {
                 "MCP_PORT", "MCP_ALLOWED_HOSTS", "MCP_ALLOWED_ORIGINS", "MCP_PUBLIC_URL", "SECRET_KEY",
                 "SECRET_KEY_PREVIOUS", "MCP_JWT_ALGORITHM", "MCP_RATE_PER_MINUTE", "MCP_RATE_BURST", "MCP_TLS_CERT",
                 "MCP_TLS_KEY", "MCP_TLS_KEYSTORE", "MCP_TLS_KEYSTORE_PASSWORD", "MCP_FEATURES", "MCP_EXCLUDE",
-                "MCP_DEPLOY_DIR", "MCP_CONSOLE_PASSWORD", "MCP_CONSOLE_REMOTE");
+                "MCP_DEPLOY_DIR", "MCP_CONSOLE_PASSWORD", "MCP_CONSOLE_REMOTE", "MCP_STDIO_SCOPES");
         assertThat(Configurations.environmentMappings()).filteredOn(m -> m.variable().equals("PROXMOX_VERIFY_SSL"))
                 .singleElement().satisfies(m -> {
                     assertThat(m.pid()).isEqualTo("io.pvemcp.pve.client");

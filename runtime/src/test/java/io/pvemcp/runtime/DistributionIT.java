@@ -23,7 +23,7 @@ class DistributionIT {
         try (Stream<Path> files = Files.list(DIST.resolve("features"))) {
             names = files.map(p -> p.getFileName().toString().replace(".json", "")).sorted().toList();
         }
-        assertThat(names).containsExactly("base", "console", "deploy", "mcp", "shell", "sim", "tools");
+        assertThat(names).containsExactly("base", "console", "deploy", "mcp", "shell", "sim", "stdio", "tools");
         Set<Path> listed = new HashSet<>();
         for (Feature f : Features.load(DIST, names)) {
             assertThat(f.id()).doesNotContain("${");

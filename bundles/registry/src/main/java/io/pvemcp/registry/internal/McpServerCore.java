@@ -21,6 +21,8 @@ import io.modelcontextprotocol.json.McpJsonMapper;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.json.schema.jackson2.DefaultJsonSchemaValidator;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.pvemcp.api.Prompt;
 import io.pvemcp.api.Resource;
@@ -74,6 +76,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     private final McpSessions sessions;
     private final ListChangedNotifier notifier;
     private final Set<McpStreamableServerTransportProvider> transports = new CopyOnWriteArraySet<>();
+    private final Set<McpServerTransportProvider> connectionTransports = new CopyOnWriteArraySet<>();
     private final McpSchema.Implementation serverInfo;
     private final McpSchema.ServerCapabilities capabilities;
     private volatile ProxmoxClient proxmox;
@@ -129,6 +132,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     @Deactivate
     void deactivate() {
         for (McpStreamableServerTransportProvider t : transports) {
+            t.setSessionFactory(null);
+        }
+        for (McpServerTransportProvider t : connectionTransports) {
             t.setSessionFactory(null);
         }
         sessions.closeAll();
@@ -240,14 +246,32 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
         transports.remove(transport);
     }
 
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
+    void bindConnectionTransport(McpServerTransportProvider transport, Map<String, Object> properties) {
+        Object name = properties.get("pvemcp.transport");
+        transport.setSessionFactory(sessions.serverFactory(name == null ? "stdio" : name.toString()));
+        connectionTransports.add(transport);
+    }
+
+    void unbindConnectionTransport(McpServerTransportProvider transport) {
+        connectionTransports.remove(transport);
+    }
+
     private void broadcast(String method) {
         LOG.debug("announcing {} to {} transport(s)", method, transports.size());
-        for (McpStreamableServerTransportProvider t : transports) {
-            t.notifyClients(method, null).onErrorResume(e -> {
-                LOG.debug("announcing {} failed: {}", method, e.toString());
-                return Mono.empty();
-            }).subscribe();
+        for (McpServerTransportProviderBase t : List.<McpServerTransportProviderBase>copyOf(transports)) {
+            announce(t, method);
         }
+        for (McpServerTransportProviderBase t : List.<McpServerTransportProviderBase>copyOf(connectionTransports)) {
+            announce(t, method);
+        }
+    }
+
+    private static void announce(McpServerTransportProviderBase t, String method) {
+        t.notifyClients(method, null).onErrorResume(e -> {
+            LOG.debug("announcing {} failed: {}", method, e.toString());
+            return Mono.empty();
+        }).subscribe();
     }
 
     // ---- reports

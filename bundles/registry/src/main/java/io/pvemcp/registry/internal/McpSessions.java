@@ -11,10 +11,12 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.function.Function;
 
 import io.modelcontextprotocol.json.schema.JsonSchemaValidator;
+import io.modelcontextprotocol.server.McpInitRequestHandler;
 import io.modelcontextprotocol.server.McpNotificationHandler;
 import io.modelcontextprotocol.server.McpRequestHandler;
 import io.modelcontextprotocol.spec.McpLoggableSession;
 import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.pvemcp.registry.McpContextKeys;
 import io.pvemcp.registry.ToolRegistry.SessionInfo;
@@ -99,6 +101,30 @@ final class McpSessions {
                     client == null ? "?" : client.name(), client == null ? "" : client.version(), version);
             return new McpStreamableServerSession.McpStreamableServerSessionInit(session,
                     Mono.fromSupplier(() -> initializer.apply(version)));
+        };
+    }
+
+    /**
+     * The session factory for a transport with one connection per session, such as standard input and output.
+     *
+     * @param transport the transport's name, for reports
+     * @return the factory
+     */
+    McpServerSession.Factory serverFactory(String transport) {
+        return sessionTransport -> {
+            String id = UUID.randomUUID().toString();
+            McpServerSession[] self = new McpServerSession[1];
+            McpInitRequestHandler init = request -> {
+                String version = negotiate(request.protocolVersion());
+                sessions.put(id, new Tracked(id, transport, request.clientInfo(), version, self[0]));
+                McpSchema.Implementation client = request.clientInfo();
+                LOG.info("MCP session {} opened over {} by {} {} (protocol {})", id, transport,
+                        client == null ? "?" : client.name(), client == null ? "" : client.version(), version);
+                return Mono.fromSupplier(() -> initializer.apply(version));
+            };
+            self[0] = new McpServerSession(id, clientRequestTimeout, sessionTransport, init, requestHandlers,
+                    notificationHandlers, () -> Mono.fromRunnable(() -> closed(id)), validator);
+            return self[0];
         };
     }
 

@@ -1,0 +1,233 @@
+package io.pvemcp.stdio.internal;
+
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.modelcontextprotocol.common.McpTransportContext;
+import io.modelcontextprotocol.json.McpJsonMapper;
+import io.modelcontextprotocol.json.TypeRef;
+import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
+import io.modelcontextprotocol.spec.McpSchema;
+import io.modelcontextprotocol.spec.McpServerSession;
+import io.modelcontextprotocol.spec.McpServerTransport;
+import io.modelcontextprotocol.spec.McpServerTransportProvider;
+import io.pvemcp.api.Caller;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.registry.McpContextKeys;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleException;
+import org.osgi.service.component.annotations.Activate;
+import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
+import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.metatype.annotations.Designate;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+
+/**
+ * MCP over the standard streams of the process: one JSON-RPC message per line on standard input, answers and
+ * notifications one per line on standard output, nothing else there. One client, one session, for the life of the
+ * process; when the client closes standard input, the server stops. The launcher registers the real streams as
+ * services ({@code pvemcp.stdio=in}, {@code pvemcp.stdio=out}) and points {@code System.out} at standard error, so no
+ * stray output can corrupt the protocol. The client is the user who launched the command: it gets the configured
+ * scopes without a token, and every call is audited as {@code stdio:<user>}.
+ */
+@Component(service = McpServerTransportProvider.class, configurationPid = "io.pvemcp.stdio",
+        configurationPolicy = ConfigurationPolicy.REQUIRE, property = "pvemcp.transport=stdio")
+@Designate(ocd = StdioConfig.class)
+public final class StdioTransportProvider implements McpServerTransportProvider {
+
+    private static final Logger LOG = LoggerFactory.getLogger(StdioTransportProvider.class);
+
+    private final BundleContext context;
+    private final InputStream in;
+    private final OutputStream out;
+    private final StdioConfig config;
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
+    private final McpTransportContext transportContext;
+    private volatile McpServerSession session;
+    private volatile Thread reader;
+    private volatile boolean closing;
+    /** Set when the client sent {@code notifications/initialized}; until then the server announces nothing. */
+    private volatile boolean initialized;
+
+    @Activate
+    public StdioTransportProvider(BundleContext context, StdioConfig config,
+            @Reference(target = "(pvemcp.stdio=in)") InputStream in,
+            @Reference(target = "(pvemcp.stdio=out)") OutputStream out) {
+        this.context = context;
+        this.config = config;
+        this.in = in;
+        this.out = out;
+        Set<String> scopes = new LinkedHashSet<>();
+        for (String s : config.scopes().split("[,\\s]+")) {
+            if (!s.isBlank()) {
+                if (!Scopes.ALL.contains(s.strip())) {
+                    throw new IllegalArgumentException("Unknown scope '" + s.strip() + "' in io.pvemcp.stdio scopes; "
+                            + "use " + String.join(", ", Scopes.ALL));
+                }
+                scopes.add(s.strip());
+            }
+        }
+        String user = System.getProperty("user.name", "local");
+        Caller caller = Caller.builder().subject("stdio:" + user).scopes(scopes).authenticated(true)
+                .transport("stdio").build();
+        this.transportContext = McpTransportContext.create(Map.of(McpContextKeys.CALLER, caller));
+        LOG.info("MCP over stdio for {} with scopes {}", caller.subject(), scopes);
+    }
+
+    @Override
+    public synchronized void setSessionFactory(McpServerSession.Factory factory) {
+        if (factory == null) {
+            McpServerSession s = session;
+            session = null;
+            if (s != null) {
+                s.close();
+            }
+            return;
+        }
+        session = factory.create(new Connection());
+        if (reader == null) {
+            reader = new Thread(this::read, "pvemcp-stdio-reader");
+            reader.setDaemon(true);
+            reader.start();
+        }
+    }
+
+    private void read() {
+        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
+            String line;
+            while ((line = r.readLine()) != null && !closing) {
+                if (line.isBlank()) {
+                    continue;
+                }
+                McpSchema.JSONRPCMessage message;
+                try {
+                    message = McpSchema.deserializeJsonRpcMessage(json, line);
+                } catch (IOException | IllegalArgumentException e) {
+                    LOG.warn("Ignored a line on standard input that is no JSON-RPC message ({})", e.getMessage());
+                    write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: "
+                            + "each line must be one JSON-RPC message\"}}");
+                    continue;
+                }
+                McpServerSession s = session;
+                if (s == null) {
+                    LOG.warn("A message arrived while the MCP registry is not running; it was dropped");
+                    continue;
+                }
+                if (message instanceof McpSchema.JSONRPCNotification n
+                        && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+                    initialized = true;
+                }
+                Object id = message instanceof McpSchema.JSONRPCRequest req ? req.id() : null;
+                s.handle(message).contextWrite(c -> {
+                    var ctx = c.put(McpTransportContext.KEY, transportContext);
+                    return id == null ? ctx : ctx.put(McpContextKeys.REQUEST_ID, id);
+                }).subscribe(null, e -> LOG.warn("Handling a stdio message failed: {}", e.toString()));
+            }
+        } catch (IOException e) {
+            if (!closing) {
+                LOG.warn("Reading standard input failed: {}", e.getMessage());
+            }
+        }
+        if (!closing && config.stop_on_eof()) {
+            LOG.info("Standard input closed: the client ended the session; stopping");
+            McpServerSession s = session;
+            if (s != null) {
+                s.close();
+            }
+            Thread stopper = new Thread(() -> {
+                try {
+                    context.getBundle(0).stop();
+                } catch (BundleException | IllegalStateException e) {
+                    LOG.debug("stopping the framework failed: {}", e.toString());
+                }
+            }, "pvemcp-stdio-stop");
+            stopper.start();
+        }
+    }
+
+    private void write(String line) {
+        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+        synchronized (out) {
+            try {
+                out.write(bytes);
+                out.flush();
+            } catch (IOException e) {
+                LOG.debug("writing to standard output failed: {}", e.toString());
+            }
+        }
+    }
+
+    @Override
+    public Mono<Void> notifyClients(String method, Object params) {
+        McpServerSession s = session;
+        return s == null || !initialized ? Mono.empty() : s.sendNotification(method, params);
+    }
+
+    @Override
+    public Mono<Void> closeGracefully() {
+        McpServerSession s = session;
+        return s == null ? Mono.empty() : s.closeGracefully();
+    }
+
+    @Override
+    public List<String> protocolVersions() {
+        return McpContextKeys.PROTOCOL_VERSIONS;
+    }
+
+    @Deactivate
+    void deactivate() {
+        closing = true;
+        McpServerSession s = session;
+        if (s != null) {
+            s.close();
+        }
+    }
+
+    /** The one connection: standard output for what the server sends. */
+    private final class Connection implements McpServerTransport {
+
+        @Override
+        public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
+            return Mono.fromRunnable(() -> {
+                try {
+                    write(json.writeValueAsString(message));
+                } catch (IOException e) {
+                    LOG.warn("A message could not be written as JSON: {}", e.getMessage());
+                }
+            });
+        }
+
+        @Override
+        public <T> T unmarshalFrom(Object data, TypeRef<T> typeRef) {
+            return json.convertValue(data, typeRef);
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.empty();
+        }
+
+        @Override
+        public List<String> protocolVersions() {
+            return McpContextKeys.PROTOCOL_VERSIONS;
+        }
+    }
+}

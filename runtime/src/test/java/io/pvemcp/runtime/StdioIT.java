@@ -1,0 +1,92 @@
+package io.pvemcp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.io.BufferedReader;
+import java.io.InputStreamReader;
+import java.io.OutputStream;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * {@code proxmox-mcp stdio} as desktop clients launch it: driven by the official TypeScript SDK's stdio client
+ * (tools, a call, a plugin dropped while connected), and by hand, line by line, to see that standard output carries
+ * nothing but MCP messages and that the server stops when its client goes.
+ */
+class StdioIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+
+    @TempDir
+    Path dir;
+
+    @Test
+    void theTypeScriptSdksStdioClientSeesToolsCallsThemAndHearsAboutAPlugin() throws Exception {
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        DemoServerIT.Result r = DemoServerIT.node(List.of("stdio-client.mjs", "stdio", "--demo"), Map.of(
+                "SERVER", ServerProcess.DIST.resolve("bin/proxmox-mcp").toAbsolutePath().toString(),
+                "DEPLOY", deploy.toString(),
+                "PLUGIN_JAR", PluginsIT.PLUGINS.resolve("sample-capacity.jar").toAbsolutePath().toString(),
+                "MCP_DEPLOY_DIR", deploy.toString(),
+                "PVEMCP_DATA", dir.resolve("data").toString()));
+        Files.createDirectories(ServerProcess.OUT);
+        Files.writeString(ServerProcess.OUT.resolve("stdio-client.txt"), r.output());
+        assertThat(r.exit()).as(r.output()).isZero();
+        assertThat(r.output()).contains("\"step\":\"a dropped plugin arrives with list_changed\",\"ok\":true",
+                "\"step\":\"calls the plugin's tool\",\"ok\":true");
+        List<String> audit = Files.readAllLines(dir.resolve("data/audit/audit.jsonl"));
+        assertThat(audit).as("stdio calls are audited like HTTP ones").anySatisfy(l -> assertThat(l)
+                .contains("\"subject\":\"stdio:", "\"transport\":\"stdio\"", "proxmox_capacity_report"));
+    }
+
+    @Test
+    void standardOutputCarriesOnlyMcpAndTheServerStopsWithItsClient() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
+        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
+        pb.environment().put("MCP_STDIO_SCOPES", "proxmox:read");
+        Process p = pb.start();
+        List<JsonNode> answers = new ArrayList<>();
+        try (OutputStream in = p.getOutputStream();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-06-18\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"by-hand\",\"version\":\"1\"}}}");
+            answers.add(JSON.readTree(out.readLine()));
+            send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            send(in, "this is not JSON");
+            answers.add(JSON.readTree(out.readLine()));
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/call\",\"params\":{\"name\":\"proxmox_vm_start\","
+                    + "\"arguments\":{\"node\":\"pve1\",\"vmid\":100}}}");
+            answers.add(JSON.readTree(out.readLine()));
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/list\"}");
+            answers.add(JSON.readTree(out.readLine()));
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).as("the server stops when standard input closes").isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(answers.get(0).at("/result/protocolVersion").asText()).isEqualTo("2025-06-18");
+        assertThat(answers.get(1).at("/error/code").asInt()).isEqualTo(-32700);
+        assertThat(answers.get(2).at("/result/isError").asBoolean()).isTrue();
+        assertThat(answers.get(2).at("/result/content/0/text").asText()).contains("needs the scope proxmox:power");
+        assertThat(answers.get(3).at("/result/tools").size()).isPositive();
+        String stderr = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(stderr).contains("speaks MCP on standard input and output", "Standard input closed");
+    }
+
+    private static void send(OutputStream in, String line) throws java.io.IOException {
+        in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
+        in.flush();
+    }
+}
