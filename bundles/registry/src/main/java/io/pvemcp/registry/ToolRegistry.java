@@ -1,7 +1,11 @@
 package io.pvemcp.registry;
 
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.CompletionStage;
+
+import io.pvemcp.api.Caller;
 
 import org.osgi.annotation.versioning.ProviderType;
 
@@ -57,6 +61,66 @@ public interface ToolRegistry {
      * @since 1.1
      */
     void setToolEnabled(String tool, boolean enabled);
+
+    /**
+     * The tools a caller may use right now (its scopes, the operator's switches), with their schemas: for
+     * transports other than MCP, such as the REST API and its OpenAPI document.
+     *
+     * @param caller who asks
+     * @return the tools, sorted by name
+     * @since 1.2
+     */
+    List<ToolDescription> describeTools(Caller caller);
+
+    /**
+     * Calls a tool for a transport other than MCP, with every check and record an MCP call gets: the caller's
+     * scopes and limits, the operator's switches, argument validation, the concurrency limit and the audit log.
+     * The tool cannot report progress or ask the client anything on this path.
+     *
+     * @param caller who calls, as the transport authenticated it
+     * @param tool the tool name
+     * @param arguments the arguments, JSON-shaped
+     * @return the outcome, when the call ends
+     * @since 1.2
+     */
+    CompletionStage<CallOutcome> call(Caller caller, String tool, Map<String, Object> arguments);
+
+    /**
+     * A tool with everything a client needs to call it.
+     *
+     * @param name the tool name
+     * @param title the title, or an empty string
+     * @param description what it does
+     * @param category its category
+     * @param scope the scope a caller needs
+     * @param readOnly the read-only hint
+     * @param destructive the destructive hint
+     * @param idempotent the idempotent hint
+     * @param openWorld the open-world hint
+     * @param inputSchema the JSON Schema of its arguments
+     * @param outputSchema the JSON Schema of its structured result, or {@code null}
+     * @since 1.2
+     */
+    record ToolDescription(String name, String title, String description, String category, String scope,
+            boolean readOnly, boolean destructive, boolean idempotent, boolean openWorld,
+            Map<String, Object> inputSchema, Map<String, Object> outputSchema) {
+    }
+
+    /**
+     * How a call made through {@link #call(Caller, String, Map)} ended.
+     *
+     * @param outcome {@code ok}; {@code error} (the tool failed, the text says why); {@code unknown} (no such
+     *        tool); {@code denied} (the caller lacks the scope, or the call is outside its limits);
+     *        {@code switched-off}; {@code invalid} (arguments); {@code busy}; {@code unavailable} (the audit log is
+     *        down); {@code cancelled}
+     * @param text the result's text, or what went wrong
+     * @param content the result's content items as MCP defines them (JSON-shaped)
+     * @param structuredContent the structured result, or {@code null}
+     * @since 1.2
+     */
+    record CallOutcome(String outcome, String text, List<Map<String, Object>> content,
+            Map<String, Object> structuredContent) {
+    }
 
     /**
      * What the operator switched off.

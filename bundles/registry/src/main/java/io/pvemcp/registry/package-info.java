@@ -7,7 +7,7 @@
  * and {@link io.pvemcp.api.Prompt} service to the sessions of every MCP transport registered as a
  * {@code McpStreamableServerTransportProvider} (or {@code McpServerTransportProvider}) service.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.pvemcp.registry;
 

@@ -1,5 +1,6 @@
 package io.pvemcp.registry.internal;
 
+import java.io.IOException;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -190,47 +191,142 @@ final class McpHandlers {
         if (request.name() == null) {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the tool name is missing").build();
         }
-        ToolEntry tool = tools.get(request.name());
-        Caller caller = caller(exchange);
-        if (tool == null) {
+        if (tools.get(request.name()) == null) {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
                     .data("Call tools/list to see the tools you can use.").build();
         }
-        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
+        return invoke(exchange, request.name(), request.arguments() == null ? Map.of() : request.arguments(),
+                progressToken).map(Outcome::result);
+    }
+
+    /** @return the tools a caller may use now, with their schemas */
+    List<ToolRegistry.ToolDescription> describe(Caller caller) {
+        List<ToolRegistry.ToolDescription> out = new ArrayList<>();
+        ToolRegistry.Switches on = switches.get();
+        for (ToolEntry t : tools.active()) {
+            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name)) {
+                out.add(t.description);
+            }
+        }
+        return out;
+    }
+
+    /**
+     * Calls a tool for a transport other than MCP. The exchange it runs in has no client to talk back to: progress
+     * and log messages go nowhere but the server log, sampling and elicitation are refused.
+     */
+    java.util.concurrent.CompletionStage<ToolRegistry.CallOutcome> call(Caller caller, String name,
+            Map<String, Object> arguments) {
+        String transport = caller.transport() == null ? "api" : caller.transport();
+        McpAsyncServerExchange exchange = new McpAsyncServerExchange(transport, new DetachedSession(), null,
+                new McpSchema.Implementation(transport, "1"), McpTransportContext.create(Map.of(McpContextKeys.CALLER,
+                        caller)));
+        Mono<Outcome> running = invoke(exchange, name, arguments == null ? Map.of() : arguments, null);
+        return running.<ToolRegistry.CallOutcome>handle((o, sink) -> {
+            try {
+                sink.next(outcome(o));
+            } catch (IOException e) {
+                sink.error(e);
+            }
+        }).toFuture();
+    }
+
+    private ToolRegistry.CallOutcome outcome(Outcome o) throws IOException {
+        CallToolResult r = o.result();
+        // through the SDK's mapper, which writes each content item's "type"
+        Map<String, Object> written = mapper.readValue(json.writeValueAsString(r),
+                new com.fasterxml.jackson.core.type.TypeReference<Map<String, Object>>() {
+                });
+        @SuppressWarnings("unchecked")
+        List<Map<String, Object>> content = (List<Map<String, Object>>) written.getOrDefault("content", List.of());
+        String text = r.content().stream().filter(c -> c instanceof McpSchema.TextContent)
+                .map(c -> ((McpSchema.TextContent) c).text()).findFirst().orElse("");
+        @SuppressWarnings("unchecked")
+        Map<String, Object> structured = r.structuredContent() instanceof Map<?, ?> m ? (Map<String, Object>) m : null;
+        return new ToolRegistry.CallOutcome(o.outcome(), text, content, structured);
+    }
+
+    /** The session of a call from outside MCP: nobody listens. */
+    private static final class DetachedSession implements io.modelcontextprotocol.spec.McpLoggableSession {
+        @Override
+        public <T> Mono<T> sendRequest(String method, Object params, TypeRef<T> typeRef) {
+            return Mono.error(new IllegalStateException("no MCP client is connected to answer " + method));
+        }
+
+        @Override
+        public Mono<Void> sendNotification(String method, Object params) {
+            return Mono.empty();
+        }
+
+        @Override
+        public Mono<Void> closeGracefully() {
+            return Mono.empty();
+        }
+
+        @Override
+        public void close() {
+        }
+
+        @Override
+        public void setMinLoggingLevel(McpSchema.LoggingLevel level) {
+        }
+
+        @Override
+        public boolean isNotificationForLevelAllowed(McpSchema.LoggingLevel level) {
+            return false;
+        }
+    }
+
+    /** What a call came to: the audit outcome ({@code ok}, {@code error}, {@code denied}, ...) and the result. */
+    record Outcome(String outcome, CallToolResult result) {
+    }
+
+    /**
+     * Runs a tool for any transport: the checks (audit running, switches, scope, arguments, limits), the call on a
+     * worker, and the audit entry.
+     */
+    Mono<Outcome> invoke(McpAsyncServerExchange exchange, String name, Map<String, Object> arguments,
+            Object progressToken) {
+        ToolEntry tool = tools.get(name);
+        Caller caller = caller(exchange);
+        if (tool == null) {
+            return Mono.just(new Outcome("unknown", error("Unknown tool: " + name + ". List the tools you can use.")));
+        }
         Instant started = Instant.now();
         AuditLog log = audit.get();
         String auditProblem = log == null ? "the audit log is not running" : tool.readOnly ? null : log.failure();
         if (auditProblem != null) {
             LOG.error("Refused tool {} for {}: {}", tool.name, caller.subject(), auditProblem);
-            return Mono.just(error("The server cannot record tool calls right now (" + auditProblem + "), so it runs "
-                    + "none that could change anything. Ask the operator to check the server log."));
+            return Mono.just(new Outcome("unavailable", error("The server cannot record tool calls right now ("
+                    + auditProblem + "), so it runs none that could change anything. Ask the operator to check the "
+                    + "server log.")));
         }
         if (!switches.get().allows(tool.bundle, tool.name)) {
             CallToolResult off = error("The tool " + tool.name + " is switched off on this server by its operator. "
                     + "Use another tool, or ask the operator to switch it on in the admin console.");
             audit(log, caller, tool.name, arguments, "denied", off, started, List.of());
-            return Mono.just(off);
+            return Mono.just(new Outcome("switched-off", off));
         }
         if (!caller.hasScope(tool.scope)) {
             CallToolResult denied = error("The tool " + tool.name + " needs the scope " + tool.scope
                     + ", which your credentials do not grant. Ask the operator for a token with that scope.");
             audit(log, caller, tool.name, arguments, "denied", denied, started, List.of());
-            return Mono.just(denied);
+            return Mono.just(new Outcome("denied", denied));
         }
         List<String> problems = tool.input.problems(arguments);
         if (!problems.isEmpty()) {
             CallToolResult invalid = error("Invalid arguments for " + tool.name + ": " + String.join("; ", problems)
                     + ". Fix them and call the tool again.");
             audit(log, caller, tool.name, arguments, "invalid", invalid, started, List.of());
-            return Mono.just(invalid);
+            return Mono.just(new Outcome("invalid", invalid));
         }
         String outside = GuardedProxmoxClient.outsideLimits(caller, arguments);
         if (outside != null) {
             CallToolResult denied = error(outside);
             audit(log, caller, tool.name, arguments, "denied", denied, started, List.of());
-            return Mono.just(denied);
+            return Mono.just(new Outcome("denied", denied));
         }
-        Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
         List<String> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
         Supplier<ProxmoxClient> guarded = () -> {
             ProxmoxClient client = proxmox.get();
@@ -245,9 +341,9 @@ final class McpHandlers {
             }
             long start = System.nanoTime();
             java.util.concurrent.atomic.AtomicBoolean audited = new java.util.concurrent.atomic.AtomicBoolean();
+            CallToolResult busy = error("The server is busy: too many tool calls are running. Try again in a moment.");
             return Mono.fromCallable(() -> run(tool, call)).subscribeOn(scheduler)
-                    .onErrorResume(RejectedExecutionException.class, e -> Mono.just(error(
-                            "The server is busy: too many tool calls are running. Try again in a moment.")))
+                    .onErrorResume(RejectedExecutionException.class, e -> Mono.just(busy))
                     .doOnNext(r -> {
                         LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
                                 caller.clientName() == null ? "?" : caller.clientName(),
@@ -267,7 +363,9 @@ final class McpHandlers {
                         if (key != null) {
                             running.remove(key, call.cancellation);
                         }
-                    });
+                    })
+                    .map(r -> new Outcome(r == busy ? "busy" : call.cancellation.isCancelled() ? "cancelled"
+                            : Boolean.TRUE.equals(r.isError()) ? "error" : "ok", r));
         });
     }
 

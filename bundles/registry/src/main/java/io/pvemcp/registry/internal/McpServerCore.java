@@ -24,6 +24,7 @@ import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.modelcontextprotocol.spec.McpServerTransportProviderBase;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
+import io.pvemcp.api.Caller;
 import io.pvemcp.api.Prompt;
 import io.pvemcp.api.Resource;
 import io.pvemcp.api.ResourceUpdates;
@@ -308,6 +309,17 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     @Override
     public void updated(String uri) {
         handlers.resourceUpdated(uri);
+    }
+
+    @Override
+    public List<ToolDescription> describeTools(Caller caller) {
+        return handlers.describe(caller);
+    }
+
+    @Override
+    public java.util.concurrent.CompletionStage<CallOutcome> call(Caller caller, String tool,
+            Map<String, Object> arguments) {
+        return handlers.call(caller, tool, arguments);
     }
 
     @Override

@@ -5,6 +5,7 @@ import java.util.Map;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
+import io.pvemcp.registry.ToolRegistry;
 import io.pvemcp.registry.ToolRegistry.ContributionInfo;
 
 /** An accepted tool: its metadata, compiled schemas and MCP descriptor. */
@@ -18,6 +19,7 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     final SchemaChecker.Compiled input;
     final SchemaChecker.Compiled output;
     final McpSchema.Tool descriptor;
+    final ToolRegistry.ToolDescription description;
 
     private ToolEntry(Contributions.Source<Tool> source, SchemaChecker schemas) {
         super(Properties.name(source.properties(), Tool.NAME, "tool"), source);
@@ -46,6 +48,8 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder().title(title)
                 .readOnlyHint(readOnly).destructiveHint(destructive).idempotentHint(idempotent)
                 .openWorldHint(openWorld).build();
+        this.description = new ToolRegistry.ToolDescription(name, title == null ? "" : title, description, category, scope,
+                readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
                 .inputSchema(inputSchema).outputSchema(outputSchema).annotations(annotations).build();
     }

@@ -235,6 +235,25 @@ class McpHandlersTest {
                 exchange(Caller.ANONYMOUS), Map.of()).block()).hasMessageContaining("uri is missing");
     }
 
+    @Test
+    void callsFromOtherTransportsGetTheSameChecksAndAreAudited() throws Exception {
+        register("proxmox_vm_start", Fixtures.simple("started"), Scopes.POWER);
+        Caller reader = Caller.builder().subject("script").scopes(Set.of(Scopes.READ)).transport("rest").build();
+        Caller operator = Caller.builder().subject("ops").scopes(Set.of(Scopes.POWER)).transport("rest").build();
+        assertThat(handlers.describe(reader)).isEmpty();
+        assertThat(handlers.describe(operator)).extracting(d -> d.name()).containsExactly("proxmox_vm_start");
+        var denied = handlers.call(reader, "proxmox_vm_start", Map.of()).toCompletableFuture().get();
+        assertThat(denied.outcome()).isEqualTo("denied");
+        assertThat(denied.text()).contains("needs the scope proxmox:power");
+        var ok = handlers.call(operator, "proxmox_vm_start", Map.of()).toCompletableFuture().get();
+        assertThat(ok.outcome()).isEqualTo("ok");
+        assertThat(ok.content()).singleElement().satisfies(c -> assertThat(c).containsEntry("type", "text")
+                .containsEntry("text", "started"));
+        assertThat(handlers.call(operator, "nope", Map.of()).toCompletableFuture().get().outcome()).isEqualTo("unknown");
+        assertThat(audited).extracting(AuditEvent::outcome).containsExactly("denied", "ok");
+        assertThat(audited.get(1).caller().transport()).isEqualTo("rest");
+    }
+
     private List<String> listedNames(Caller caller) {
         return ((McpSchema.ListToolsResult) handlers.requestHandlers().get("tools/list").handle(exchange(caller), Map.of())
                 .block()).tools().stream().map(McpSchema.Tool::name).toList();

@@ -51,6 +51,17 @@ class RegistryCommandsTest {
             public void setToolEnabled(String tool, boolean enabled) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public List<ToolDescription> describeTools(io.pvemcp.api.Caller caller) {
+                throw new UnsupportedOperationException();
+            }
+
+            @Override
+            public java.util.concurrent.CompletionStage<CallOutcome> call(io.pvemcp.api.Caller caller, String tool,
+                    java.util.Map<String, Object> arguments) {
+                throw new UnsupportedOperationException();
+            }
         };
     }
 
