@@ -73,6 +73,22 @@ final class RequestGuard {
         checkHosts = !(wildcard && allowedHosts.isEmpty());
     }
 
+    /**
+     * @param property the {@code osgi.http.endpoint} property of an HTTP service runtime
+     * @return its endpoints
+     */
+    static List<String> endpoints(Object property) {
+        List<String> list = new java.util.ArrayList<>();
+        if (property instanceof String s) {
+            list.add(s);
+        } else if (property instanceof String[] a) {
+            list.addAll(List.of(a));
+        } else if (property instanceof java.util.Collection<?> c) {
+            c.forEach(e -> list.add(String.valueOf(e)));
+        }
+        return list;
+    }
+
     /** @return {@code false} when Host names are not checked (all interfaces, no allowed hosts) */
     boolean checksHosts() {
         return checkHosts;

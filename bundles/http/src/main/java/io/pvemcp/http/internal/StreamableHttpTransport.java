@@ -5,7 +5,6 @@ import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collection;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
@@ -137,16 +136,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
 
     @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
     void bindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
-        Object endpoints = runtime.getProperty("osgi.http.endpoint");
-        List<String> list = new ArrayList<>();
-        if (endpoints instanceof String s) {
-            list.add(s);
-        } else if (endpoints instanceof String[] a) {
-            list.addAll(List.of(a));
-        } else if (endpoints instanceof Collection<?> c) {
-            c.forEach(e -> list.add(String.valueOf(e)));
-        }
-        guard.listeningOn(list);
+        guard.listeningOn(RequestGuard.endpoints(runtime.getProperty("osgi.http.endpoint")));
         if (!guard.checksHosts()) {
             LOG.warn("The MCP endpoint listens on all interfaces and no allowed hosts are configured, so Host headers "
                     + "cannot be checked against DNS rebinding. Set allowed.hosts (MCP_ALLOWED_HOSTS) to the names "
@@ -335,7 +325,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         resp.setStatus(204);
     }
 
-    private static boolean isLoopback(String localAddress) {
+    static boolean isLoopback(String localAddress) {
         try {
             return localAddress != null && java.net.InetAddress.getByName(localAddress).isLoopbackAddress();
         } catch (java.net.UnknownHostException e) {

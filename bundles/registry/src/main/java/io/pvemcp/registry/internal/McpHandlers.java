@@ -220,7 +220,8 @@ final class McpHandlers {
             Map<String, Object> arguments) {
         String transport = caller.transport() == null ? "api" : caller.transport();
         McpAsyncServerExchange exchange = new McpAsyncServerExchange(transport, new DetachedSession(), null,
-                new McpSchema.Implementation(transport, "1"), McpTransportContext.create(Map.of(McpContextKeys.CALLER,
+                new McpSchema.Implementation(caller.clientName() == null ? transport : caller.clientName(),
+                        caller.clientVersion() == null ? "" : caller.clientVersion()), McpTransportContext.create(Map.of(McpContextKeys.CALLER,
                         caller)));
         Mono<Outcome> running = invoke(exchange, name, arguments == null ? Map.of() : arguments, null);
         return running.<ToolRegistry.CallOutcome>handle((o, sink) -> {
