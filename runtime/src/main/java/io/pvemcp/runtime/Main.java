@@ -42,6 +42,9 @@ public final class Main implements Runnable {
         cli.addSubcommand(new TokenCommand());
         cli.addSubcommand(new AuditCommand());
         cli.addSubcommand(new ConsolePasswordCommand());
+        cli.addSubcommand(new ClientCommands.Health());
+        cli.addSubcommand(new ClientCommands.Tools());
+        cli.addSubcommand(new ClientCommands.Call());
         cli.addSubcommand(new VersionCommand(out));
         cli.addSubcommand(new CommandLine.HelpCommand());
         cli.setOut(new java.io.PrintWriter(out, true));
