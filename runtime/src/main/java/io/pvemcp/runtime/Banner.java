@@ -50,6 +50,24 @@ final class Banner {
             b.append("  Authentication bearer tokens; create one with: proxmox-mcp token create --name NAME "
                     + "--scopes proxmox:read\n");
         }
+        b.append(clients(url, token, authOff, simulatorUrl != null));
+        if (!ServeCommand.isLoopback(listenHost) && url.startsWith("http:")) {
+            b.append("Warning: the server listens on ").append(listenHost).append(" without TLS: tokens cross the network "
+                    + "in clear text. Configure MCP_TLS_CERT and MCP_TLS_KEY, or put a TLS proxy in front.\n");
+        }
+        b.append("Press Ctrl+C to stop.\n");
+        return b.toString();
+    }
+
+    /**
+     * @param url the MCP endpoint
+     * @param token the token to show, or {@code null} for a placeholder
+     * @param authOff whether the server runs without authentication
+     * @param demo whether the stdio server should start the simulator too
+     * @return how to connect the common MCP clients, ready to paste
+     */
+    static String clients(String url, String token, boolean authOff, boolean demo) {
+        StringBuilder b = new StringBuilder();
         String shown = token != null ? token : "TOKEN";
         String header = authOff ? "" : " --header \"Authorization: Bearer " + shown + "\"";
         String headers = authOff ? "" : ", \"headers\": {\"Authorization\": \"Bearer " + shown + "\"}";
@@ -61,13 +79,12 @@ final class Banner {
         b.append("  VS Code        .vscode/mcp.json\n");
         b.append("                 {\"servers\": {\"proxmox\": {\"type\": \"http\", \"url\": \"").append(url).append('"')
                 .append(headers).append("}}}\n");
+        String command = Home.locate().resolve("bin").resolve("proxmox-mcp").toAbsolutePath().toString();
+        b.append("  Claude Desktop claude_desktop_config.json (it starts its own server over stdio; no token needed)\n");
+        b.append("                 {\"mcpServers\": {\"proxmox\": {\"command\": \"").append(command.replace("\\", "\\\\"))
+                .append("\", \"args\": [\"stdio\"").append(demo ? ", \"--demo\"" : "").append("]}}}\n");
         b.append("  Inspector      npx @modelcontextprotocol/inspector  (transport Streamable HTTP, URL above")
                 .append(authOff ? "" : ", header Authorization: Bearer <token>").append(")\n\n");
-        if (!ServeCommand.isLoopback(listenHost) && url.startsWith("http:")) {
-            b.append("Warning: the server listens on ").append(listenHost).append(" without TLS: tokens cross the network "
-                    + "in clear text. Configure MCP_TLS_CERT and MCP_TLS_KEY, or put a TLS proxy in front.\n");
-        }
-        b.append("Press Ctrl+C to stop.\n");
         return b.toString();
     }
 }

@@ -42,6 +42,8 @@ public final class Main implements Runnable {
         cli.addSubcommand(new TokenCommand());
         cli.addSubcommand(new AuditCommand());
         cli.addSubcommand(new ConsolePasswordCommand());
+        cli.addSubcommand(new InitCommand());
+        cli.addSubcommand(new TestConnectionCommand());
         cli.addSubcommand(new ClientCommands.Health());
         cli.addSubcommand(new ClientCommands.Tools());
         cli.addSubcommand(new ClientCommands.Call());

@@ -48,6 +48,11 @@ final class Terminal {
         out.flush();
     }
 
+    void print(String text) {
+        out.print(text);
+        out.flush();
+    }
+
     void error(String line) {
         err.println(line);
         err.flush();
