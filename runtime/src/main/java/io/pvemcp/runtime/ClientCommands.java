@@ -252,6 +252,16 @@ final class ClientCommands {
                 report.put("registry", McpHttpClient.JSON.convertValue(reg, Map.class));
                 rows.add(new String[] {"Registry", regOk ? t.ok("ok") : t.bad("FAILED"), regOk ? reg.path("tools").asText()
                         + " tools, " + reg.path("sessions").asText() + " sessions" : reg.path("error").asText()});
+                JsonNode bundles = r.path("checks").path("bundles");
+                List<String> down = new ArrayList<>();
+                bundles.path("notRunning").forEach(b -> down.add(b.asText()));
+                boolean coreDown = down.stream().anyMatch(b -> b.startsWith("io.pvemcp.") && !b.startsWith(
+                        "io.pvemcp.sample") && !b.startsWith("io.pvemcp.conformance"));
+                healthy &= !coreDown;
+                report.put("bundles", McpHttpClient.JSON.convertValue(bundles, Map.class));
+                rows.add(new String[] {"Bundles", down.isEmpty() ? t.ok("ok") : coreDown ? t.bad("FAILED")
+                        : t.style("@|yellow warning|@"), bundles.path("active").asText() + " active" + (down.isEmpty()
+                                ? "" : "; not running: " + String.join(", ", down))});
             } catch (IOException e) {
                 healthy = false;
                 report.put("http", Map.of("ok", false, "error", String.valueOf(e.getMessage())));

@@ -17,6 +17,10 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import org.osgi.framework.Bundle;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.Constants;
+import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
@@ -51,6 +55,41 @@ public final class HealthServlet extends HttpServlet {
     private transient volatile Map<String, Object> lastProxmox;
     private transient volatile long lastCheck;
 
+    private transient volatile BundleContext context;
+
+    @Activate
+    void activate(BundleContext context) {
+        this.context = context;
+    }
+
+    /**
+     * The bundles that should run and do not (a plugin in deploy/ that does not resolve, a stopped core bundle).
+     * Reported, not part of readiness: a broken plugin must not take the server out of a load balancer.
+     */
+    private Map<String, Object> bundles() {
+        Map<String, Object> out = new LinkedHashMap<>();
+        BundleContext ctx = context;
+        if (ctx == null) {
+            return out;
+        }
+        int active = 0;
+        java.util.List<String> notRunning = new java.util.ArrayList<>();
+        for (Bundle b : ctx.getBundles()) {
+            if (b.getHeaders().get(Constants.FRAGMENT_HOST) != null) {
+                continue;
+            }
+            if (b.getState() == Bundle.ACTIVE) {
+                active++;
+            } else {
+                notRunning.add(b.getSymbolicName() == null ? b.getLocation() : b.getSymbolicName());
+            }
+        }
+        out.put("ok", notRunning.isEmpty());
+        out.put("active", active);
+        out.put("notRunning", notRunning);
+        return out;
+    }
+
     @Override
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
@@ -69,6 +108,7 @@ public final class HealthServlet extends HttpServlet {
                 reg.put("error", "the MCP registry is not running");
             }
             checks.put("registry", reg);
+            checks.put("bundles", bundles());
             Map<String, Object> pve = proxmoxCheck();
             checks.put("proxmox", pve);
             boolean ready = r != null && Boolean.TRUE.equals(pve.get("ok"));
