@@ -172,8 +172,10 @@ final class ServeCommand implements Callable<Integer> {
                     "demo", java.util.Set.of(io.pvemcp.api.Scopes.ADMIN), Duration.ofHours(24),
                     io.pvemcp.api.Limits.NONE).token();
         }
+        Secrets secrets = Secrets.extract(config.asMap());
         long start = System.nanoTime();
-        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties);
+        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties,
+                secrets::register);
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
 
         List<String> missing = new ArrayList<>();

@@ -112,8 +112,10 @@ final class StdioCommand implements Callable<Integer> {
         // a framework cache of its own: desktop clients start several of these next to a running 'serve'
         Path cache = Files.createTempDirectory("proxmox-mcp-stdio-");
         frameworkProperties.put(Constants.FRAMEWORK_STORAGE, cache.toString());
+        Secrets secrets = Secrets.extract(config.asMap());
         long start = System.nanoTime();
         Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties, ctx -> {
+            secrets.register(ctx);
             ctx.registerService(InputStream.class, protocolIn, new Hashtable<>(Map.of("pvemcp.stdio", "in")));
             ctx.registerService(OutputStream.class, protocolOut, new Hashtable<>(Map.of("pvemcp.stdio", "out")));
         });

@@ -260,6 +260,13 @@ class PluginsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(adminToken.statusCode()).as("an admin token opens the console for scripts").isEqualTo(200);
         assertThat(adminToken.body()).contains("io.pvemcp.registry");
+        for (String page : List.of("/system/console/status-Configurations.txt", "/system/console/configMgr/*.json")) {
+            HttpResponse<String> configs = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(base() + page))
+                    .header("Authorization", server.bearer()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(configs.statusCode()).isEqualTo(200);
+            assertThat(configs.body()).as("the console lists configurations without their secrets: %s", page)
+                    .doesNotContain(PASSWORD).contains("pvemcp-secret:io.pvemcp.console", "pvemcp-secret:io.pvemcp.pve.client");
+        }
     }
 
     @Test

@@ -1,0 +1,44 @@
+package io.pvemcp.runtime;
+
+import java.util.Hashtable;
+import java.util.LinkedHashMap;
+import java.util.Locale;
+import java.util.Map;
+
+import org.osgi.framework.BundleContext;
+
+/**
+ * Takes the passwords and secrets out of the configurations before they reach Configuration Admin, leaving
+ * placeholders; the security bundle's configuration plugin puts the values back for the components that use them
+ * only, so that no configuration listing (web console, shell) shows a secret. The security bundle starts before
+ * every bundle that reads a secret (start order 3, installed first), so the plugin is there when they are configured.
+ */
+final class Secrets {
+
+    static final String PREFIX = "pvemcp-secret:";
+
+    private final Map<String, Object> values = new LinkedHashMap<>();
+
+    /** Replaces every property whose name says password or secret with a placeholder. */
+    static Secrets extract(Map<String, Map<String, Object>> configurations) {
+        Secrets s = new Secrets();
+        configurations.forEach((pid, props) -> props.replaceAll((key, value) -> {
+            String k = key.toLowerCase(Locale.ROOT);
+            if (value != null && !String.valueOf(value).isEmpty() && (k.contains("password") || k.contains("secret"))) {
+                s.values.put(pid + "/" + key, value);
+                return PREFIX + pid + "/" + key;
+            }
+            return value;
+        }));
+        return s;
+    }
+
+    /** Registers the values for the plugin. */
+    void register(BundleContext context) {
+        context.registerService(Map.class, Map.copyOf(values), new Hashtable<>(Map.of("pvemcp.secrets", "true")));
+    }
+
+    int size() {
+        return values.size();
+    }
+}
