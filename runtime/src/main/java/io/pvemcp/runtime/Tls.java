@@ -10,7 +10,6 @@ import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
 import java.security.KeyStore;
 import java.security.PrivateKey;
-import java.security.SecureRandom;
 import java.security.cert.Certificate;
 import java.security.cert.CertificateFactory;
 import java.security.spec.PKCS8EncodedKeySpec;
@@ -24,14 +23,18 @@ import java.util.regex.Pattern;
 import io.pvemcp.security.store.SecureFiles;
 
 /**
- * HTTPS for the embedded Jetty: from a PEM certificate chain and private key (converted to a PKCS#12 key store in
- * the data folder, mode 0600, with a random password), or from a PKCS#12 key store the operator provides.
- * Plain HTTP is then switched off: the port serves HTTPS only.
+ * HTTPS for the embedded Jetty: from a PEM certificate chain and private key, or from a PKCS#12 key store the
+ * operator provides. Either way the server uses its own copy, {@code data/tls/server.p12} (mode 0600 in a 0700
+ * folder), under a fixed password: that file is protected by its permissions, and the operator's password never
+ * becomes a framework property (which the admin console lists). Plain HTTP is then switched off.
  */
 final class Tls {
 
     private static final Pattern PEM_KEY = Pattern.compile("-----BEGIN ([A-Z ]*)PRIVATE KEY-----([A-Za-z0-9+/=\\s]+)"
             + "-----END \\1PRIVATE KEY-----");
+
+    /** The password of the server's own key store copy: not a secret, the file's permissions protect it. */
+    static final String STORE_PASSWORD = "proxmox-mcp";
 
     private Tls() {
     }
@@ -66,11 +69,8 @@ final class Tls {
                 throw new IllegalArgumentException("MCP_TLS_CERT is set without MCP_TLS_KEY: give the PEM private key "
                         + "of the certificate too");
             }
-            byte[] pw = new byte[24];
-            new SecureRandom().nextBytes(pw);
-            password = Base64.getUrlEncoder().withoutPadding().encodeToString(pw);
             Path store = SecureFiles.privateDirectory(data.resolve("tls")).resolve("server.p12");
-            SecureFiles.write(store, pkcs12(Path.of(cert), Path.of(key), password.toCharArray()));
+            SecureFiles.write(store, pkcs12(Path.of(cert), Path.of(key), STORE_PASSWORD.toCharArray()));
             keystore = store.toString();
         } else {
             if (!Files.isReadable(Path.of(keystore))) {
@@ -79,8 +79,11 @@ final class Tls {
             if (password == null) {
                 throw new IllegalArgumentException("The TLS key store needs its password: set MCP_TLS_KEYSTORE_PASSWORD");
             }
-            check(Path.of(keystore), password.toCharArray());
+            Path store = SecureFiles.privateDirectory(data.resolve("tls")).resolve("server.p12");
+            SecureFiles.write(store, copy(Path.of(keystore), password.toCharArray()));
+            keystore = store.toString();
         }
+        password = STORE_PASSWORD;
         out.put("org.apache.felix.https.enable", "true");
         out.put("org.apache.felix.http.enable", "false");
         out.put("org.osgi.service.http.port.secure", Integer.toString(port));
@@ -137,11 +140,35 @@ final class Tls {
         throw new IllegalArgumentException("The TLS key " + file + " is neither an RSA nor an EC nor an Ed25519 key");
     }
 
-    private static void check(Path keystore, char[] password) throws IOException {
+    /** Opens the operator's key store and writes its key entries again under {@link #STORE_PASSWORD}. */
+    private static byte[] copy(Path keystore, char[] password) throws IOException {
+        KeyStore from;
         try (InputStream in = Files.newInputStream(keystore)) {
-            KeyStore.getInstance("PKCS12").load(in, password);
+            from = KeyStore.getInstance("PKCS12");
+            from.load(in, password);
         } catch (GeneralSecurityException | IOException e) {
             throw new IllegalArgumentException("The TLS key store " + keystore + " cannot be opened with the given "
+                    + "password (" + e.getClass().getSimpleName() + ")");
+        }
+        try {
+            KeyStore to = KeyStore.getInstance("PKCS12");
+            to.load(null, null);
+            int keys = 0;
+            for (String alias : java.util.Collections.list(from.aliases())) {
+                if (from.isKeyEntry(alias)) {
+                    to.setKeyEntry(alias, from.getKey(alias, password), STORE_PASSWORD.toCharArray(),
+                            from.getCertificateChain(alias));
+                    keys++;
+                }
+            }
+            if (keys == 0) {
+                throw new IllegalArgumentException("The TLS key store " + keystore + " holds no private key");
+            }
+            java.io.ByteArrayOutputStream out = new java.io.ByteArrayOutputStream();
+            to.store(out, STORE_PASSWORD.toCharArray());
+            return out.toByteArray();
+        } catch (GeneralSecurityException e) {
+            throw new IllegalArgumentException("The private key in " + keystore + " cannot be read with the key store's "
                     + "password (" + e.getClass().getSimpleName() + ")");
         }
     }

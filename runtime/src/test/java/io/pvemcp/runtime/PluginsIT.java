@@ -260,11 +260,11 @@ class PluginsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(adminToken.statusCode()).as("an admin token opens the console for scripts").isEqualTo(200);
         assertThat(adminToken.body()).contains("io.pvemcp.registry");
-        for (String page : List.of("/system/console/status-Configurations.txt", "/system/console/configMgr/*.json")) {
-            HttpResponse<String> configs = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(base() + page))
+        for (String listing : List.of("/system/console/status-Configurations.txt", "/system/console/configMgr/*.json")) {
+            HttpResponse<String> configs = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(base() + listing))
                     .header("Authorization", server.bearer()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(configs.statusCode()).isEqualTo(200);
-            assertThat(configs.body()).as("the console lists configurations without their secrets: %s", page)
+            assertThat(configs.body()).as("the console lists configurations without their secrets: %s", listing)
                     .doesNotContain(PASSWORD).contains("pvemcp-secret:io.pvemcp.console", "pvemcp-secret:io.pvemcp.pve.client");
         }
     }

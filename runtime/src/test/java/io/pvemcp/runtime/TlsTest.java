@@ -50,6 +50,41 @@ class TlsTest {
     }
 
     @Test
+    void anOperatorsKeyStoreIsCopiedSoItsPasswordNeverBecomesAFrameworkProperty() throws Exception {
+        Path cert = dir.resolve("cert.pem");
+        Path key = dir.resolve("key.pem");
+        Process openssl;
+        try {
+            openssl = new ProcessBuilder("openssl", "req", "-x509", "-newkey", "ec", "-pkeyopt", "ec_paramgen_curve:P-256",
+                    "-nodes", "-keyout", key.toString(), "-out", cert.toString(), "-days", "2", "-subj", "/CN=127.0.0.1")
+                    .redirectErrorStream(true).start();
+        } catch (java.io.IOException e) {
+            openssl = null;
+        }
+        Assumptions.assumeTrue(openssl != null && openssl.waitFor(60, TimeUnit.SECONDS) && openssl.exitValue() == 0,
+                "openssl makes the test pair");
+        KeyStore operator = KeyStore.getInstance("PKCS12");
+        operator.load(new ByteArrayInputStream(Tls.pkcs12(cert, key, "operator-secret".toCharArray())),
+                "operator-secret".toCharArray());
+        Path theirs = dir.resolve("operator.p12");
+        try (var out = Files.newOutputStream(theirs)) {
+            operator.store(out, "operator-secret".toCharArray());
+        }
+        Map<String, String> props = Tls.frameworkProperties(Map.of("keystore.file", theirs.toString(),
+                "keystore.password", "operator-secret"), dir.resolve("data"), 8443);
+        assertThat(props.values()).doesNotContain("operator-secret");
+        Path copy = Path.of(props.get("org.apache.felix.https.keystore"));
+        assertThat(copy).isNotEqualTo(theirs);
+        assertThat(SecureFiles.readableByOthers(copy)).isFalse();
+        KeyStore ks = KeyStore.getInstance("PKCS12");
+        ks.load(new ByteArrayInputStream(Files.readAllBytes(copy)), props.get("org.apache.felix.https.keystore.password")
+                .toCharArray());
+        assertThat(ks.isKeyEntry("server")).isTrue();
+        assertThatThrownBy(() -> Tls.frameworkProperties(Map.of("keystore.file", theirs.toString(), "keystore.password",
+                "wrong"), dir.resolve("data"), 8443)).hasMessageContaining("cannot be opened with the given password");
+    }
+
+    @Test
     void explainsWhatIsWrongWithTheFiles() throws Exception {
         Path cert = Files.writeString(dir.resolve("cert.pem"), "not a certificate");
         Path key = Files.writeString(dir.resolve("key.pem"), "-----BEGIN RSA PRIVATE KEY-----\nAAAA\n-----END RSA PRIVATE KEY-----\n");
