@@ -9,9 +9,9 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Takes the passwords and secrets out of the configurations before they reach Configuration Admin, leaving
- * placeholders; the security bundle's configuration plugin puts the values back for the components that use them
- * only, so that no configuration listing (web console, shell) shows a secret. The security bundle starts before
- * every bundle that reads a secret (start order 3, installed first), so the plugin is there when they are configured.
+ * placeholders; the configuration plugin of the secrets bundle puts the values back for the components that use
+ * them only, so that no configuration listing (web console, shell) shows a secret. That bundle starts (order 2)
+ * before every bundle that reads a secret, so the plugin is there when they are configured.
  */
 final class Secrets {
 

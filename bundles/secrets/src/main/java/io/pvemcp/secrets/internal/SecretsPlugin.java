@@ -1,4 +1,4 @@
-package io.pvemcp.security.internal;
+package io.pvemcp.secrets.internal;
 
 import java.util.Dictionary;
 import java.util.Enumeration;
@@ -14,8 +14,8 @@ import org.osgi.service.component.annotations.Reference;
  * Keeps secrets out of Configuration Admin. The launcher stores each password and secret of the configuration as a
  * placeholder ({@value #PREFIX}{@code pid/property}) and hands the real values to this plugin as a service; the plugin
  * puts them back only into the properties delivered to the component that uses them. Whatever lists configurations
- * (the web console's configuration pages and status printers, the shell) sees placeholders. The launcher starts
- * this bundle before those that read secrets.
+ * (the web console's configuration pages and status printers, the shell) sees placeholders. This bundle starts
+ * (order 2) before every bundle that reads a secret.
  */
 @Component(service = ConfigurationPlugin.class, immediate = true, property = {ConfigurationPlugin.CM_RANKING + ":Integer=0",
         "config.plugin.id=" + SecretsPlugin.ID})
