@@ -127,6 +127,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
         handlers.sessions(sessions);
         this.handlers = handlers;
+        timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }
 
@@ -325,6 +326,20 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     @Override
     public Switches switches() {
         return switches.get();
+    }
+
+    private void followSwitches() {
+        try {
+            if (switches.reloadIfChanged()) {
+                LOG.info("The operator's switches changed in another process: bundles {}, tools {} are off",
+                        switches.get().disabledBundles(), switches.get().disabledTools());
+                notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+                notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+                notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+            }
+        } catch (RuntimeException e) {
+            LOG.debug("checking the switches failed: {}", e.toString());
+        }
     }
 
     @Override

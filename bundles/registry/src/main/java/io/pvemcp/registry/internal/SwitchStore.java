@@ -31,23 +31,51 @@ final class SwitchStore {
 
     private final Path file;
     private volatile Switches current = new Switches(Set.of(), Set.of());
+    private volatile long readStamp = -1;
 
     /** @param dir the state folder, or {@code null} to keep the switches in memory */
     SwitchStore(Path dir) {
         this.file = dir == null ? null : dir.resolve("switches.json");
         if (file != null && Files.isRegularFile(file)) {
-            try {
-                JsonNode root = JSON.readTree(file.toFile());
-                current = new Switches(strings(root.path("disabledBundles")), strings(root.path("disabledTools")));
-                if (!current.disabledBundles().isEmpty() || !current.disabledTools().isEmpty()) {
-                    LOG.info("Switched off by the operator: bundles {}, tools {}", current.disabledBundles(),
-                            current.disabledTools());
-                }
-            } catch (IOException e) {
-                LOG.error("Cannot read {} ({}); every bundle and tool is on until it is fixed or saved anew", file,
-                        e.getMessage());
+            load();
+            if (!current.disabledBundles().isEmpty() || !current.disabledTools().isEmpty()) {
+                LOG.info("Switched off by the operator: bundles {}, tools {}", current.disabledBundles(),
+                        current.disabledTools());
             }
         }
+    }
+
+    private void load() {
+        try {
+            long stamp = Files.getLastModifiedTime(file).toMillis();
+            JsonNode root = JSON.readTree(file.toFile());
+            current = new Switches(strings(root.path("disabledBundles")), strings(root.path("disabledTools")));
+            readStamp = stamp;
+        } catch (IOException e) {
+            LOG.error("Cannot read {} ({}); every bundle and tool is on until it is fixed or saved anew", file,
+                    e.getMessage());
+        }
+    }
+
+    /**
+     * Takes up a change another process made (a {@code stdio} server and {@code serve} share the state folder).
+     *
+     * @return {@code true} if the switches changed
+     */
+    synchronized boolean reloadIfChanged() {
+        if (file == null || !Files.isRegularFile(file)) {
+            return false;
+        }
+        try {
+            if (Files.getLastModifiedTime(file).toMillis() == readStamp) {
+                return false;
+            }
+        } catch (IOException e) {
+            return false;
+        }
+        Switches before = current;
+        load();
+        return !before.equals(current);
     }
 
     Switches get() {
@@ -82,6 +110,7 @@ final class SwitchStore {
                 } catch (AtomicMoveNotSupportedException e) {
                     Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
                 }
+                readStamp = Files.getLastModifiedTime(file).toMillis();
             } catch (IOException e) {
                 throw new IllegalStateException("The switch could not be saved to " + file + " (" + e.getMessage()
                         + "); nothing was changed", e);

@@ -170,6 +170,13 @@ class McpHandlersTest {
         assertThat(second.get().disabledBundles()).containsExactly("io.pvemcp.tools.ct");
         assertThat(second.get().allows("io.pvemcp.tools.vm", "proxmox_vm_list")).isTrue();
         assertThat(second.get().allows("io.pvemcp.tools.ct", "proxmox_ct_list")).isFalse();
+        assertThat(second.reloadIfChanged()).as("nothing changed since it read the file").isFalse();
+        first.setTool("proxmox_vm_delete", true);
+        java.nio.file.Files.setLastModifiedTime(dir.resolve("switches.json"),
+                java.nio.file.attribute.FileTime.fromMillis(System.currentTimeMillis() + 5000));
+        assertThat(second.reloadIfChanged()).as("another process switched the tool on").isTrue();
+        assertThat(second.get().disabledTools()).isEmpty();
+        assertThat(second.get().disabledBundles()).containsExactly("io.pvemcp.tools.ct");
         java.nio.file.Files.writeString(dir.resolve("switches.json"), "{ not json");
         assertThat(new SwitchStore(dir).get().disabledTools()).as("a broken file switches nothing off").isEmpty();
     }
