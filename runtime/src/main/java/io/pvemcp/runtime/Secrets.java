@@ -9,9 +9,9 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Takes the passwords and secrets out of the configurations before they reach Configuration Admin, leaving
- * placeholders; the configuration plugin of the secrets bundle puts the values back for the components that use
- * them only, so that no configuration listing (web console, shell) shows a secret. That bundle starts (order 2)
- * before every bundle that reads a secret, so the plugin is there when they are configured.
+ * placeholders ({@code io.pvemcp.api.Secrets}); the values go to a {@code java.util.Map} service that only the
+ * components reading a secret reference. So no configuration listing, component page or service property (web
+ * console, shell) ever holds a secret.
  */
 final class Secrets {
 

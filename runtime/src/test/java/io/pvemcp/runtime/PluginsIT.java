@@ -29,6 +29,7 @@ import java.util.jar.Manifest;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelcontextprotocol.client.McpClient;
@@ -260,12 +261,24 @@ class PluginsIT {
                 HttpResponse.BodyHandlers.ofString());
         assertThat(adminToken.statusCode()).as("an admin token opens the console for scripts").isEqualTo(200);
         assertThat(adminToken.body()).contains("io.pvemcp.registry");
-        for (String listing : List.of("/system/console/status-Configurations.txt", "/system/console/configMgr/*.json")) {
+        List<String> listings = new ArrayList<>(List.of("/system/console/status-Configurations.txt",
+                "/system/console/configMgr/*.json", "/system/console/status-Services.txt"));
+        JsonNode components = new ObjectMapper().readTree(ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(
+                base() + "/system/console/components.json")).header("Authorization", server.bearer()).build(),
+                HttpResponse.BodyHandlers.ofString()).body());
+        components.path("data").forEach(c -> listings.add("/system/console/components/" + c.path("id").asText() + ".json"));
+        assertThat(listings).hasSizeGreaterThan(20);
+        for (String listing : listings) {
             HttpResponse<String> configs = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(base() + listing))
                     .header("Authorization", server.bearer()).build(), HttpResponse.BodyHandlers.ofString());
             assertThat(configs.statusCode()).isEqualTo(200);
             assertThat(configs.body()).as("the console lists configurations without their secrets: %s", listing)
-                    .doesNotContain(PASSWORD).contains("pvemcp-secret:io.pvemcp.console", "pvemcp-secret:io.pvemcp.pve.client");
+                    .doesNotContain(PASSWORD);
+        }
+        for (String listing : List.of("/system/console/status-Configurations.txt", "/system/console/configMgr/*.json")) {
+            HttpResponse<String> configs = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(base() + listing))
+                    .header("Authorization", server.bearer()).build(), HttpResponse.BodyHandlers.ofString());
+            assertThat(configs.body()).contains("pvemcp-secret:io.pvemcp.console", "pvemcp-secret:io.pvemcp.pve.client");
         }
     }
 

@@ -20,6 +20,7 @@ import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
 import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Secrets;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.Gatekeeper;
 import io.pvemcp.security.store.AdminPassword;
@@ -29,6 +30,7 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Modified;
 import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -59,10 +61,13 @@ public final class ConsoleAccess implements SecurityProvider {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
     private volatile ConsoleConfig config;
+    private final Map<?, ?> secrets;
 
     @Activate
-    public ConsoleAccess(@Reference Gatekeeper gatekeeper, ConsoleConfig config) {
+    public ConsoleAccess(@Reference Gatekeeper gatekeeper, ConsoleConfig config, @Reference(service = Map.class,
+            target = Secrets.FILTER, cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
         this.gatekeeper = gatekeeper;
+        this.secrets = (Map<?, ?>) secrets;
         modified(config);
     }
 
@@ -192,7 +197,7 @@ public final class ConsoleAccess implements SecurityProvider {
 
     /** @return whether a password is set, in the folder or the configuration */
     boolean passwordConfigured() {
-        return !config.password().isEmpty() || storedHash() != null;
+        return !password().isEmpty() || storedHash() != null;
     }
 
     /**
@@ -205,8 +210,8 @@ public final class ConsoleAccess implements SecurityProvider {
             return "Too many failed sign-ins from your address. Wait a minute.";
         }
         boolean ok;
-        if (!config.password().isEmpty()) {
-            ok = MessageDigest.isEqual(config.password().getBytes(StandardCharsets.UTF_8),
+        if (!password().isEmpty()) {
+            ok = MessageDigest.isEqual(password().getBytes(StandardCharsets.UTF_8),
                     new String(password).getBytes(StandardCharsets.UTF_8));
         } else {
             String stored = storedHash();
@@ -273,6 +278,11 @@ public final class ConsoleAccess implements SecurityProvider {
         }
         failed(request.getRemoteAddr());
         return null;
+    }
+
+    /** @return the configured password (MCP_CONSOLE_PASSWORD), resolved if the launcher kept it aside */
+    private String password() {
+        return Secrets.resolve(config.password(), secrets);
     }
 
     private String storedHash() {

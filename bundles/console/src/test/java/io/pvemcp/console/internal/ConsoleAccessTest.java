@@ -8,6 +8,7 @@ import static org.mockito.Mockito.when;
 
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
+import java.util.Map;
 import java.util.Set;
 
 import jakarta.servlet.http.Cookie;
@@ -91,7 +92,7 @@ class ConsoleAccessTest {
 
     @Test
     void withoutAPasswordOnlyAdminTokensSignIn() throws Exception {
-        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config(dir.toString(), "", false));
+        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config(dir.toString(), "", false), null);
         assertThat(access.passwordConfigured()).isFalse();
         assertThat(access.checkPassword("127.0.0.1", "admin".toCharArray())).contains("No administrator password");
         assertThat(access.checkToken("127.0.0.1", "read-token", true)).contains("lacks the scope proxmox:admin");
@@ -103,8 +104,17 @@ class ConsoleAccessTest {
     }
 
     @Test
+    void aPasswordTheLauncherKeptAsideIsResolved() {
+        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "pvemcp-secret:io.pvemcp.console/password",
+                false), Map.of("io.pvemcp.console/password", "the real password"));
+        assertThat(access.checkPassword("127.0.0.1", "the real password".toCharArray())).isNull();
+        assertThat(access.checkPassword("127.0.0.1", "pvemcp-secret:io.pvemcp.console/password".toCharArray()))
+                .isEqualTo("Wrong password.");
+    }
+
+    @Test
     void repeatedFailuresBlockTheAddress() {
-        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "configured secret!", false));
+        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "configured secret!", false), null);
         for (int i = 0; i < 3; i++) {
             assertThat(access.checkPassword("10.0.0.9", "nope".toCharArray())).isEqualTo("Wrong password.");
         }
@@ -114,7 +124,7 @@ class ConsoleAccessTest {
 
     @Test
     void strangersAreRedirectedRemoteClientsRefusedAndSessionsAdmitted() throws Exception {
-        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "configured secret!", false));
+        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "configured secret!", false), null);
         HttpServletResponse resp = mock(HttpServletResponse.class);
         assertThat(access.authenticate(request("GET", "127.0.0.1", null), resp)).isNull();
         verify(resp).sendRedirect("/console/login?next=%2Fsystem%2Fconsole%2Fbundles");
@@ -144,7 +154,7 @@ class ConsoleAccessTest {
 
     @Test
     void bearerTokensNeedTheAdminScope() throws Exception {
-        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "", false));
+        ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "", false), null);
         HttpServletRequest admin = request("GET", "127.0.0.1", null);
         when(admin.getHeader("Authorization")).thenReturn("Bearer admin-token");
         assertThat(access.authenticate(admin, mock(HttpServletResponse.class))).isEqualTo("token ops");

@@ -13,12 +13,15 @@ import java.util.Set;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Secrets;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.Gatekeeper;
 import io.pvemcp.security.store.Tokens;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -45,15 +48,21 @@ public final class GatekeeperComponent implements Gatekeeper {
     private final TokenBuckets failures;
 
     @Activate
-    public GatekeeperComponent(SecurityConfig config) {
-        this(config, System::nanoTime);
+    public GatekeeperComponent(SecurityConfig config, @Reference(service = java.util.Map.class, target = Secrets.FILTER,
+            cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
+        this(config, System::nanoTime, (java.util.Map<?, ?>) secrets);
     }
 
     GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos) {
+        this(config, nanos, null);
+    }
+
+    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos, java.util.Map<?, ?> secrets) {
         this.enabled = config.enabled();
         this.resource = config.resource().strip();
         Tokens.Settings settings = Tokens.Settings.forResource(resource, config.issuer(), List.of(config.audiences()),
-                config.secret_key(), config.secret_key_previous(), config.algorithm(),
+                Secrets.resolve(config.secret_key(), secrets), Secrets.resolve(config.secret_key_previous(), secrets),
+                config.algorithm(),
                 Duration.ofSeconds(config.clock_skew_s()));
         URI uri = URI.create(resource);
         String path = uri.getRawPath() == null || uri.getRawPath().equals("/") ? "" : uri.getRawPath();

@@ -4,6 +4,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
+import io.pvemcp.api.Secrets;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
@@ -15,6 +16,8 @@ import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Modified;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -33,16 +36,19 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
 
     private volatile ProxmoxClient current;
     private final ServiceRegistration<ProxmoxClient> registration;
+    private final Map<?, ?> secrets;
 
     @Activate
-    public ProxmoxClientComponent(BundleContext context, ClientConfig config) {
-        current = create(config);
+    public ProxmoxClientComponent(BundleContext context, ClientConfig config, @Reference(service = Map.class,
+            target = Secrets.FILTER, cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
+        this.secrets = (Map<?, ?>) secrets;
+        current = create(config, this.secrets);
         registration = context.registerService(ProxmoxClient.class, this, properties(current.connection()));
     }
 
     @Modified
     void modified(ClientConfig config) {
-        current = create(config);
+        current = create(config, secrets);
         registration.setProperties(properties(current.connection()));
     }
 
@@ -63,9 +69,9 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         return new PveClient(Settings.from(MapConfig.of(settings)));
     }
 
-    private static ProxmoxClient create(ClientConfig config) {
+    private static ProxmoxClient create(ClientConfig config, Map<?, ?> secrets) {
         try {
-            Settings settings = Settings.from(config);
+            Settings settings = Settings.from(config, value -> Secrets.resolve(value, secrets));
             PveClient client = new PveClient(settings);
             LOG.info("Proxmox VE connection: {}", settings);
             return client;

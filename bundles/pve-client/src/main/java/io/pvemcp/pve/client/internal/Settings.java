@@ -45,6 +45,14 @@ record Settings(String host, int port, String username, String password, String 
     }
 
     static Settings from(ClientConfig c) {
+        return from(c, java.util.function.UnaryOperator.identity());
+    }
+
+    /**
+     * @param c the configuration
+     * @param secret resolves the values of secret settings (placeholders of the launcher)
+     */
+    static Settings from(ClientConfig c, java.util.function.UnaryOperator<String> secret) {
         String host = c.host().trim();
         int port = c.port();
         if (host.contains("://") || host.contains("/")) {
@@ -88,11 +96,13 @@ record Settings(String host, int port, String username, String password, String 
             }
             tokenId = username + "!" + tokenId;
         }
-        if (!tokenId.isEmpty() && c.token_secret().isEmpty()) {
+        String tokenSecret = secret.apply(c.token_secret());
+        String password = secret.apply(c.password());
+        if (!tokenId.isEmpty() && tokenSecret.isEmpty()) {
             throw new IllegalArgumentException("Proxmox API token id is set but the token secret is empty: set "
                     + "PROXMOX_TOKEN_SECRET (token.secret).");
         }
-        if (tokenId.isEmpty() && !username.isEmpty() && c.password().isEmpty()) {
+        if (tokenId.isEmpty() && !username.isEmpty() && password.isEmpty()) {
             throw new IllegalArgumentException("Proxmox user " + username + " is set but neither a password "
                     + "(PROXMOX_PASSWORD) nor an API token (PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET) is.");
         }
@@ -105,7 +115,7 @@ record Settings(String host, int port, String username, String password, String 
             }
             fingerprint = HexFormat.ofDelimiter(":").withUpperCase().formatHex(HexFormat.of().parseHex(hex));
         }
-        return new Settings(host, port, username, c.password(), tokenId, c.token_secret(), c.verify_ssl(),
+        return new Settings(host, port, username, password, tokenId, tokenSecret, c.verify_ssl(),
                 c.ca_file().trim(), fingerprint, Duration.ofMillis(Math.max(100, c.connect_timeout_ms())),
                 Duration.ofMillis(Math.max(100, c.request_timeout_ms())), Math.max(0, Math.min(5, c.retries())));
     }

@@ -14,6 +14,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,6 +32,7 @@ public final class SimulatorComponent {
 
     private final BundleContext context;
     private final SimulatorConfig config;
+    private final java.util.Map<?, ?> secrets;
     private Simulator simulator;
     private ServiceRegistration<Simulator> registration;
 
@@ -38,10 +41,21 @@ public final class SimulatorComponent {
      * level), so a client never reaches a demo whose Proxmox is not listening yet.
      */
     @Activate
-    public SimulatorComponent(BundleContext context, SimulatorConfig config) {
+    public SimulatorComponent(BundleContext context, SimulatorConfig config, @Reference(service = java.util.Map.class,
+            target = "(pvemcp.secrets=true)", cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
         this.context = context;
         this.config = config;
+        this.secrets = (java.util.Map<?, ?>) secrets;
         start();
+    }
+
+    /** A setting the launcher kept out of Configuration Admin: its placeholder resolved (see io.pvemcp.api.Secrets). */
+    private String secret(String value) {
+        if (value != null && value.startsWith("pvemcp-secret:") && secrets != null) {
+            Object v = secrets.get(value.substring("pvemcp-secret:".length()));
+            return v == null ? value : String.valueOf(v);
+        }
+        return value;
     }
 
     private void start() {
@@ -52,10 +66,10 @@ public final class SimulatorComponent {
             b.dataDirectory(Path.of(config.data_dir()));
         }
         if (!config.root_password().isEmpty()) {
-            b.rootPassword(config.root_password());
+            b.rootPassword(secret(config.root_password()));
         }
         if (!config.token_id().isBlank()) {
-            b.apiToken(config.token_id(), config.token_secret());
+            b.apiToken(config.token_id(), secret(config.token_secret()));
         }
         if (!config.fixture().isBlank()) {
             b.fixture(Path.of(config.fixture()));
