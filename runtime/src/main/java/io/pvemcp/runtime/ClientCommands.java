@@ -36,8 +36,41 @@ final class ClientCommands {
         @Option(names = "--token", paramLabel = "TOKEN", description = "A bearer token (default: MCP_TOKEN).")
         String token;
 
+        @Option(names = "--ca-file", paramLabel = "FILE", description = "Trust the server's HTTPS certificate if this "
+                + "CA (PEM) signed it, e.g. a self-signed certificate itself (default: MCP_CA_FILE, else the system's CAs).")
+        java.nio.file.Path caFile;
+
         @Option(names = "--json", description = "Print JSON for scripts.")
         boolean json;
+
+        /** @return an HTTP client that trusts the given CA, or the system's */
+        HttpClient http() throws IOException {
+            HttpClient.Builder b = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5));
+            java.nio.file.Path ca = caFile;
+            if (ca == null && System.getenv("MCP_CA_FILE") != null && !System.getenv("MCP_CA_FILE").isBlank()) {
+                ca = java.nio.file.Path.of(System.getenv("MCP_CA_FILE").strip());
+            }
+            if (ca != null) {
+                try (java.io.InputStream in = java.nio.file.Files.newInputStream(ca)) {
+                    java.security.KeyStore ks = java.security.KeyStore.getInstance("PKCS12");
+                    ks.load(null, null);
+                    int i = 0;
+                    for (java.security.cert.Certificate c : java.security.cert.CertificateFactory.getInstance("X.509")
+                            .generateCertificates(in)) {
+                        ks.setCertificateEntry("ca" + i++, c);
+                    }
+                    javax.net.ssl.TrustManagerFactory tmf = javax.net.ssl.TrustManagerFactory.getInstance(
+                            javax.net.ssl.TrustManagerFactory.getDefaultAlgorithm());
+                    tmf.init(ks);
+                    javax.net.ssl.SSLContext ctx = javax.net.ssl.SSLContext.getInstance("TLS");
+                    ctx.init(null, tmf.getTrustManagers(), null);
+                    b.sslContext(ctx);
+                } catch (java.security.GeneralSecurityException e) {
+                    throw new IOException("The CA file " + ca + " is not a PEM certificate: " + e.getMessage(), e);
+                }
+            }
+            return b.build();
+        }
 
         String url() throws IOException {
             if (url != null) {
@@ -82,7 +115,7 @@ final class ClientCommands {
         @Override
         public Integer call() throws Exception {
             Terminal t = new Terminal(spec.commandLine().getOut(), spec.commandLine().getErr());
-            try (McpHttpClient c = new McpHttpClient(server.url(), server.token())) {
+            try (McpHttpClient c = new McpHttpClient(server.http(), server.url(), server.token())) {
                 c.initialize();
                 JsonNode tools = c.request("tools/list", Map.of(), null).path("tools");
                 if (server.json) {
@@ -129,7 +162,7 @@ final class ClientCommands {
         @Override
         public Integer call() throws Exception {
             Terminal t = new Terminal(spec.commandLine().getOut(), spec.commandLine().getErr());
-            try (McpHttpClient c = new McpHttpClient(server.url(), server.token())) {
+            try (McpHttpClient c = new McpHttpClient(server.http(), server.url(), server.token())) {
                 c.initialize();
                 JsonNode schema = null;
                 for (JsonNode d : c.request("tools/list", Map.of(), null).path("tools")) {
@@ -224,7 +257,7 @@ final class ClientCommands {
             String url = server.url();
             URI u = URI.create(url);
             String base = u.getScheme() + "://" + u.getRawAuthority();
-            HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+            HttpClient http = server.http();
             Map<String, Object> report = new LinkedHashMap<>();
             report.put("url", url);
             boolean healthy = true;
@@ -272,7 +305,7 @@ final class ClientCommands {
                 report.put("mcp", Map.of("checked", false));
                 rows.add(new String[] {"MCP", t.dim("skipped"), "no token (--token or MCP_TOKEN)"});
             } else if (report.get("http") instanceof Map<?, ?> h && Boolean.TRUE.equals(h.get("ok"))) {
-                try (McpHttpClient c = new McpHttpClient(url, server.token())) {
+                try (McpHttpClient c = new McpHttpClient(server.http(), url, server.token())) {
                     c.initialize();
                     int tools = c.request("tools/list", Map.of(), null).path("tools").size();
                     report.put("mcp", Map.of("ok", true, "tools", tools));

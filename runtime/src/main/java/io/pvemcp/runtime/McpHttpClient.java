@@ -39,7 +39,7 @@ final class McpHttpClient implements AutoCloseable {
         }
     }
 
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
+    private final HttpClient http;
     private final URI url;
     private final String token;
     private final AtomicLong ids = new AtomicLong();
@@ -47,6 +47,11 @@ final class McpHttpClient implements AutoCloseable {
     private JsonNode serverInfo;
 
     McpHttpClient(String url, String token) {
+        this(HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build(), url, token);
+    }
+
+    McpHttpClient(HttpClient http, String url, String token) {
+        this.http = http;
         this.url = URI.create(url);
         this.token = token;
     }

@@ -324,6 +324,20 @@ class SecurityIT {
             assertThat(r.statusCode()).isEqualTo(200);
             assertThat(r.headers().firstValue("Strict-Transport-Security")).hasValue("max-age=31536000");
             assertThat(tls.stdout()).contains("https://127.0.0.1:" + tls.port() + "/mcp");
+
+            // the command line checks an HTTPS server when told which certificate to trust
+            Path pem = dir.resolve("server.pem");
+            Process export = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "keytool").toString(),
+                    "-exportcert", "-rfc", "-alias", "server", "-keystore", store.toString(), "-storepass", "it-store-pass",
+                    "-file", pem.toString()).redirectErrorStream(true).start();
+            assertThat(export.waitFor(60, TimeUnit.SECONDS) && export.exitValue() == 0).isTrue();
+            String url = "https://127.0.0.1:" + tls.port() + "/mcp";
+            JsonNode untrusted = JSON.readTree(cli("health", "--url", url, "--json").out());
+            assertThat(untrusted.at("/http/ok").asBoolean(true)).as("not trusted without the CA").isFalse();
+            JsonNode trusted = JSON.readTree(cli("health", "--url", url, "--ca-file", pem.toString(), "--json").out());
+            assertThat(trusted.at("/http/ok").asBoolean()).as(trusted.toString()).isTrue();
+            assertThat(trusted.at("/registry/ok").asBoolean()).isTrue();
+            assertThat(trusted.at("/healthy").asBoolean()).as("no Proxmox is configured here").isFalse();
         }
     }
 
