@@ -28,6 +28,24 @@ final class Configurations {
     private final Map<String, Map<String, Object>> byPid = new TreeMap<>();
     private final List<String> applied = new ArrayList<>();
 
+    /**
+     * The configuration a runtime starts with: the features' own, then {@code conf/}, then the environment; without
+     * the launcher's own settings ({@value Features#PID}), which are no OSGi configuration.
+     *
+     * @param home the distribution folder
+     * @param features the selected features
+     * @return the configuration
+     * @throws IOException if a file of {@code conf/} cannot be read
+     */
+    static Configurations forRuntime(Path home, List<Feature> features) throws IOException {
+        Configurations config = new Configurations();
+        features.forEach(config::addFeature);
+        config.readDirectory(home.resolve("conf"));
+        config.applyEnvironment(System.getenv());
+        config.asMap().remove(Features.PID);
+        return config;
+    }
+
     /** @return the configurations by PID (factory configurations as {@code factoryPid~name}) */
     Map<String, Map<String, Object>> asMap() {
         return byPid;

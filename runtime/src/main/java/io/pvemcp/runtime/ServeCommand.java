@@ -80,11 +80,7 @@ final class ServeCommand implements Callable<Integer> {
             return 2;
         }
 
-        Configurations config = new Configurations();
-        features.forEach(config::addFeature);
-        config.readDirectory(home.resolve("conf"));
-        config.applyEnvironment(System.getenv());
-        config.asMap().remove(Features.PID);
+        Configurations config = Configurations.forRuntime(home, features);
         Map<String, Object> tls = config.asMap().remove(SecuritySetup.TLS_PID);
         Map<String, Object> http = config.pid(HTTP_PID);
         if (port != null) {

@@ -73,11 +73,7 @@ final class StdioCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        Configurations config = new Configurations();
-        features.forEach(config::addFeature);
-        config.readDirectory(home.resolve("conf"));
-        config.applyEnvironment(System.getenv());
-        config.asMap().remove(Features.PID);
+        Configurations config = Configurations.forRuntime(home, features);
         config.asMap().remove(SecuritySetup.TLS_PID);
         config.asMap().remove(ServeCommand.HTTP_PID);
         config.pid(PID);

@@ -49,7 +49,10 @@ public final class SimulatorComponent {
         start();
     }
 
-    /** A setting the launcher kept out of Configuration Admin: its placeholder resolved (see io.pvemcp.api.Secrets). */
+    /**
+     * A setting the launcher kept out of Configuration Admin, its placeholder resolved as {@code io.pvemcp.api.Secrets}
+     * does; written out here because the simulator also runs alone ({@code proxmox-mcp sim}) without the API bundle.
+     */
     private String secret(String value) {
         if (value != null && value.startsWith("pvemcp-secret:") && secrets != null) {
             Object v = secrets.get(value.substring("pvemcp-secret:".length()));
