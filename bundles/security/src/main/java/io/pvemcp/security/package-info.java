@@ -5,8 +5,11 @@
  * protected resource (RFC 9728); the {@link io.pvemcp.security.AuditLog} records every tool call.
  * <p>
  * Both are provided by the security bundle; consumers never see keys, tokens or files.
+ * <p>
+ * 1.1: {@link io.pvemcp.security.Gatekeeper#chargeCall} (tool calls have their own rate) and
+ * {@link io.pvemcp.security.Gatekeeper#invalidated} (sessions end with their credentials).
  */
-@Version("1.0.0")
+@Version("1.1.0")
 @Export
 package io.pvemcp.security;
 

@@ -28,8 +28,17 @@ public final class AuditLogComponent implements AuditLog {
 
     private static final Logger LOG = LoggerFactory.getLogger(AuditLogComponent.class);
     static final String REDACTED = "[redacted]";
+    /**
+     * Member names that suggest a secret, lower-cased: anything with pass (password, passwd, passphrase, cloud-init's
+     * cipassword), pwd, secret, token, private, credential, cookie, auth (authorization, auth_key), ticket or csrf in
+     * it, and key as a name or its last part (key, api_key, apikey, secretKey, ssh_private_key); not public keys
+     * ({@code ssh_keys}, {@code sshkeys} hold public keys, which are no secret).
+     */
     private static final Pattern SECRET = Pattern.compile(
-            ".*(pass(word|wd|phrase)?|secret|token|private|api[_-]?key|credential|cookie|ticket).*");
+            ".*(pass|pwd|secret|token|private|credential|cookie|auth|ticket|csrf).*|(.*[^h])?key");
+    /** Values that are credentials whatever their member is called: JWTs, our API keys, Proxmox API tokens. */
+    private static final Pattern SECRET_VALUE = Pattern.compile(
+            "(?s).*(eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.|pvemcp_[0-9a-f]{12}_|PVEAPIToken=|PVEAuthCookie=).*");
     private static final int MAX_STRING = 1000;
     private static final int MAX_DEPTH = 6;
 
@@ -105,7 +114,7 @@ public final class AuditLogComponent implements AuditLog {
             return out;
         }
         if (value instanceof String s) {
-            return truncate(s);
+            return SECRET_VALUE.matcher(s).matches() ? REDACTED : truncate(s);
         }
         return value == null || value instanceof Number || value instanceof Boolean ? value : truncate(value.toString());
     }

@@ -3,6 +3,7 @@ package io.pvemcp.security.internal;
 import java.net.URI;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -10,11 +11,14 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.ConcurrentHashMap;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Secrets;
 import io.pvemcp.security.Admission;
+import io.pvemcp.security.AuditEvent;
+import io.pvemcp.security.AuditLog;
 import io.pvemcp.security.Gatekeeper;
 import io.pvemcp.security.store.Tokens;
 
@@ -22,6 +26,8 @@ import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
 import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicy;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -30,7 +36,8 @@ import org.slf4j.LoggerFactory;
  * Admits requests with a valid bearer credential, as an OAuth 2.1 resource server (MCP authorization,
  * 2025-11-25): 401 with a {@code WWW-Authenticate} challenge that points at the protected resource metadata,
  * 403 {@code insufficient_scope} for credentials without any scope of this server, 429 with a retry time for
- * credentials over their rate and addresses with too many failed attempts.
+ * credentials over their rate (tool calls and other messages each have their own) and for the invalid credentials
+ * of an address with too many failed attempts.
  */
 @Component(service = Gatekeeper.class, configurationPid = "io.pvemcp.security")
 @Designate(ocd = SecurityConfig.class)
@@ -44,8 +51,16 @@ public final class GatekeeperComponent implements Gatekeeper {
     private final String resource;
     private final String metadataUrl;
     private final List<String> authorizationServers;
-    private final TokenBuckets requests;
+    private final TokenBuckets calls;
+    private final TokenBuckets messages;
     private final TokenBuckets failures;
+    /** When the credentials admitted so far expire, by token id: sessions end with them. */
+    private final Map<String, Instant> expiries = new ConcurrentHashMap<>();
+    private static final int MAX_REMEMBERED = 100_000;
+
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    volatile AuditLog audit;
 
     @Activate
     public GatekeeperComponent(SecurityConfig config, @Reference(service = java.util.Map.class, target = Secrets.FILTER,
@@ -75,7 +90,9 @@ public final class GatekeeperComponent implements Gatekeeper {
         }
         this.authorizationServers = servers.isEmpty() ? List.of(settings.issuer()) : List.copyOf(servers);
         this.tokens = new Tokens(Path.of(config.data_dir()), settings);
-        this.requests = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
+        this.calls = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
+        this.messages = new TokenBuckets(Math.max(config.messages_per_minute(), config.rate_per_minute()),
+                Math.max(config.messages_burst(), config.rate_burst()), nanos);
         this.failures = new TokenBuckets(config.failures_per_minute(), config.failures_per_minute(), nanos);
         if (!enabled) {
             LOG.warn("Authentication is OFF: the MCP endpoint serves loopback clients only, each with every scope.");
@@ -92,24 +109,30 @@ public final class GatekeeperComponent implements Gatekeeper {
             return Admission.admit(Caller.ANONYMOUS.toBuilder().remoteAddress(remoteAddress).build());
         }
         String address = remoteAddress == null ? "?" : remoteAddress;
-        long blocked = failures.peek(address);
-        if (blocked > 0) {
-            return new Admission(429, null, null, "Too many failed authentication attempts from " + address
-                    + "; try again in " + blocked + " s", null, blocked);
-        }
         String credential = bearer(authorization);
         if (credential == null) {
             String description = authorization == null || authorization.isBlank()
                     ? "This MCP server needs a bearer token: send 'Authorization: Bearer <token>'. Create one with "
                             + "'proxmox-mcp token create'"
                     : "The Authorization header must be 'Bearer <token>'";
+            if (authorization != null && !authorization.isBlank()) {
+                Admission slowed = failed(address);
+                if (slowed != null) {
+                    return slowed;
+                }
+            }
             return new Admission(401, null, null, description, challenge(null, null), 0);
         }
         Tokens.Verified v;
         try {
             v = tokens.verify(credential);
         } catch (Tokens.Refused e) {
-            failures.take(address);
+            // only failures count against the address, and only failures are slowed down: every local client (and,
+            // behind a proxy, every client) shares one address, and a valid credential is never refused for others'
+            Admission slowed = failed(address);
+            if (slowed != null) {
+                return slowed;
+            }
             LOG.info("Refused a bearer token from {}: {}", address, e.getMessage());
             return new Admission(401, null, "invalid_token", "Invalid bearer token: " + e.getMessage(),
                     challenge("invalid_token", e.getMessage()), 0);
@@ -119,15 +142,63 @@ public final class GatekeeperComponent implements Gatekeeper {
                     + String.join(", ", Scopes.ALL) + "); it needs at least " + ENDPOINT_SCOPE,
                     challenge("insufficient_scope", "the token grants none of this server's scopes"), 0);
         }
-        long wait = requests.take("token:" + v.tokenId());
+        long wait = messages.take("token:" + v.tokenId());
         if (wait > 0) {
-            return new Admission(429, null, null, "Rate limit exceeded for token " + (v.name() == null ? v.tokenId()
-                    : "'" + v.name() + "'") + "; try again in " + wait + " s", null, wait);
+            return new Admission(429, null, null, "Rate limit exceeded for token " + label(v.tokenId(), v.name())
+                    + ": too many requests; try again in " + wait + " s", null, wait);
+        }
+        if (v.expires() != null) {
+            if (expiries.size() > MAX_REMEMBERED) {
+                Instant now = Instant.now();
+                expiries.values().removeIf(t -> t.isBefore(now));
+            }
+            expiries.put(v.tokenId(), v.expires());
         }
         Set<String> scopes = new LinkedHashSet<>();
         v.scopes().stream().filter(Scopes::isKnown).forEach(scopes::add);
         return Admission.admit(Caller.builder().subject(v.subject()).scopes(scopes).authenticated(true)
                 .tokenId(v.tokenId()).tokenName(v.name()).limits(v.limits()).remoteAddress(remoteAddress).build());
+    }
+
+    /** Counts a failed attempt; @return the 429 when the address exceeds its allowance, otherwise {@code null} */
+    private Admission failed(String address) {
+        long wait = failures.take(address);
+        if (wait <= 0) {
+            return null;
+        }
+        return new Admission(429, null, null, "Too many failed authentication attempts from " + address
+                + "; try again in " + wait + " s (a valid token is admitted at any time)", null, wait);
+    }
+
+    @Override
+    public Admission chargeCall(Caller caller, String tool, Map<String, Object> arguments) {
+        if (!enabled || caller == null || caller.tokenId() == null) {
+            return null;
+        }
+        long wait = calls.take("token:" + caller.tokenId());
+        if (wait <= 0) {
+            return null;
+        }
+        String message = "Rate limit exceeded for token " + label(caller.tokenId(), caller.tokenName())
+                + ": too many tool calls; try again in " + wait + " s";
+        AuditLog log = audit;
+        if (log != null) {
+            log.record(new AuditEvent(Instant.now(), caller, "tools/call", tool, arguments == null ? Map.of()
+                    : arguments, "rate-limited", message, 0, List.of()));
+        }
+        return new Admission(429, null, null, message, null, wait);
+    }
+
+    @Override
+    public String invalidated(Caller caller) {
+        if (!enabled || caller == null || caller.tokenId() == null) {
+            return null;
+        }
+        return tokens.invalidated(caller.tokenId(), expiries.get(caller.tokenId()));
+    }
+
+    private static String label(String id, String name) {
+        return name == null ? id : "'" + name + "'";
     }
 
     private static String bearer(String authorization) {

@@ -47,14 +47,23 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Clock skew (s)", description = "Tolerance on exp, nbf and iat.", min = "0", max = "300")
     int clock_skew_s() default 60;
 
-    @AttributeDefinition(name = "Requests per minute per token", min = "1")
+    @AttributeDefinition(name = "Tool calls per minute per token", description = "What costs: tool calls (MCP "
+            + "tools/call and REST calls), which reach Proxmox.", min = "1")
     int rate_per_minute() default 300;
 
-    @AttributeDefinition(name = "Burst per token", description = "Requests a token may make at once before the rate "
-            + "applies.", min = "1")
+    @AttributeDefinition(name = "Tool call burst per token", description = "Tool calls a token may make at once "
+            + "before the rate applies.", min = "1")
     int rate_burst() default 100;
 
+    @AttributeDefinition(name = "Messages per minute per token", description = "Every other request: initialize, "
+            + "lists, ping, notifications, streams. Protocol chatter, so a much higher allowance.", min = "1")
+    int messages_per_minute() default 6000;
+
+    @AttributeDefinition(name = "Message burst per token", min = "1")
+    int messages_burst() default 2000;
+
     @AttributeDefinition(name = "Failed authentications per minute per address", description = "Beyond this, the "
-            + "address is answered 429 until it slows down.", min = "1")
+            + "address's invalid credentials are answered 429 instead of 401 until it slows down; valid ones are "
+            + "always admitted.", min = "1")
     int failures_per_minute() default 30;
 }

@@ -253,12 +253,16 @@ public final class AuditTrail implements Closeable {
      * @throws IOException if a file cannot be read
      */
     public static Verification verify(Path dir) throws IOException {
-        List<Path> files = files(dir);
+        // a consistent picture of a live trail: read under the folder's lock, which every writer holds for each append
+        // and rotation, then check without holding it
+        Snapshot snap = Files.isDirectory(dir) ? SecureFiles.locked(dir, () -> Snapshot.read(dir)) : Snapshot.read(dir);
+        List<Path> files = snap.files();
         long entries = 0;
         long prevSeq = 0;
         String prevHash = GENESIS;
-        for (Path f : files) {
-            List<String> lines = Files.readAllLines(f, StandardCharsets.UTF_8);
+        for (int fi = 0; fi < files.size(); fi++) {
+            Path f = files.get(fi);
+            List<String> lines = snap.lines().get(fi);
             for (int i = 0; i < lines.size(); i++) {
                 String where = f.getFileName() + " line " + (i + 1);
                 String text = lines.get(i);
@@ -302,9 +306,8 @@ public final class AuditTrail implements Closeable {
                 entries++;
             }
         }
-        Path headFile = dir.resolve(HEAD);
-        if (Files.isRegularFile(headFile)) {
-            JsonNode head = JSON.readTree(headFile.toFile());
+        if (snap.head() != null) {
+            JsonNode head = JSON.readTree(snap.head());
             long headSeq = head.path("seq").asLong();
             if (headSeq > prevSeq) {
                 return broken(entries, files, prevSeq, "entries " + (prevSeq + 1) + (headSeq > prevSeq + 1 ? " to "
@@ -317,6 +320,19 @@ public final class AuditTrail implements Closeable {
             }
         }
         return new Verification(entries, files.size(), prevSeq, null);
+    }
+
+    /** The trail's files, their lines and the head as read at one moment. */
+    private record Snapshot(List<Path> files, List<List<String>> lines, byte[] head) {
+        static Snapshot read(Path dir) throws IOException {
+            List<Path> files = AuditTrail.files(dir);
+            List<List<String>> lines = new ArrayList<>();
+            for (Path f : files) {
+                lines.add(Files.readAllLines(f, StandardCharsets.UTF_8));
+            }
+            Path headFile = dir.resolve(HEAD);
+            return new Snapshot(files, lines, Files.isRegularFile(headFile) ? Files.readAllBytes(headFile) : null);
+        }
     }
 
     private static Verification broken(long entries, List<Path> files, long lastSeq, String problem) {

@@ -96,14 +96,22 @@ public final class SecureFiles {
         privateDirectory(dir);
         Path lock = dir.resolve(".lock");
         createPrivateFile(lock);
-        try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = ch.lock()) {
-            return action.call();
-        } catch (IOException | RuntimeException e) {
-            throw e;
-        } catch (Exception e) {
-            throw new IOException(e.getMessage(), e);
+        // a file lock is held by the whole process: threads of one process take turns on this monitor first, or the
+        // second would fail with OverlappingFileLockException instead of waiting
+        Object monitor = MONITORS.computeIfAbsent(lock.toAbsolutePath().normalize().toString(), k -> new Object());
+        synchronized (monitor) {
+            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = ch.lock()) {
+                return action.call();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new IOException(e.getMessage(), e);
+            }
         }
     }
+
+    /** One monitor per lock file of this process; a handful of folders, never removed. */
+    private static final java.util.Map<String, Object> MONITORS = new java.util.concurrent.ConcurrentHashMap<>();
 
     /**
      * @param file a file

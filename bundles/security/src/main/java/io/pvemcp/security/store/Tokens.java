@@ -549,6 +549,12 @@ public final class Tokens {
         } catch (JWTDecodeException e) {
             throw new Refused("malformed token: not a JWT");
         }
+        Claim crit = unverified.getHeaderClaim("crit");
+        if (!crit.isMissing()) {
+            // RFC 7515 4.1.11: a recipient that does not understand a critical extension must reject the token; this
+            // server understands none
+            throw new Refused("the token's header names critical extensions (crit) this server does not support");
+        }
         SigningKeys.Key key = keyFor(unverified.getKeyId());
         if (!key.alg().equals(unverified.getAlgorithm())) {
             throw new Refused("the token's algorithm " + unverified.getAlgorithm() + " is not accepted: its key "
@@ -573,9 +579,13 @@ public final class Tokens {
         } catch (JWTVerificationException e) {
             throw new Refused("the token is not valid");
         }
-        if (jwt.getExpiresAtAsInstant() == null || jwt.getIssuedAtAsInstant() == null || jwt.getSubject() == null
-                || jwt.getId() == null) {
+        if (jwt.getExpiresAtAsInstant() == null || jwt.getIssuedAtAsInstant() == null || blank(jwt.getSubject())
+                || blank(jwt.getId())) {
             throw new Refused("the token lacks one of the claims exp, iat, sub and jti, or has it empty");
+        }
+        if (jwt.getExpiresAtAsInstant().isAfter(jwt.getIssuedAtAsInstant().plus(MAX_TTL).plus(settings.leeway()))) {
+            throw new Refused("the token's lifetime (iat to exp) is longer than " + MAX_TTL.toDays() + " days, the "
+                    + "longest accepted; issue a shorter-lived token, or use an API key");
         }
         TokenRecord r = snapshot.records().get(jwt.getId());
         if (r != null && r.revoked() != null) {
@@ -592,6 +602,31 @@ public final class Tokens {
         String name = r != null ? r.name() : jwt.getClaim("client_id").asString();
         return new Verified(jwt.getSubject(), scopes, jwt.getId(), name, limits, jwt.getExpiresAtAsInstant(),
                 TokenRecord.JWT);
+    }
+
+    private static boolean blank(String s) {
+        return s == null || s.isBlank();
+    }
+
+    /**
+     * Whether a credential that was valid when a session opened still is: not revoked, not expired. Picks up
+     * revocations other processes (the command line) wrote.
+     *
+     * @param tokenId the {@code jti} or API key id
+     * @param expires when the credential expires, or {@code null}
+     * @return {@code null} if it is still valid, otherwise why not
+     */
+    public String invalidated(String tokenId, Instant expires) {
+        try {
+            reload(false);
+        } catch (IOException e) {
+            return null;
+        }
+        if (expires != null && !expires.isAfter(clock.instant())) {
+            return "it expired";
+        }
+        TokenRecord r = tokenId == null ? null : snapshot.records().get(tokenId);
+        return r != null && r.revoked() != null ? "it was revoked" : null;
     }
 
     private static String incorrect(IncorrectClaimException e) {

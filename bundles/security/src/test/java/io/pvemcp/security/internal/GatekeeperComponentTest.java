@@ -5,13 +5,18 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.lang.annotation.Annotation;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pvemcp.api.Caller;
 import io.pvemcp.api.Limits;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.security.Admission;
+import io.pvemcp.security.AuditEvent;
+import io.pvemcp.security.AuditLog;
 import io.pvemcp.security.store.Tokens;
 
 import org.junit.jupiter.api.Test;
@@ -38,6 +43,8 @@ class GatekeeperComponentTest {
             public int clock_skew_s() { return 30; }
             public int rate_per_minute() { return perMinute; }
             public int rate_burst() { return burst; }
+            public int messages_per_minute() { return perMinute * 10; }
+            public int messages_burst() { return burst * 10; }
             public int failures_per_minute() { return 3; }
         };
     }
@@ -82,30 +89,79 @@ class GatekeeperComponentTest {
     }
 
     @Test
-    void limitsTheRatePerTokenWithARetryTime() throws Exception {
+    void limitsTheToolCallsPerTokenWithARetryTimeAndAuditsTheRefusal() throws Exception {
         GatekeeperComponent g = new GatekeeperComponent(config(true, 60, 2), nanos::get);
-        String a = "Bearer " + issue(Set.of(Scopes.READ));
-        String b = "Bearer " + issue(Set.of(Scopes.READ));
-        assertThat(g.admit(a, "h", false).admitted()).isTrue();
-        assertThat(g.admit(a, "h", false).admitted()).isTrue();
-        Admission limited = g.admit(a, "h", false);
+        List<AuditEvent> audited = new ArrayList<>();
+        g.audit = auditTo(audited);
+        Caller a = g.admit("Bearer " + issue(Set.of(Scopes.READ)), "h", false).caller();
+        Caller b = g.admit("Bearer " + issue(Set.of(Scopes.READ)), "h", false).caller();
+        assertThat(g.chargeCall(a, "proxmox_vm_list", Map.of())).isNull();
+        assertThat(g.chargeCall(a, "proxmox_vm_list", Map.of())).isNull();
+        Admission limited = g.chargeCall(a, "proxmox_vm_list", Map.of("limit", 5));
         assertThat(limited.status()).isEqualTo(429);
         assertThat(limited.retryAfterSeconds()).isEqualTo(1);
-        assertThat(g.admit(b, "h", false).admitted()).as("another token has its own bucket").isTrue();
+        assertThat(limited.description()).contains("too many tool calls");
+        assertThat(audited).singleElement().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("rate-limited");
+            assertThat(e.target()).isEqualTo("proxmox_vm_list");
+            assertThat(e.arguments()).containsEntry("limit", 5);
+        });
+        assertThat(g.chargeCall(b, "proxmox_vm_list", Map.of())).as("another token has its own bucket").isNull();
         nanos.addAndGet(Duration.ofSeconds(1).toNanos());
-        assertThat(g.admit(a, "h", false).admitted()).isTrue();
+        assertThat(g.chargeCall(a, "proxmox_vm_list", Map.of())).isNull();
     }
 
     @Test
-    void slowsDownAddressesThatKeepFailing() {
+    void protocolMessagesHaveAMuchHigherAllowanceThanToolCalls() throws Exception {
+        GatekeeperComponent g = new GatekeeperComponent(config(true, 60, 2), nanos::get);
+        String a = "Bearer " + issue(Set.of(Scopes.READ));
+        for (int i = 0; i < 20; i++) {
+            assertThat(g.admit(a, "h", false).admitted()).as("message " + i).isTrue();
+        }
+        Admission limited = g.admit(a, "h", false);
+        assertThat(limited.status()).isEqualTo(429);
+        assertThat(limited.description()).contains("too many requests");
+    }
+
+    @Test
+    void slowsDownFailuresOnlyAndAlwaysAdmitsAValidTokenFromTheSameAddress() throws Exception {
         GatekeeperComponent g = new GatekeeperComponent(config(true, 60, 10), nanos::get);
+        String valid = "Bearer " + issue(Set.of(Scopes.READ));
         for (int i = 0; i < 3; i++) {
             assertThat(g.admit("Bearer wrong", "10.9.9.9", false).status()).isEqualTo(401);
         }
         Admission blocked = g.admit("Bearer wrong", "10.9.9.9", false);
         assertThat(blocked.status()).isEqualTo(429);
         assertThat(blocked.retryAfterSeconds()).isPositive();
+        assertThat(g.admit("Token x", "10.9.9.9", false).status()).as("a malformed header is a failure too")
+                .isEqualTo(429);
+        for (int i = 0; i < 50; i++) {
+            assertThat(g.admit(valid, "10.9.9.9", false).admitted()).as("valid token, request " + i).isTrue();
+            assertThat(g.admit("Bearer wrong", "10.9.9.9", false).status()).isEqualTo(429);
+        }
         assertThat(g.admit("Bearer wrong", "10.9.9.8", false).status()).isEqualTo(401);
+        assertThat(g.admit(null, "10.9.9.9", false).status()).as("no credential at all is the discovery step")
+                .isEqualTo(401);
+    }
+
+    @Test
+    void tellsWhenTheCredentialsOfAnAdmittedCallerAreRevoked() throws Exception {
+        GatekeeperComponent g = new GatekeeperComponent(config(true, 60, 10), nanos::get);
+        Tokens t = new Tokens(dir, new Tokens.Settings("http://127.0.0.1:8000", List.of("http://127.0.0.1:8000/mcp"),
+                null, null, "HS256", Duration.ofSeconds(30)));
+        Tokens.Issued issued = t.issueJwt("doomed", null, Set.of(Scopes.READ), Duration.ofHours(1), Limits.NONE);
+        Caller c = g.admit("Bearer " + issued.token(), "h", false).caller();
+        assertThat(g.invalidated(c)).isNull();
+        t.revoke("doomed");
+        assertThat(g.invalidated(c)).isEqualTo("it was revoked");
+    }
+
+    static AuditLog auditTo(List<AuditEvent> events) {
+        return new AuditLog() {
+            public void record(AuditEvent event) { events.add(event); }
+            public String failure() { return null; }
+            public List<Map<String, Object>> latest(int count) { return List.of(); }
+        };
     }
 
     @Test

@@ -63,6 +63,37 @@ class AuditTrailTest {
     }
 
     @Test
+    void verifyingALiveTrailWhileItIsWrittenAndRotatedRaisesNoFalseAlarm() throws Exception {
+        java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        Thread writer = new Thread(() -> {
+            try (AuditTrail trail = new AuditTrail(dir, 4096)) {
+                for (int i = 0; i < 1500; i++) {
+                    trail.append(Map.of("action", "tools/call", "n", i, "pad", "x".repeat(i % 200)));
+                }
+            } catch (Throwable e) {
+                failed.set(e);
+            } finally {
+                done.set(true);
+            }
+        });
+        writer.start();
+        int runs = 0;
+        List<String> problems = new ArrayList<>();
+        while (!done.get() || runs < 20) {
+            AuditTrail.Verification v = AuditTrail.verify(dir);
+            if (!v.intact()) {
+                problems.add(v.problem());
+            }
+            runs++;
+        }
+        writer.join();
+        assertThat(failed.get()).isNull();
+        assertThat(problems).as("verifications during writes (%d runs)", runs).isEmpty();
+        assertThat(AuditTrail.verify(dir).entries()).isEqualTo(1500);
+    }
+
+    @Test
     void anEditedEntryIsFound() throws Exception {
         write(5, 1 << 20);
         List<String> lines = lines();

@@ -85,6 +85,22 @@ class TokensTest {
     }
 
     @Test
+    void refusesEmptyClaimsUnknownCriticalExtensionsAndOverlongLifetimes() throws Exception {
+        Tokens t = tokens(SECRET, null);
+        Algorithm good = Algorithm.HMAC256(SECRET);
+        Instant now = Instant.now();
+        assertThat(refusal(t, claims().withSubject("").sign(good))).contains("lacks one of the claims", "or has it empty");
+        assertThat(refusal(t, claims().withSubject("  ").sign(good))).contains("or has it empty");
+        assertThat(refusal(t, claims().withJWTId("").sign(good))).contains("or has it empty");
+        assertThat(refusal(t, claims().withHeader(java.util.Map.of("crit", List.of("x-pvemcp-unknown"),
+                "x-pvemcp-unknown", true)).sign(good))).contains("critical extensions");
+        assertThat(refusal(t, claims().withIssuedAt(now).withExpiresAt(now.plus(Duration.ofDays(400))).sign(good)))
+                .contains("longer than 366 days");
+        assertThat(refusal(t, claims().withIssuedAt(now).withExpiresAt(now.plus(Duration.ofDays(366))).sign(good)))
+                .as("the documented maximum itself").isNull();
+    }
+
+    @Test
     void refusesAlgNone() {
         Tokens t = tokens(SECRET, null);
         String header = b64("{\"alg\":\"none\",\"typ\":\"JWT\"}");
