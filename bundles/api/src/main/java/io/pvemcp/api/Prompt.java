@@ -52,4 +52,20 @@ public interface Prompt {
     default List<String> complete(String argument, String prefix) {
         return List.of();
     }
+
+    /**
+     * Suggests values as {@link #complete(String, String)} does, for a caller: suggestions that come from Proxmox must
+     * be read with {@code context.proxmox()}, which holds the caller to its token's limits, so that a completion never
+     * names a node or guest the caller may not see. By default, the suggestions of {@link #complete(String, String)}.
+     *
+     * @param context who asks, and the Proxmox client as that caller sees it
+     * @param argument the name
+     * @param prefix what the user typed so far
+     * @return up to 100 suggestions, best first
+     * @throws Exception on failure; the client gets no suggestions
+     * @since 1.4
+     */
+    default List<String> complete(RequestContext context, String argument, String prefix) throws Exception {
+        return complete(argument, prefix);
+    }
 }

@@ -58,4 +58,20 @@ public interface Resource {
     default java.util.List<String> complete(String variable, String prefix) {
         return java.util.List.of();
     }
+
+    /**
+     * Suggests values as {@link #complete(String, String)} does, for a caller: suggestions that come from Proxmox must
+     * be read with {@code context.proxmox()}, which holds the caller to its token's limits, so that a completion never
+     * names a node or guest the caller may not see. By default, the suggestions of {@link #complete(String, String)}.
+     *
+     * @param context who asks, and the Proxmox client as that caller sees it
+     * @param variable the name
+     * @param prefix what the user typed so far
+     * @return up to 100 suggestions, best first
+     * @throws Exception on failure; the client gets no suggestions
+     * @since 1.4
+     */
+    default java.util.List<String> complete(RequestContext context, String variable, String prefix) throws Exception {
+        return complete(variable, prefix);
+    }
 }

@@ -89,6 +89,23 @@ public interface Tool {
     }
 
     /**
+     * The scopes a call with these arguments needs besides the tool's own {@value #SCOPE}, because the arguments ask
+     * for a side effect of another kind: {@code proxmox_vm_create} with {@code start=true} also powers a guest on,
+     * so it also needs {@link Scopes#POWER}. The registry checks them before the call runs and refuses it, naming the
+     * reason, when the caller lacks one; nothing has happened then. (Independently, every Proxmox request a call makes
+     * is held to the scope of its effect, so a tool that forgets to declare one fails at that request instead.)
+     * <p>
+     * Called on a worker thread before {@link #call(ToolCall)}, with validated arguments; it must not block.
+     *
+     * @param arguments the call's arguments
+     * @return scope to the reason it is needed (e.g. {@code "start=true starts the VM"}); by default none
+     * @since 1.4
+     */
+    default Map<String, String> additionalScopes(Arguments arguments) {
+        return Map.of();
+    }
+
+    /**
      * Runs the tool.
      *
      * @param call the validated arguments and everything else the call needs

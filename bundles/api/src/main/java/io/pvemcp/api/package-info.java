@@ -42,9 +42,14 @@
  * {@link io.pvemcp.api.Listing} (patterns, limits).</li>
  * <li>1.2: {@link io.pvemcp.api.Limits} and {@link io.pvemcp.api.Caller#limits()}, {@link io.pvemcp.api.Caller#tokenId()}
  * (per-token limits and the credentials behind a call).</li>
+ * <li>1.3: {@link io.pvemcp.api.Content} (text, image, audio, embedded resources), sampling and elicitation on
+ * {@link io.pvemcp.api.ToolCall}, completions, {@link io.pvemcp.api.ResourceUpdates}.</li>
+ * <li>1.4: {@link io.pvemcp.api.Tool#additionalScopes} (arguments that ask for a side effect of another scope),
+ * {@code complete(RequestContext, ...)} on {@link io.pvemcp.api.Prompt} and {@link io.pvemcp.api.Resource}
+ * (completions that read Proxmox as the caller sees it).</li>
  * </ul>
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package io.pvemcp.api;
 

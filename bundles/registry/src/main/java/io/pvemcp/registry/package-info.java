@@ -6,8 +6,10 @@
  * The registry itself is a whiteboard: it serves every {@link io.pvemcp.api.Tool}, {@link io.pvemcp.api.Resource}
  * and {@link io.pvemcp.api.Prompt} service to the sessions of every MCP transport registered as a
  * {@code McpStreamableServerTransportProvider} (or {@code McpServerTransportProvider}) service.
+ * {@link io.pvemcp.registry.JsonRpcMessages} (1.3) reads incoming messages for every transport alike, so that
+ * malformed input gets the same JSON-RPC error whichever way it arrives.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.pvemcp.registry;
 

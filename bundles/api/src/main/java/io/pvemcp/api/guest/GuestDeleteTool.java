@@ -4,8 +4,10 @@ import java.time.Duration;
 import java.util.LinkedHashMap;
 import java.util.Map;
 
+import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Scopes;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
@@ -56,6 +58,12 @@ public abstract class GuestDeleteTool extends GuestTool {
     @Override
     public Map<String, Object> outputSchema() {
         return output;
+    }
+
+    @Override
+    public Map<String, String> additionalScopes(Arguments arguments) {
+        return arguments.bool("stop_first", false) ? Map.of(Scopes.POWER, "stop_first=true stops the " + type.noun()
+                + " if it runs") : Map.of();
     }
 
     @Override

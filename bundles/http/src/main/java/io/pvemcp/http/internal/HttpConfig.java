@@ -16,11 +16,17 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "which stops DNS rebinding. Set this when the server is reached by name, e.g. mcp.example.com.")
     String[] allowed_hosts() default {};
 
-    @AttributeDefinition(name = "Maximum sessions", min = "1")
+    @AttributeDefinition(name = "Maximum sessions", description = "Open MCP sessions in all. At the limit, the "
+            + "session idle longest without a running call is closed for a new one.", min = "1")
     int max_sessions() default 1000;
 
+    @AttributeDefinition(name = "Sessions reserved for administrators", description = "The last places under the "
+            + "maximum, which only tokens with proxmox:admin may take, so an operator can always connect.", min = "0")
+    int admin_reserved_sessions() default 10;
+
     @AttributeDefinition(name = "Maximum sessions per token", description = "Open MCP sessions one credential may "
-            + "hold; more are refused (429).", min = "1")
+            + "hold; beyond, its least recently used session without a running call is closed (429 if every one "
+            + "has a call running).", min = "1")
     int max_sessions_per_token() default 20;
 
     @AttributeDefinition(name = "Session idle timeout (s)", description = "A session without requests or open "

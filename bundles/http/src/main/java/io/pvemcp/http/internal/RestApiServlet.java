@@ -1,7 +1,6 @@
 package io.pvemcp.http.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -89,20 +88,9 @@ public final class RestApiServlet extends HttpServlet {
             error(resp, 403, "Forbidden: " + refusal, null);
             return;
         }
-        String query = req.getQueryString();
-        if (query != null && query.toLowerCase(Locale.ROOT).matches("(^|.*&)access_token=.*")) {
-            error(resp, 400, "Tokens are accepted in the Authorization header only, never in the URL", null);
-            return;
-        }
-        Admission admission = gatekeeper.admit(req.getHeader("Authorization"), req.getRemoteAddr(),
-                StreamableHttpTransport.isLoopback(req.getLocalAddr()));
+        Admission admission = Requests.admit(req, gatekeeper);
         if (!admission.admitted()) {
-            if (admission.challenge() != null) {
-                resp.setHeader("WWW-Authenticate", admission.challenge());
-            }
-            if (admission.retryAfterSeconds() > 0) {
-                resp.setHeader("Retry-After", Long.toString(admission.retryAfterSeconds()));
-            }
+            Requests.refusalHeaders(resp, admission);
             error(resp, admission.status(), admission.description(), null);
             return;
         }
@@ -149,17 +137,9 @@ public final class RestApiServlet extends HttpServlet {
             error(resp, 415, "Send the arguments as a JSON object with Content-Type: application/json", null);
             return;
         }
-        if (req.getContentLengthLong() > maxRequestBytes) {
-            error(resp, 413, "The request is larger than " + maxRequestBytes + " bytes", null);
-            return;
-        }
         Map<String, Object> arguments;
-        try (InputStream in = req.getInputStream()) {
-            byte[] body = in.readNBytes(maxRequestBytes + 1);
-            if (body.length > maxRequestBytes) {
-                error(resp, 413, "The request is larger than " + maxRequestBytes + " bytes", null);
-                return;
-            }
+        try {
+            byte[] body = Requests.body(req, resp, maxRequestBytes);
             JsonNode node = body.length == 0 ? mapper.createObjectNode() : mapper.readTree(body);
             if (node == null || !node.isObject()) {
                 error(resp, 400, "The body must be a JSON object of the tool's arguments, e.g. {\"node\": \"pve1\"}",
@@ -168,8 +148,21 @@ public final class RestApiServlet extends HttpServlet {
             }
             arguments = mapper.convertValue(node, new com.fasterxml.jackson.core.type.TypeReference<>() {
             });
+        } catch (Requests.TooLarge e) {
+            error(resp, 413, "The request is larger than " + maxRequestBytes + " bytes", null);
+            return;
         } catch (JsonProcessingException e) {
-            error(resp, 400, "The body is not valid JSON: " + e.getOriginalMessage(), "invalid");
+            error(resp, 400, "The body is not valid JSON" + (e.getLocation() == null ? "" : " (at line "
+                    + e.getLocation().getLineNr() + ", column " + e.getLocation().getColumnNr() + ")"), "invalid");
+            return;
+        } catch (IOException e) {
+            LOG.debug("a client went away while sending its request: {}", e.toString());
+            return;
+        }
+        Admission charged = gatekeeper.chargeCall(caller, name, arguments);
+        if (charged != null) {
+            Requests.refusalHeaders(resp, charged);
+            error(resp, 429, charged.description(), "rate-limited");
             return;
         }
         AsyncContext async = req.startAsync();

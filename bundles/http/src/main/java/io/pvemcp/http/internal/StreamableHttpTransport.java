@@ -1,7 +1,6 @@
 package io.pvemcp.http.internal;
 
 import java.io.IOException;
-import java.io.InputStream;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,13 +21,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelcontextprotocol.common.McpTransportContext;
 import io.modelcontextprotocol.json.McpJsonMapper;
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.json.jackson2.JacksonMcpJsonMapper;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerSession;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import io.modelcontextprotocol.spec.McpStreamableServerTransportProvider;
 import io.pvemcp.api.Caller;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.registry.JsonRpcMessages;
 import io.pvemcp.registry.McpContextKeys;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.Gatekeeper;
@@ -80,8 +80,6 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     /** Methods whose answers may be preceded by progress, log messages or server requests. */
     private static final Set<String> STREAMED = Set.of(McpSchema.METHOD_TOOLS_CALL, McpSchema.METHOD_RESOURCES_READ,
             McpSchema.METHOD_PROMPT_GET, McpSchema.METHOD_COMPLETION_COMPLETE);
-    private static final TypeRef<McpSchema.InitializeRequest> INITIALIZE = new TypeRef<>() {
-    };
 
     private final transient ObjectMapper mapper = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
@@ -91,6 +89,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     private final transient Map<String, Held> sessions = new ConcurrentHashMap<>();
     private final transient ScheduledExecutorService timer;
     private final int maxSessions;
+    private final int adminReserve;
     private final int maxSessionsPerToken;
     private final long idleTimeoutMillis;
     private final int maxRequestBytes;
@@ -101,13 +100,30 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     private static final class Held {
         final McpStreamableServerSession session;
         final String owner;
+        /** Who opened it: its credentials are checked while it lives. */
+        final Caller caller;
         final AtomicInteger openStreams = new AtomicInteger();
+        /** Closes the answer streams of the requests running now. */
+        final Set<Runnable> answering = ConcurrentHashMap.newKeySet();
         volatile long lastActivity = System.currentTimeMillis();
         volatile SseStream listening;
 
-        Held(McpStreamableServerSession session, String owner) {
+        Held(McpStreamableServerSession session, String owner, Caller caller) {
             this.session = session;
             this.owner = owner;
+            this.caller = caller;
+        }
+
+        /** Ends the session and every stream it has open. */
+        void closeAll() {
+            session.close();
+            SseStream l = listening;
+            if (l != null) {
+                l.close();
+            }
+            for (Runnable r : List.copyOf(answering)) {
+                r.run();
+            }
         }
     }
 
@@ -116,6 +132,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         this.guard = new RequestGuard(config.allowed_origins(), config.allowed_hosts());
         this.gatekeeper = gatekeeper;
         this.maxSessions = Math.max(1, config.max_sessions());
+        this.adminReserve = Math.max(0, Math.min(config.admin_reserved_sessions(), maxSessions - 1));
         this.maxSessionsPerToken = Math.max(1, config.max_sessions_per_token());
         this.idleTimeoutMillis = Duration.ofSeconds(Math.max(10, config.session_idle_timeout_s())).toMillis();
         this.maxRequestBytes = Math.max(1024, config.max_request_bytes());
@@ -126,6 +143,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return t;
         });
         timer.scheduleWithFixedDelay(this::expireIdleSessions, 60, 60, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::closeInvalidatedSessions, 1, 1, TimeUnit.SECONDS);
     }
 
     @Deactivate
@@ -187,13 +205,69 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         for (String id : List.copyOf(sessions.keySet())) {
             Held h = sessions.remove(id);
             if (h != null) {
-                h.session.close();
+                h.closeAll();
+            }
+        }
+    }
+
+    /**
+     * Ends, at once, the sessions whose credentials were revoked or expired since they opened them, with their
+     * streams and running calls: a revoked token must not keep receiving notifications or answers.
+     */
+    private void closeInvalidatedSessions() {
+        try {
+            Map<String, String> verdicts = new java.util.HashMap<>();
+            for (var e : sessions.entrySet()) {
+                Held h = e.getValue();
+                String why = verdicts.computeIfAbsent(h.owner, o -> {
+                    String w = gatekeeper.invalidated(h.caller);
+                    return w == null ? "" : w;
+                });
+                if (!why.isEmpty() && sessions.remove(e.getKey(), h)) {
+                    LOG.info("MCP session {} closed: the credentials that opened it are no longer valid ({})",
+                            e.getKey(), why);
+                    h.closeAll();
+                }
+            }
+        } catch (RuntimeException e) {
+            LOG.warn("checking the sessions' credentials failed: {}", e.toString());
+        }
+    }
+
+    /**
+     * Keeps the server within its session limit: at the limit, the session idle longest that has no call running is
+     * closed (first one that does nothing at all, then one that only listens), rather than refusing the newcomer.
+     * The last {@code admin.reserved.sessions} places are for administrators, so an operator can always connect.
+     *
+     * @return {@code false} if every session has a call running
+     */
+    private synchronized boolean makeRoomOnServer(boolean admin) {
+        int limit = admin ? maxSessions : maxSessions - adminReserve;
+        while (sessions.size() >= limit) {
+            List<Map.Entry<String, Held>> all = new ArrayList<>(sessions.entrySet());
+            all.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
+            if (!evictOne(all, "the server reached its limit of " + maxSessions + " sessions")) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private boolean evictOne(List<Map.Entry<String, Held>> byAge, String why) {
+        for (boolean evenListening : new boolean[] {false, true}) {
+            for (var e : byAge) {
+                Held h = e.getValue();
                 SseStream l = h.listening;
-                if (l != null) {
-                    l.close();
+                boolean listening = l != null && !l.isClosed();
+                if ((evenListening || !listening) && h.openStreams.get() == 0 && sessions.remove(e.getKey(), h)) {
+                    LOG.info("MCP session {} closed after {} s without use: {}", e.getKey(),
+                            (System.currentTimeMillis() - h.lastActivity) / 1000, why);
+                    h.closeAll();
+                    return true;
                 }
             }
         }
+        return false;
     }
 
     /**
@@ -213,25 +287,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             return true;
         }
         own.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
-        // first a session that does nothing at all, then one that only listens for notifications: both are what a
-        // client leaves behind when it reconnects without ending its session; one with a call running is never closed
-        for (boolean evenListening : new boolean[] {false, true}) {
-            for (var e : own) {
-                Held h = e.getValue();
-                SseStream l = h.listening;
-                boolean listening = l != null && !l.isClosed();
-                if ((evenListening || !listening) && h.openStreams.get() == 0 && sessions.remove(e.getKey(), h)) {
-                    LOG.info("MCP session {} closed: its token opened a new one beyond its limit of {}", e.getKey(),
-                            maxSessionsPerToken);
-                    h.session.close();
-                    if (listening) {
-                        l.close();
-                    }
-                    return true;
-                }
-            }
-        }
-        return false;
+        // a session that does nothing, or only listens, is what a client leaves behind when it reconnects without
+        // ending its session; one with a call running is never closed
+        return evictOne(own, "its token opened a new one beyond its limit of " + maxSessionsPerToken);
     }
 
     private void expireIdleSessions() {
@@ -268,13 +326,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             preflight(req, resp);
             return;
         }
-        String query = req.getQueryString();
-        if (query != null && query.toLowerCase(Locale.ROOT).matches("(^|.*&)access_token=.*")) {
-            error(resp, 400, -32600, "Tokens are accepted in the Authorization header only, never in the URL", null);
-            return;
-        }
-        Admission admission = gatekeeper.admit(req.getHeader("Authorization"), req.getRemoteAddr(),
-                isLoopback(req.getLocalAddr()));
+        Admission admission = Requests.admit(req, gatekeeper);
         if (!admission.admitted()) {
             refuse(resp, admission);
             return;
@@ -298,13 +350,12 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     }
 
     private void refuse(HttpServletResponse resp, Admission a) throws IOException {
-        if (a.challenge() != null) {
-            resp.setHeader("WWW-Authenticate", a.challenge());
-        }
-        if (a.retryAfterSeconds() > 0) {
-            resp.setHeader("Retry-After", Long.toString(a.retryAfterSeconds()));
-        }
-        error(resp, a.status(), -32001, a.description(), null);
+        refuse(resp, a, null);
+    }
+
+    private void refuse(HttpServletResponse resp, Admission a, Object id) throws IOException {
+        Requests.refusalHeaders(resp, a);
+        error(resp, a.status(), a.status() == 400 ? -32600 : -32001, a.description(), id);
     }
 
     /** Browsers may call from an allowed origin (the guard refused the others): say so, and expose our headers. */
@@ -325,14 +376,6 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         resp.setStatus(204);
     }
 
-    static boolean isLoopback(String localAddress) {
-        try {
-            return localAddress != null && java.net.InetAddress.getByName(localAddress).isLoopbackAddress();
-        } catch (java.net.UnknownHostException e) {
-            return false;
-        }
-    }
-
     private void post(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {
         String contentType = req.getContentType();
         if (contentType == null || !contentType.toLowerCase(Locale.ROOT).startsWith("application/json")) {
@@ -344,28 +387,21 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             error(resp, 406, -32600, "Accept must include application/json and text/event-stream", null);
             return;
         }
-        if (req.getContentLengthLong() > maxRequestBytes) {
-            error(resp, 413, -32600, "Request too large: at most " + maxRequestBytes + " bytes", null);
-            return;
-        }
         byte[] raw;
-        try (InputStream in = req.getInputStream()) {
-            raw = in.readNBytes(maxRequestBytes + 1);
-        }
-        if (raw.length > maxRequestBytes) {
+        try {
+            raw = Requests.body(req, resp, maxRequestBytes);
+        } catch (Requests.TooLarge e) {
             error(resp, 413, -32600, "Request too large: at most " + maxRequestBytes + " bytes", null);
             return;
-        }
-        String body = new String(raw, StandardCharsets.UTF_8).strip();
-        if (body.startsWith("[")) {
-            error(resp, 400, -32600, "JSON-RPC batches are not supported; send one message per request", null);
+        } catch (IOException e) {
+            LOG.debug("a client went away while sending its request: {}", e.toString());
             return;
         }
         McpSchema.JSONRPCMessage message;
         try {
-            message = McpSchema.deserializeJsonRpcMessage(json, body);
-        } catch (IOException | IllegalArgumentException e) {
-            error(resp, 400, -32700, "Parse error: the body is not a valid JSON-RPC 2.0 message", null);
+            message = JsonRpcMessages.parse(mapper, json, new String(raw, StandardCharsets.UTF_8));
+        } catch (JsonRpcMessages.Invalid e) {
+            error(resp, 400, e.code(), e.getMessage(), e.id());
             return;
         }
         McpStreamableServerSession.Factory f = factory;
@@ -395,6 +431,18 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                     }).block(Duration.ofSeconds(10));
             resp.setStatus(202);
         } else if (message instanceof McpSchema.JSONRPCRequest request) {
+            if (McpSchema.METHOD_TOOLS_CALL.equals(request.method())) {
+                Map<?, ?> params = request.params() instanceof Map<?, ?> m ? m : Map.of();
+                @SuppressWarnings("unchecked")
+                Map<String, Object> arguments = params.get("arguments") instanceof Map<?, ?> a
+                        ? (Map<String, Object>) a : null;
+                Admission charged = gatekeeper.chargeCall(caller, params.get("name") instanceof String n ? n
+                        : String.valueOf(params.get("name")), arguments);
+                if (charged != null) {
+                    refuse(resp, charged, request.id());
+                    return;
+                }
+            }
             boolean streams = accept.contains("text/event-stream") || accept.contains("*/*") || accept.isEmpty();
             answer(req, resp, held, request, context, streams && STREAMED.contains(request.method()));
         } else {
@@ -404,9 +452,11 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
 
     private void initialize(McpStreamableServerSession.Factory f, McpSchema.JSONRPCRequest request,
             HttpServletResponse resp, Caller caller) throws IOException {
-        if (sessions.size() >= maxSessions) {
-            resp.setHeader("Retry-After", "30");
-            error(resp, 503, -32603, "Too many open MCP sessions; close unused clients or try later", request.id());
+        McpSchema.InitializeRequest init;
+        try {
+            init = JsonRpcMessages.initialize(json, request);
+        } catch (JsonRpcMessages.Invalid e) {
+            error(resp, 400, e.code(), e.getMessage(), request.id());
             return;
         }
         String owner = owner(caller);
@@ -416,16 +466,15 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
                     + "each with a call running; close unused clients or try again later", request.id());
             return;
         }
-        McpSchema.InitializeRequest init;
-        try {
-            init = json.convertValue(request.params(), INITIALIZE);
-        } catch (RuntimeException e) {
-            error(resp, 400, -32602, "Invalid initialize params", request.id());
+        if (!makeRoomOnServer(caller.hasScope(Scopes.ADMIN))) {
+            resp.setHeader("Retry-After", "30");
+            error(resp, 503, -32603, "Too many open MCP sessions, each with a call running; try again shortly",
+                    request.id());
             return;
         }
         McpStreamableServerSession.McpStreamableServerSessionInit started = f.startSession(init);
         McpSchema.InitializeResult result = started.initResult().block(Duration.ofSeconds(10));
-        sessions.put(started.session().getId(), new Held(started.session(), owner));
+        sessions.put(started.session().getId(), new Held(started.session(), owner, caller));
         resp.setStatus(200);
         resp.setContentType("application/json");
         resp.setCharacterEncoding("UTF-8");
@@ -463,8 +512,10 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }
         async.setTimeout(0);
         held.openStreams.incrementAndGet();
+        held.answering.add(close);
         Disposable[] running = new Disposable[1];
         async.addListener(listener(() -> {
+            held.answering.remove(close);
             held.openStreams.decrementAndGet();
             held.lastActivity = System.currentTimeMillis();
             Disposable d = running[0];

@@ -29,12 +29,14 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     private static final Set<String> READS = Set.of("GET");
 
     private final ProxmoxClient delegate;
+    private final Caller caller;
     private final Limits limits;
     private final String who;
     private final List<String> tasks;
 
     GuardedProxmoxClient(ProxmoxClient delegate, Caller caller, List<String> tasks) {
         this.delegate = delegate;
+        this.caller = caller;
         this.limits = caller.limits();
         this.who = who(caller);
         this.tasks = tasks;
@@ -47,6 +49,11 @@ final class GuardedProxmoxClient implements ProxmoxClient {
 
     @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        for (String scope : new String[] {EffectScopes.of(method, path, params), EffectScopes.also(method, path, params)}) {
+            if (scope != null && !caller.hasScope(scope)) {
+                return CompletableFuture.failedFuture(new ToolException(EffectScopes.refusal(who, scope, method, path)));
+            }
+        }
         if (limits.isNone()) {
             return delegate.request(method, path, params).thenApply(this::noteTask);
         }
@@ -55,8 +62,10 @@ final class GuardedProxmoxClient implements ProxmoxClient {
             return CompletableFuture.failedFuture(new ToolException(refusal));
         }
         CompletableFuture<Void> poolCheck = CompletableFuture.completedFuture(null);
-        if (!limits.pools().isEmpty() && path.contains("{vmid}")) {
-            long vmid = number(params.get("vmid"));
+        long guest = path.contains("{vmid}") ? number(params.get("vmid")) : path.contains("{upid}")
+                && Upid.isUpid(params.get("upid")) ? number(Upid.parse((String) params.get("upid")).id()) : -1;
+        if (!limits.pools().isEmpty() && guest > 0 && !tasks.contains(String.valueOf(params.get("upid")))) {
+            long vmid = guest;
             poolCheck = pools().thenAccept(pools -> {
                 if (!limits.allowsPool(pools.get(vmid))) {
                     throw new ToolException(outside("guest " + vmid + (pools.get(vmid) == null ? " (in no pool)"
@@ -119,6 +128,11 @@ final class GuardedProxmoxClient implements ProxmoxClient {
                 if (id > 0 && !limits.allowsVmid(id)) {
                     return outside("guest " + id);
                 }
+                if (id <= 0 && limitsGuests() && !tasks.contains(upid)) {
+                    return outside("task " + u.type() + " on " + u.node() + ", which belongs to no guest,");
+                }
+            } else if (upid != null) {
+                return "'" + String.valueOf(upid).replaceAll("\\p{Cntrl}", "?") + "' is not a Proxmox task id (UPID)";
             }
         }
         if (!READS.contains(method)) {
@@ -138,6 +152,11 @@ final class GuardedProxmoxClient implements ProxmoxClient {
             }
         }
         return null;
+    }
+
+    /** @return {@code true} if the caller may see some guests only (by VMID or pool), not whole nodes */
+    private boolean limitsGuests() {
+        return limits.limitsVmids() || !limits.pools().isEmpty();
     }
 
     private String outside(String what) {
@@ -171,7 +190,8 @@ final class GuardedProxmoxClient implements ProxmoxClient {
         if (!(data instanceof List<?> list)) {
             return CompletableFuture.completedFuture(data);
         }
-        boolean guests = GUESTS.matcher(path).matches() || path.equals("/cluster/resources");
+        boolean guests = GUESTS.matcher(path).matches() || path.equals("/cluster/resources")
+                || TASK_LIST.matcher(path).matches();
         if (guests && !limits.pools().isEmpty()) {
             return pools().thenApply(pools -> keep(path, list, pools));
         }
@@ -208,7 +228,13 @@ final class GuardedProxmoxClient implements ProxmoxClient {
         }
         if (taskList) {
             long id = number(m.get("id"));
-            return limits.allowsNode(str(m.get("node"))) && (id <= 0 || limits.allowsVmid(id));
+            if (!limits.allowsNode(str(m.get("node")))) {
+                return false;
+            }
+            if (id <= 0) {
+                return !limitsGuests() || tasks.contains(str(m.get("upid")));
+            }
+            return limits.allowsVmid(id) && (limits.pools().isEmpty() || limits.allowsPool(pools.get(id)));
         }
         Object node = m.get("node");
         if (node != null && !limits.allowsNode(str(node))) {

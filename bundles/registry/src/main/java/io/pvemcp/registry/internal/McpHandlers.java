@@ -37,11 +37,13 @@ import io.pvemcp.api.PromptArgument;
 import io.pvemcp.api.PromptResult;
 import io.pvemcp.api.Resource;
 import io.pvemcp.api.ResourceContents;
+import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.registry.JsonRpcMessages;
 import io.pvemcp.registry.McpContextKeys;
 import io.pvemcp.registry.ToolRegistry;
 import io.pvemcp.security.AuditEvent;
@@ -150,7 +152,8 @@ final class McpHandlers {
         try {
             return json.convertValue(params, type);
         } catch (RuntimeException e) {
-            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + e.getMessage()).build();
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + JsonRpcMessages.describe(e))
+                    .build();
         }
     }
 
@@ -192,12 +195,28 @@ final class McpHandlers {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the tool name is missing").build();
         }
         if (tools.get(request.name()) == null) {
-            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + request.name())
+            unknownTool(caller(exchange), request.name(), request.arguments());
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown tool: " + printable(request.name()))
                     .data("Call tools/list to see the tools you can use.").build();
         }
         Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
         return invoke(exchange, request.name(), request.arguments() == null ? Map.of() : request.arguments(),
                 progressToken).map(Outcome::result);
+    }
+
+    /** Records a call of a tool that does not exist: probing for tools is worth knowing about. */
+    private void unknownTool(Caller caller, String name, Map<String, Object> arguments) {
+        AuditLog log = audit.get();
+        if (log != null) {
+            log.record(new AuditEvent(Instant.now(), caller, "tools/call", name, arguments == null ? Map.of() : arguments,
+                    "unknown", "no such tool", 0, List.of()));
+        }
+    }
+
+    /** @return a client-supplied name fit to repeat in a message: no control characters, not too long */
+    static String printable(String s) {
+        String p = s.replaceAll("\\p{Cntrl}", "?");
+        return p.length() > 80 ? p.substring(0, 80) + "..." : p;
     }
 
     /** @return the tools a caller may use now, with their schemas */
@@ -292,7 +311,9 @@ final class McpHandlers {
         ToolEntry tool = tools.get(name);
         Caller caller = caller(exchange);
         if (tool == null) {
-            return Mono.just(new Outcome("unknown", error("Unknown tool: " + name + ". List the tools you can use.")));
+            unknownTool(caller, name, arguments);
+            return Mono.just(new Outcome("unknown", error("Unknown tool: " + printable(name) + ". List the tools you "
+                    + "can use.")));
         }
         Instant started = Instant.now();
         AuditLog log = audit.get();
@@ -322,6 +343,12 @@ final class McpHandlers {
             audit(log, caller, tool.name, arguments, "invalid", invalid, started, List.of());
             return Mono.just(new Outcome("invalid", invalid));
         }
+        String lacking = lackingScopes(tool, caller, arguments);
+        if (lacking != null) {
+            CallToolResult denied = error(lacking);
+            audit(log, caller, tool.name, arguments, "denied", denied, started, List.of());
+            return Mono.just(new Outcome("denied", denied));
+        }
         String outside = GuardedProxmoxClient.outsideLimits(caller, arguments);
         if (outside != null) {
             CallToolResult denied = error(outside);
@@ -329,10 +356,7 @@ final class McpHandlers {
             return Mono.just(new Outcome("denied", denied));
         }
         List<String> tasks = new java.util.concurrent.CopyOnWriteArrayList<>();
-        Supplier<ProxmoxClient> guarded = () -> {
-            ProxmoxClient client = proxmox.get();
-            return client == null ? null : new GuardedProxmoxClient(client, caller, tasks);
-        };
+        Supplier<ProxmoxClient> guarded = guarded(caller, tasks);
         return Mono.deferContextual(ctx -> {
             Object requestId = ctx.getOrDefault(McpContextKeys.REQUEST_ID, null);
             ToolCallContext call = new ToolCallContext(exchange, caller, guarded, tool.name, arguments, progressToken);
@@ -368,6 +392,46 @@ final class McpHandlers {
                     .map(r -> new Outcome(r == busy ? "busy" : call.cancellation.isCancelled() ? "cancelled"
                             : Boolean.TRUE.equals(r.isError()) ? "error" : "ok", r));
         });
+    }
+
+    /** The Proxmox client as a caller may use it: its scopes per effect and its token's limits. */
+    private Supplier<ProxmoxClient> guarded(Caller caller, List<String> tasks) {
+        return () -> {
+            ProxmoxClient client = proxmox.get();
+            return client == null ? null : new GuardedProxmoxClient(client, caller, tasks);
+        };
+    }
+
+    private Supplier<ProxmoxClient> guarded(Caller caller) {
+        return guarded(caller, new java.util.concurrent.CopyOnWriteArrayList<>());
+    }
+
+    /**
+     * @return why the caller may not make this call with these arguments (the tool declares that they ask for a side
+     *         effect of another scope), or {@code null}
+     */
+    private String lackingScopes(ToolEntry tool, Caller caller, Map<String, Object> arguments) {
+        Map<String, String> more;
+        try {
+            more = tool.service.additionalScopes(new io.pvemcp.api.Arguments(arguments));
+        } catch (RuntimeException | LinkageError e) {
+            String ref = reference();
+            LOG.error("Tool {} of bundle {} failed to name the scopes of its arguments (reference {})", tool.name,
+                    tool.bundle, ref, e);
+            return "The tool " + tool.name + " could not say which scopes this call needs (reference " + ref + "), so "
+                    + "it was not run. This is a bug in bundle " + tool.bundle + "; please report it.";
+        }
+        if (more == null) {
+            return null;
+        }
+        for (var e : more.entrySet()) {
+            if (Scopes.isKnown(e.getKey()) && !caller.hasScope(e.getKey())) {
+                return "This call of " + tool.name + " also needs the scope " + e.getKey() + " (" + e.getValue()
+                        + "), which your credentials do not grant. Nothing was done. Call it without that option, or "
+                        + "ask the operator for a token with " + e.getKey() + ".";
+            }
+        }
+        return null;
     }
 
     private static void audit(AuditLog log, Caller caller, String tool, Map<String, Object> arguments, String outcome,
@@ -524,7 +588,7 @@ final class McpHandlers {
         Map.Entry<ResourceEntry, Map<String, String>> found = findResource(caller, uri);
         ResourceEntry resource = found.getKey();
         Map<String, String> variables = found.getValue();
-        ResourceRequestContext ctx = new ResourceRequestContext(exchange, caller, proxmox, uri, variables);
+        ResourceRequestContext ctx = new ResourceRequestContext(exchange, caller, guarded(caller), uri, variables);
         return Mono.fromCallable(() -> {
             ctx.cancellation.enter();
             try {
@@ -600,28 +664,44 @@ final class McpHandlers {
         if ("ref/prompt".equals(ref.get("type"))) {
             PromptEntry prompt = ref.get("name") instanceof String n ? prompts.get(n) : null;
             if (prompt == null || !switches.get().allows(prompt.bundle, null)) {
-                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + ref.get("name"))
-                        .data("Call prompts/list to see the prompts available.").build();
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: "
+                        + printable(String.valueOf(ref.get("name")))).data("Call prompts/list to see the prompts "
+                        + "available.").build();
             }
-            source = () -> prompt.service.complete(name, value);
+            CompletionContext ctx = new CompletionContext(exchange, caller, guarded(caller), "prompt " + prompt.name);
+            source = () -> prompt.service.complete(ctx, name, value);
         } else if ("ref/resource".equals(ref.get("type"))) {
             String uri = ref.get("uri") instanceof String u ? u : "";
             ResourceEntry resource = resources.get(uri);
             if (resource == null || !caller.hasScope(resource.scope) || !switches.get().allows(resource.bundle, null)) {
-                throw McpError.RESOURCE_NOT_FOUND.apply(uri);
+                throw McpError.RESOURCE_NOT_FOUND.apply(printable(uri));
             }
-            source = () -> resource.service.complete(name, value);
+            CompletionContext ctx = new CompletionContext(exchange, caller, guarded(caller), "resource " + resource.uri);
+            source = () -> resource.service.complete(ctx, name, value);
         } else {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: ref.type must be ref/prompt or "
                     + "ref/resource").build();
         }
         return Mono.fromCallable(() -> {
-            List<String> values = source.call();
+            List<String> values;
+            try {
+                values = source.call();
+            } catch (ToolException | ProxmoxException e) {
+                LOG.debug("completion found nothing: {}", e.getMessage());
+                values = List.of();
+            }
             values = values == null ? List.of() : values;
             List<String> first = values.size() > 100 ? values.subList(0, 100) : values;
             return new McpSchema.CompleteResult(new McpSchema.CompleteResult.CompleteCompletion(List.copyOf(first),
                     values.size(), values.size() > 100));
         }).subscribeOn(scheduler);
+    }
+
+    /** The context of one completion request. */
+    private static final class CompletionContext extends RequestContextBase {
+        CompletionContext(McpAsyncServerExchange exchange, Caller caller, Supplier<ProxmoxClient> proxmox, String what) {
+            super(exchange, caller, proxmox, "completion of " + what);
+        }
     }
 
     // ---- prompts
@@ -641,7 +721,8 @@ final class McpHandlers {
         });
         PromptEntry prompt = request.name() == null ? null : prompts.get(request.name());
         if (prompt == null || !switches.get().allows(prompt.bundle, null)) {
-            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + request.name())
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Unknown prompt: " + (request.name() == null
+                    ? "(no name)" : printable(request.name())))
                     .data("Call prompts/list to see the prompts available.").build();
         }
         Map<String, String> args = new LinkedHashMap<>();
@@ -664,10 +745,12 @@ final class McpHandlers {
         for (String k : args.keySet()) {
             if (!known.contains(k)) {
                 throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("The prompt " + prompt.name
-                        + " has no argument '" + k + "'; it accepts " + known).build();
+                        + " has no argument '" + printable(k) + "'; it accepts " + known).build();
             }
         }
-        PromptRequestContext ctx = new PromptRequestContext(exchange, caller(exchange), proxmox, prompt.name, args);
+        Caller promptCaller = caller(exchange);
+        PromptRequestContext ctx = new PromptRequestContext(exchange, promptCaller, guarded(promptCaller), prompt.name,
+                args);
         return Mono.fromCallable(() -> {
             ctx.cancellation.enter();
             try {

@@ -96,6 +96,56 @@ class GuardedProxmoxClientTest {
                 .hasMessageContaining("may only create guests in the pools dev");
     }
 
+    GuardedProxmoxClient scoped(Set<String> scopes, Limits limits, List<String> tasks) {
+        Caller caller = Caller.builder().subject("ci").scopes(scopes).tokenName("ci").limits(limits).build();
+        return new GuardedProxmoxClient(pve, caller, tasks);
+    }
+
+    @Test
+    void everyRequestNeedsTheScopeOfItsEffectWhateverToolSendsIt() {
+        GuardedProxmoxClient writer = scoped(Set.of(Scopes.WRITE), Limits.NONE, new ArrayList<>());
+        Map<String, Object> guest = Map.of("node", "pve1", "vmid", 100);
+        for (String action : List.of("start", "stop", "shutdown", "reboot", "reset", "suspend", "resume")) {
+            assertThat(cause(writer.post("/nodes/{node}/qemu/{vmid}/status/" + action, guest))).as(action)
+                    .isInstanceOf(ToolException.class).hasMessageContaining("needs the scope proxmox:power");
+        }
+        assertThat(cause(writer.post("/nodes/{node}/lxc", Map.of("node", "pve1", "vmid", 300, "start", 1))))
+                .hasMessageContaining("proxmox:power");
+        assertThat(cause(writer.post("/nodes/{node}/qemu", Map.of("node", "pve1", "vmid", 300, "start", true))))
+                .hasMessageContaining("proxmox:power");
+        assertThat(cause(writer.post("/nodes/{node}/qemu/{vmid}/agent/exec", Map.of("node", "pve1", "vmid", 100,
+                "command", "id")))).hasMessageContaining("proxmox:admin");
+        assertThat(cause(writer.get("/nodes/{node}/qemu/{vmid}/agent/file-read", Map.of("node", "pve1", "vmid", 100,
+                "file", "/etc/shadow")))).hasMessageContaining("proxmox:admin");
+        assertThat(cause(writer.post("/access/users", Map.of("userid", "x@pve")))).hasMessageContaining("proxmox:admin");
+        assertThat(cause(writer.post("/nodes/{node}/status", Map.of("node", "pve1", "command", "reboot"))))
+                .hasMessageContaining("proxmox:admin");
+        assertThat(sent).as("nothing reached Proxmox").isEmpty();
+        assertThat(cause(writer.post("/nodes/{node}/qemu", Map.of("node", "pve1", "vmid", 300)))).isNull();
+        assertThat(cause(writer.delete("/nodes/{node}/qemu/{vmid}", guest))).isNull();
+        assertThat(cause(writer.get("/nodes/{node}/qemu/{vmid}/status/current", guest))).isNull();
+
+        GuardedProxmoxClient power = scoped(Set.of(Scopes.POWER), Limits.NONE, new ArrayList<>());
+        assertThat(cause(power.post("/nodes/{node}/qemu/{vmid}/status/start", guest))).isNull();
+        assertThat(cause(power.delete("/nodes/{node}/qemu/{vmid}", guest))).hasMessageContaining("proxmox:write");
+        GuardedProxmoxClient admin = scoped(Set.of(Scopes.ADMIN), Limits.NONE, new ArrayList<>());
+        assertThat(cause(admin.post("/access/users", Map.of("userid", "x@pve")))).isNull();
+    }
+
+    @Test
+    void poolLimitsApplyToTasksToo() {
+        List<String> tasks = new ArrayList<>();
+        GuardedProxmoxClient c = client(Limits.parse(null, null, "dev"), tasks);
+        String outside = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:150:root@pam:";
+        String inside = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:100:root@pam:";
+        String nodeTask = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:aptupdate::root@pam:";
+        assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/log", Map.of("node", "pve1", "upid", outside))))
+                .isInstanceOf(ToolException.class).hasMessageContaining("guest 150 (in no pool)");
+        assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/status", Map.of("node", "pve1", "upid", nodeTask))))
+                .hasMessageContaining("belongs to no guest");
+        assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/log", Map.of("node", "pve1", "upid", inside)))).isNull();
+    }
+
     @Test
     void withoutLimitsEverythingPassesUnchanged() {
         GuardedProxmoxClient c = client(Limits.NONE, new ArrayList<>());

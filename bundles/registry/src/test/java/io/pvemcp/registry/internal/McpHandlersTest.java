@@ -257,8 +257,130 @@ class McpHandlersTest {
         assertThat(ok.content()).singleElement().satisfies(c -> assertThat(c).containsEntry("type", "text")
                 .containsEntry("text", "started"));
         assertThat(handlers.call(operator, "nope", Map.of()).toCompletableFuture().get().outcome()).isEqualTo("unknown");
-        assertThat(audited).extracting(AuditEvent::outcome).containsExactly("denied", "ok");
+        assertThat(audited).extracting(AuditEvent::outcome).containsExactly("denied", "ok", "unknown");
         assertThat(audited.get(1).caller().transport()).isEqualTo("rest");
+    }
+
+    @Test
+    void argumentsThatAskForASideEffectOfAnotherScopeAreRefusedBeforeTheToolRuns() {
+        java.util.concurrent.atomic.AtomicInteger ran = new java.util.concurrent.atomic.AtomicInteger();
+        Tool create = new Tool() {
+            @Override
+            public Map<String, Object> inputSchema() {
+                return JsonSchema.object().optional("start", JsonSchema.bool()).build();
+            }
+
+            @Override
+            public Map<String, String> additionalScopes(io.pvemcp.api.Arguments arguments) {
+                return arguments.bool("start", false) ? Map.of(Scopes.POWER, "start=true starts the VM") : Map.of();
+            }
+
+            @Override
+            public ToolResult call(io.pvemcp.api.ToolCall call) {
+                ran.incrementAndGet();
+                return ToolResult.text("created");
+            }
+        };
+        register("proxmox_vm_create", create, Scopes.WRITE);
+        Caller writer = Caller.builder().subject("w").scopes(Set.of(Scopes.WRITE)).build();
+        McpSchema.CallToolResult refused = call(exchange(writer), "proxmox_vm_create", Map.of("start", true), 1, null);
+        assertThat(refused.isError()).isTrue();
+        assertThat(text(refused)).contains("also needs the scope proxmox:power", "start=true starts the VM",
+                "Nothing was done");
+        assertThat(ran).hasValue(0);
+        assertThat(audited).last().extracting(AuditEvent::outcome).isEqualTo("denied");
+        assertThat(call(exchange(writer), "proxmox_vm_create", Map.of("start", false), 2, null).isError()).isFalse();
+        Caller both = Caller.builder().subject("b").scopes(Set.of(Scopes.WRITE, Scopes.POWER)).build();
+        assertThat(call(exchange(both), "proxmox_vm_create", Map.of("start", true), 3, null).isError()).isFalse();
+        assertThat(ran).hasValue(2);
+    }
+
+    @Test
+    void unknownToolsAreAuditedAndBadParamsAreExplainedWithoutJavaTypes() {
+        register("proxmox_vm_list", Fixtures.simple("listed"), Scopes.READ);
+        Caller reader = Caller.builder().subject("r").scopes(Set.of(Scopes.READ)).build();
+        assertThatThrownBy(() -> call(exchange(reader), "proxmox_vm_steal\nforged", Map.of("x", 1), 1, null))
+                .isInstanceOf(McpError.class).hasMessageContaining("Unknown tool: proxmox_vm_steal?forged");
+        assertThat(audited).last().satisfies(e -> {
+            assertThat(e.outcome()).isEqualTo("unknown");
+            assertThat(e.target()).isEqualTo("proxmox_vm_steal\nforged");
+        });
+        for (Map<String, Object> params : List.<Map<String, Object>>of(Map.of("name", "proxmox_vm_list", "arguments",
+                "not an object"), Map.of("name", List.of(1), "arguments", Map.of()), Map.of("name", "x", "_meta", 5))) {
+            assertThatThrownBy(() -> handlers.requestHandlers().get("tools/call").handle(exchange(reader), params)
+                    .block()).as(params.toString()).isInstanceOfSatisfying(McpError.class, e -> {
+                        assertThat(e.getJsonRpcError().code()).isEqualTo(-32602);
+                        assertThat(e.getMessage()).startsWith("Invalid params: ").doesNotContain("io.", "java.",
+                                "McpSchema", "Jackson", "`", "$", "Cannot", "[Source");
+                    });
+        }
+    }
+
+    @Test
+    void resourcesPromptsAndCompletionsSeeProxmoxWithinTheCallersLimits() throws Exception {
+        List<Map<String, Object>> everything = List.of(Map.of("type", "node", "node", "pve1"),
+                Map.of("type", "node", "node", "pve2"), Map.of("type", "qemu", "vmid", 100, "node", "pve1"),
+                Map.of("type", "qemu", "vmid", 200, "node", "pve2"));
+        io.pvemcp.api.pve.ProxmoxClient pve = new io.pvemcp.api.pve.ProxmoxClient() {
+            @Override
+            public java.util.concurrent.CompletableFuture<Object> request(String method, String path, Map<String, ?> p) {
+                return java.util.concurrent.CompletableFuture.completedFuture(path.equals("/nodes")
+                        ? List.of(Map.of("node", "pve1"), Map.of("node", "pve2")) : everything);
+            }
+
+            @Override
+            public io.pvemcp.api.pve.ConnectionInfo connection() {
+                return null;
+            }
+        };
+        McpHandlers h = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper, scheduler,
+                () -> pve, () -> auditLog, switches::get);
+        Map<String, Object> rp = new java.util.HashMap<>();
+        rp.put(Resource.URI, "proxmox://cluster/overview");
+        rp.put(Resource.NAME, "overview");
+        rp.put(org.osgi.framework.Constants.SERVICE_ID, 501L);
+        Resource overview = request -> io.pvemcp.api.ResourceContents.text("proxmox://cluster/overview",
+                "application/json", io.pvemcp.api.Json.write(request.proxmox().get("/cluster/resources", Map.of()).get()));
+        assertThat(resources.add(Fixtures.objects(overview, rp, "test.bundle"), rp)).isTrue();
+        Map<String, Object> pp = new java.util.HashMap<>();
+        pp.put(Prompt.NAME, "check_node");
+        pp.put(Prompt.DESCRIPTION, "Checks a node.");
+        pp.put(org.osgi.framework.Constants.SERVICE_ID, 502L);
+        Prompt prompt = new Prompt() {
+            @Override
+            public io.pvemcp.api.PromptResult get(io.pvemcp.api.PromptRequest request) throws Exception {
+                return new io.pvemcp.api.PromptResult(null, List.of(io.pvemcp.api.PromptResult.Message.user(
+                        io.pvemcp.api.Json.write(request.proxmox().get("/cluster/resources", Map.of()).get()))));
+            }
+
+            @Override
+            public List<String> complete(io.pvemcp.api.RequestContext context, String argument, String prefix)
+                    throws Exception {
+                List<String> out = new java.util.ArrayList<>();
+                for (Object n : io.pvemcp.api.Json.list(context.proxmox().get("/nodes", Map.of()).get())) {
+                    out.add(String.valueOf(io.pvemcp.api.Json.map(n).get("node")));
+                }
+                return out;
+            }
+        };
+        assertThat(prompts.add(Fixtures.objects(prompt, pp, "test.bundle"), pp)).isTrue();
+        Caller limited = Caller.builder().subject("l").scopes(Set.of(Scopes.READ)).tokenName("only-pve1")
+                .limits(io.pvemcp.api.Limits.parse("pve1", null, null)).build();
+
+        McpSchema.ReadResourceResult read = (McpSchema.ReadResourceResult) h.requestHandlers().get("resources/read")
+                .handle(exchange(limited), Map.of("uri", "proxmox://cluster/overview")).block();
+        String text = ((McpSchema.TextResourceContents) read.contents().get(0)).text();
+        assertThat(text).contains("pve1", "100").doesNotContain("pve2", "200");
+        McpSchema.GetPromptResult got = (McpSchema.GetPromptResult) h.requestHandlers().get("prompts/get")
+                .handle(exchange(limited), Map.of("name", "check_node")).block();
+        assertThat(((McpSchema.TextContent) got.messages().get(0).content()).text()).doesNotContain("pve2");
+        McpSchema.CompleteResult completed = (McpSchema.CompleteResult) h.requestHandlers().get("completion/complete")
+                .handle(exchange(limited), Map.of("ref", Map.of("type", "ref/prompt", "name", "check_node"), "argument",
+                        Map.of("name", "node", "value", ""))).block();
+        assertThat(completed.completion().values()).containsExactly("pve1");
+        McpSchema.ReadResourceResult unlimited = (McpSchema.ReadResourceResult) h.requestHandlers().get("resources/read")
+                .handle(exchange(Caller.ANONYMOUS), Map.of("uri", "proxmox://cluster/overview")).block();
+        assertThat(((McpSchema.TextResourceContents) unlimited.contents().get(0)).text()).contains("pve2");
     }
 
     private List<String> listedNames(Caller caller) {

@@ -24,6 +24,7 @@ import io.modelcontextprotocol.spec.McpServerTransport;
 import io.modelcontextprotocol.spec.McpServerTransportProvider;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
+import io.pvemcp.registry.JsonRpcMessages;
 import io.pvemcp.registry.McpContextKeys;
 
 import org.osgi.framework.BundleContext;
@@ -58,8 +59,9 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     private final InputStream in;
     private final OutputStream out;
     private final StdioConfig config;
-    private final McpJsonMapper json = new JacksonMcpJsonMapper(new ObjectMapper()
-            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false));
+    private final ObjectMapper mapper = new ObjectMapper()
+            .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
+    private final McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
     private final McpTransportContext transportContext;
     private volatile McpServerSession session;
     private volatile Thread reader;
@@ -117,29 +119,14 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                 if (line.isBlank()) {
                     continue;
                 }
-                McpSchema.JSONRPCMessage message;
                 try {
-                    message = McpSchema.deserializeJsonRpcMessage(json, line);
-                } catch (IOException | IllegalArgumentException e) {
-                    LOG.warn("Ignored a line on standard input that is no JSON-RPC message ({})", e.getMessage());
-                    write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32700,\"message\":\"Parse error: "
-                            + "each line must be one JSON-RPC message\"}}");
-                    continue;
+                    handle(line);
+                } catch (RuntimeException | LinkageError e) {
+                    // whatever a line holds, the reader lives on: the client gets an error, the session continues
+                    LOG.warn("A message on standard input could not be handled: {}", e.toString());
+                    write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal "
+                            + "error: the message could not be handled; the server log has the details\"}}");
                 }
-                McpServerSession s = session;
-                if (s == null) {
-                    LOG.warn("A message arrived while the MCP registry is not running; it was dropped");
-                    continue;
-                }
-                if (message instanceof McpSchema.JSONRPCNotification n
-                        && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
-                    initialized = true;
-                }
-                Object id = message instanceof McpSchema.JSONRPCRequest req ? req.id() : null;
-                s.handle(message).contextWrite(c -> {
-                    var ctx = c.put(McpTransportContext.KEY, transportContext);
-                    return id == null ? ctx : ctx.put(McpContextKeys.REQUEST_ID, id);
-                }).subscribe(null, e -> LOG.warn("Handling a stdio message failed: {}", e.toString()));
             }
         } catch (IOException e) {
             if (!closing) {
@@ -160,6 +147,60 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
                 }
             }, "pvemcp-stdio-stop");
             stopper.start();
+        }
+    }
+
+    private void handle(String line) {
+        McpSchema.JSONRPCMessage message;
+        try {
+            message = JsonRpcMessages.parse(mapper, json, line);
+            if (message instanceof McpSchema.JSONRPCRequest req && McpSchema.METHOD_INITIALIZE.equals(req.method())) {
+                McpSchema.InitializeRequest init = JsonRpcMessages.initialize(json, req);
+                message = new McpSchema.JSONRPCRequest(req.jsonrpc(), req.method(), req.id(), init);
+            }
+        } catch (JsonRpcMessages.Invalid e) {
+            LOG.info("Refused a message on standard input: {}", e.getMessage());
+            send(e.response());
+            return;
+        }
+        McpServerSession s = session;
+        if (s == null) {
+            LOG.warn("A message arrived while the MCP registry is not running; it was dropped");
+            if (message instanceof McpSchema.JSONRPCRequest req) {
+                send(error(req.id(), McpSchema.ErrorCodes.INTERNAL_ERROR, "The server is starting or stopping; try "
+                        + "again shortly"));
+            }
+            return;
+        }
+        if (message instanceof McpSchema.JSONRPCNotification n
+                && McpSchema.METHOD_NOTIFICATION_INITIALIZED.equals(n.method())) {
+            initialized = true;
+        }
+        if (message instanceof McpSchema.JSONRPCRequest req && !initialized
+                && !McpSchema.METHOD_INITIALIZE.equals(req.method())) {
+            // the session answers nothing before notifications/initialized: it would wait for ever
+            send(McpSchema.METHOD_PING.equals(req.method()) ? new McpSchema.JSONRPCResponse("2.0", req.id(), Map.of(),
+                    null) : error(req.id(), McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: send initialize, "
+                    + "then the notification notifications/initialized, before " + req.method()));
+            return;
+        }
+        Object id = message instanceof McpSchema.JSONRPCRequest req ? req.id() : null;
+        s.handle(message).contextWrite(c -> {
+            var ctx = c.put(McpTransportContext.KEY, transportContext);
+            return id == null ? ctx : ctx.put(McpContextKeys.REQUEST_ID, id);
+        }).subscribe(null, e -> LOG.warn("Handling a stdio message failed: {}", e.toString()));
+    }
+
+    private static McpSchema.JSONRPCResponse error(Object id, int code, String message) {
+        return new McpSchema.JSONRPCResponse("2.0", id, null, new McpSchema.JSONRPCResponse.JSONRPCError(code, message,
+                null));
+    }
+
+    private void send(McpSchema.JSONRPCMessage message) {
+        try {
+            write(json.writeValueAsString(message));
+        } catch (IOException e) {
+            LOG.warn("A message could not be written as JSON: {}", e.getMessage());
         }
     }
 
@@ -206,13 +247,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
         @Override
         public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message) {
-            return Mono.fromRunnable(() -> {
-                try {
-                    write(json.writeValueAsString(message));
-                } catch (IOException e) {
-                    LOG.warn("A message could not be written as JSON: {}", e.getMessage());
-                }
-            });
+            return Mono.fromRunnable(() -> send(message));
         }
 
         @Override

@@ -19,6 +19,7 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.guest.GuestTool;
 import io.pvemcp.api.guest.GuestType;
 import io.pvemcp.api.guest.Placement;
+import io.pvemcp.api.guest.PropertyStrings;
 import io.pvemcp.api.guest.Sizes;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.TaskResult;
@@ -35,7 +36,7 @@ import org.osgi.service.component.annotations.Component;
 public final class CtCreateTool extends GuestTool {
 
     private static final int DEFAULT_TIMEOUT = 300;
-    private static final String VOLID = "^[a-zA-Z][a-zA-Z0-9._-]*:vztmpl/.+$";
+    private static final String VOLID = "^" + PropertyStrings.STORAGE_ID + ":vztmpl/[A-Za-z0-9._+@-]+$";
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("hostname", JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$").maxLength(63)
@@ -107,6 +108,11 @@ public final class CtCreateTool extends GuestTool {
     }
 
     @Override
+    public Map<String, String> additionalScopes(Arguments arguments) {
+        return arguments.bool("start", false) ? Map.of(Scopes.POWER, "start=true starts the container") : Map.of();
+    }
+
+    @Override
     public ToolResult call(ToolCall call) throws Exception {
         Arguments args = call.arguments();
         ProxmoxClient pve = call.proxmox();
@@ -124,19 +130,17 @@ public final class CtCreateTool extends GuestTool {
         p.put("vmid", vmid);
         p.put("hostname", hostname);
         p.put("ostemplate", template);
-        p.put("rootfs", storage + ":" + args.integer("disk_gb", 8));
+        p.put("rootfs", PropertyStrings.value("storage", storage) + ":" + args.integer("disk_gb", 8));
         p.put("cores", args.integer("cores", 1));
         p.put("memory", args.integer("memory_mb", 512));
         p.put("swap", args.integer("swap_mb", 512));
-        StringBuilder net = new StringBuilder("name=eth0,bridge=").append(args.string("bridge", "vmbr0"))
-                .append(",ip=").append(args.string("ip", "dhcp"));
-        if (args.has("gateway")) {
-            net.append(",gw=").append(args.string("gateway"));
-        }
-        if (args.has("vlan")) {
-            net.append(",tag=").append(args.integer("vlan"));
-        }
-        p.put("net0", net.toString());
+        Map<String, Object> net = new LinkedHashMap<>();
+        net.put("name", "eth0");
+        net.put("bridge", args.string("bridge", "vmbr0"));
+        net.put("ip", args.string("ip", "dhcp"));
+        net.put("gw", args.string("gateway", null));
+        net.put("tag", args.optionalInteger("vlan").orElse(null));
+        p.put("net0", PropertyStrings.format(net));
         p.put("unprivileged", unprivileged ? 1 : 0);
         if (args.bool("nesting", unprivileged)) {
             p.put("features", "nesting=1");
@@ -200,6 +204,9 @@ public final class CtCreateTool extends GuestTool {
     static String template(ProxmoxClient pve, String node, String wanted) {
         if (wanted.matches(VOLID)) {
             return wanted;
+        }
+        if (wanted.contains(":")) {
+            return PropertyStrings.volumeId("template", wanted, "vztmpl");
         }
         List<String> available = new ArrayList<>();
         for (Object o : Json.list(pve.get("/nodes/{node}/storage", Map.of("node", node, "content", "vztmpl",

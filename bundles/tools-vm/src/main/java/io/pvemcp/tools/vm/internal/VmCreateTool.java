@@ -49,7 +49,8 @@ public final class VmCreateTool extends GuestTool {
                     + "leave out to create an empty VM"))
             .optional("full_clone", JsonSchema.bool().defaultValue(true).description("With template: a full copy "
                     + "(default) or a linked clone that shares the template's disk"))
-            .optional("iso", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*:iso/.+$").description(
+            .optional("iso", JsonSchema.string().pattern("^" + PropertyStrings.STORAGE_ID + ":iso/[A-Za-z0-9._+@-]+$")
+                    .maxLength(255).description(
                     "ISO image to boot from, as a volume id such as local:iso/debian-13.1.0-amd64-netinst.iso"))
             .optional("cores", JsonSchema.integer().minimum(1).maximum(512).description("CPU cores (default 2, or "
                     + "the template's)"))
@@ -113,6 +114,11 @@ public final class VmCreateTool extends GuestTool {
     @Override
     public Map<String, Object> outputSchema() {
         return OUTPUT;
+    }
+
+    @Override
+    public Map<String, String> additionalScopes(Arguments arguments) {
+        return arguments.bool("start", false) ? Map.of(Scopes.POWER, "start=true starts the VM") : Map.of();
     }
 
     @Override
@@ -188,19 +194,19 @@ public final class VmCreateTool extends GuestTool {
         p.put("memory", Long.toString(args.integer("memory_mb", 2048)));
         p.put("ostype", args.string("os_type", "l26"));
         p.put("scsihw", "virtio-scsi-single");
-        p.put("scsi0", storage + ":" + args.integer("disk_gb", 32) + ",iothread=1");
+        p.put("scsi0", PropertyStrings.value("storage", storage) + ":" + args.integer("disk_gb", 32) + ",iothread=1");
         p.put("net0", nic(args, null));
         p.put("agent", "1");
         boolean cloudInit = cloudInit(args, p);
         if (args.has("iso")) {
-            p.put("ide2", args.string("iso") + ",media=cdrom");
+            p.put("ide2", PropertyStrings.volumeId("iso", args.string("iso"), "iso") + ",media=cdrom");
             if (cloudInit) {
-                p.put("ide0", storage + ":cloudinit");
+                p.put("ide0", PropertyStrings.value("storage", storage) + ":cloudinit");
             }
             p.put("boot", "order=scsi0;ide2;net0");
         } else {
             if (cloudInit) {
-                p.put("ide2", storage + ":cloudinit");
+                p.put("ide2", PropertyStrings.value("storage", storage) + ":cloudinit");
             }
             p.put("boot", "order=scsi0;net0");
         }
