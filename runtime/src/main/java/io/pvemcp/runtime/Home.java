@@ -38,8 +38,8 @@ final class Home {
     }
 
     /**
-     * Configures the simple logger from {@code conf/logging.properties}: everything goes to standard error, so
-     * standard output stays free for the command's own output.
+     * Configures the log ({@link io.pvemcp.runtime.log.LineLogging}) from {@code conf/logging.properties}: everything
+     * goes to standard error, so standard output stays free for the command's own output.
      */
     static void configureLogging(Path home, boolean verbose) {
         Properties p = new Properties();
@@ -52,13 +52,9 @@ final class Home {
             }
         }
         p.putIfAbsent("org.slf4j.simpleLogger.defaultLogLevel", "info");
-        p.putIfAbsent("org.slf4j.simpleLogger.showDateTime", "true");
-        p.putIfAbsent("org.slf4j.simpleLogger.dateTimeFormat", "yyyy-MM-dd'T'HH:mm:ss.SSSXXX");
-        p.putIfAbsent("org.slf4j.simpleLogger.showShortLogName", "true");
         if (verbose) {
             p.put("org.slf4j.simpleLogger.defaultLogLevel", "debug");
         }
-        p.put("org.slf4j.simpleLogger.logFile", "System.err");
         for (String k : p.stringPropertyNames()) {
             if (System.getProperty(k) == null) {
                 System.setProperty(k, p.getProperty(k));

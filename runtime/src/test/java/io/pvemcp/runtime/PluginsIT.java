@@ -78,9 +78,9 @@ class PluginsIT {
     }
 
     static ServerProcess startServer() throws Exception {
-        // the full suite and the browser make more requests in a few seconds than the default burst allows
+        // default limits: the full conformance suite and the browser must pass with them
         return ServerProcess.start("plugins", List.of("--demo", "--data", dir.resolve("data").toString()),
-                Map.of("MCP_DEPLOY_DIR", deploy.toString(), "MCP_CONSOLE_PASSWORD", PASSWORD, "MCP_RATE_BURST", "1000"));
+                Map.of("MCP_DEPLOY_DIR", deploy.toString(), "MCP_CONSOLE_PASSWORD", PASSWORD));
     }
 
     static McpSyncClient connect(ServerProcess s) {
@@ -247,7 +247,21 @@ class PluginsIT {
         HttpResponse<String> noCsrf = post(browser, "/system/console/mcp-tools", "action=tool-off&name=proxmox_vm_list",
                 null);
         assertThat(noCsrf.statusCode()).isEqualTo(403);
+        HttpResponse<String> anyAuthorization = browser.send(HttpRequest.newBuilder(URI.create(base()
+                + "/system/console/mcp-tools")).timeout(WAIT).header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Origin", base()).header("Authorization", "Basic Zm9vOmJhcg==")
+                .POST(HttpRequest.BodyPublishers.ofString("action=tool-off&name=proxmox_vm_list")).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertThat(anyAuthorization.statusCode()).as("an Authorization header does not stand in for the form secret "
+                + "of a cookie session").isEqualTo(403);
         assertThat(names()).contains("proxmox_vm_list");
+        for (String path : List.of("/system/console/mcp-tools", "/system/console/bundles", "/console/login")) {
+            HttpResponse<String> r = get(browser, path);
+            assertThat(r.headers().firstValue("X-Frame-Options")).as(path).hasValue("DENY");
+            assertThat(r.headers().firstValue("Content-Security-Policy")).as(path).hasValueSatisfying(v ->
+                    assertThat(v).contains("frame-ancestors 'none'"));
+            assertThat(r.headers().firstValue("X-Content-Type-Options")).as(path).hasValue("nosniff");
+        }
         HttpClient stranger = HttpClient.newBuilder().cookieHandler(new CookieManager()).build();
         HttpResponse<String> anonymous = get(stranger, "/system/console/bundles");
         assertThat(anonymous.statusCode()).isEqualTo(302);

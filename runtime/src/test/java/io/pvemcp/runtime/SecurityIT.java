@@ -181,9 +181,18 @@ class SecurityIT {
         String valid = claims().sign(key());
         broken.put("alg none", header + "." + valid.split("\\.")[1] + ".");
         broken.put("algorithm switch", claims().sign(Algorithm.HMAC512(Base64.getDecoder().decode(signingSecret()))));
-        Map<String, String> expected = Map.of("malformed", "malformed", "bad signature", "signature does not verify",
-                "expired", "expired", "not yet valid", "not valid yet", "wrong audience", "audience", "wrong issuer",
-                "issuer", "alg none", "algorithm none is not accepted", "algorithm switch", "algorithm HS512 is not accepted");
+        broken.put("empty subject", claims().withSubject("").sign(key()));
+        broken.put("empty jti", claims().withJWTId("").sign(key()));
+        broken.put("unknown critical extension", claims().withHeader(Map.of("crit", List.of("x-unknown"), "x-unknown", 1))
+                .sign(key()));
+        broken.put("lifetime beyond 366 days", claims().withIssuedAt(now).withExpiresAt(now.plusSeconds(400L * 86400))
+                .sign(key()));
+        Map<String, String> expected = new java.util.HashMap<>(Map.of("malformed", "malformed", "bad signature",
+                "signature does not verify", "expired", "expired", "not yet valid", "not valid yet", "wrong audience",
+                "audience", "wrong issuer", "issuer", "alg none", "algorithm none is not accepted", "algorithm switch",
+                "algorithm HS512 is not accepted"));
+        expected.putAll(Map.of("empty subject", "or has it empty", "empty jti", "or has it empty",
+                "unknown critical extension", "critical extensions", "lifetime beyond 366 days", "longer than 366 days"));
         for (var e : broken.entrySet()) {
             HttpResponse<String> r = post(e.getValue(), null, ServerProcess.INIT);
             assertThat(r.statusCode()).as(e.getKey()).isEqualTo(401);
@@ -278,17 +287,25 @@ class SecurityIT {
         String busy = create("it-busy", "proxmox:read");
         HttpResponse<String> init = post(busy, null, ServerProcess.INIT);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        for (int i = 0; i < 40; i++) {
+            HttpResponse<String> r = post(busy, session, "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 2) + ",\"method\":\"ping\"}");
+            assertThat(r.statusCode()).as("protocol chatter is not charged as tool calls: ping %d", i).isEqualTo(200);
+        }
         HttpResponse<String> limited = null;
         for (int i = 0; i < 40 && limited == null; i++) {
-            HttpResponse<String> r = post(busy, session, "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 2) + ",\"method\":\"ping\"}");
+            HttpResponse<String> r = post(busy, session, "{\"jsonrpc\":\"2.0\",\"id\":" + (i + 100) + ",\"method\":"
+                    + "\"tools/call\",\"params\":{\"name\":\"proxmox_system_version\",\"arguments\":{}}}");
             if (r.statusCode() == 429) {
                 limited = r;
             }
         }
-        assertThat(limited).as("a 429 within 40 quick requests (burst 12)").isNotNull();
+        assertThat(limited).as("a 429 within 40 quick tool calls (burst 12)").isNotNull();
         assertThat(limited.headers().firstValue("Retry-After")).hasValueSatisfying(v -> assertThat(Long.parseLong(v))
                 .isPositive());
-        assertThat(limited.body()).contains("Rate limit exceeded for token 'it-busy'");
+        assertThat(limited.body()).contains("Rate limit exceeded for token 'it-busy'", "too many tool calls");
+        assertThat(JSON.readTree(limited.body()).path("id").isNumber()).as("the refusal answers the request's id").isTrue();
+        assertThat(Files.readString(data.resolve("audit/audit.jsonl"))).contains("\"outcome\":\"rate-limited\"")
+                .contains("\"token_name\":\"it-busy\"");
 
         String big = create("it-big", "proxmox:read");
         HttpResponse<String> huge = post(big, null, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"ping\",\"params\":{\"x\":\""

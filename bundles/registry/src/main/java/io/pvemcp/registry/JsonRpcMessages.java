@@ -49,10 +49,19 @@ public final class JsonRpcMessages {
             return id;
         }
 
-        /** @return the JSON-RPC error response to send */
-        public McpSchema.JSONRPCResponse response() {
-            return new McpSchema.JSONRPCResponse("2.0", id, null,
-                    new McpSchema.JSONRPCResponse.JSONRPCError(code, getMessage(), null));
+        /**
+         * @return the JSON-RPC error response to send, JSON-shaped ({@code id} is {@code null} when the message had
+         *         no valid one, which the SDK's own response type does not allow)
+         */
+        public Map<String, Object> response() {
+            Map<String, Object> error = new java.util.LinkedHashMap<>();
+            error.put("code", code);
+            error.put("message", getMessage());
+            Map<String, Object> body = new java.util.LinkedHashMap<>();
+            body.put("jsonrpc", "2.0");
+            body.put("id", id);
+            body.put("error", error);
+            return body;
         }
     }
 

@@ -84,6 +84,10 @@ public final class ConsoleAccess implements SecurityProvider {
 
     @Override
     public Object authenticate(HttpServletRequest request, HttpServletResponse response) {
+        // this runs before any filter, so its own answers (redirects, refusals) carry the headers here
+        response.setHeader("X-Frame-Options", "DENY");
+        response.setHeader("X-Content-Type-Options", "nosniff");
+        response.setHeader("Content-Security-Policy", "frame-ancestors 'none'");
         try {
             if (!reachable(request, response)) {
                 return null;
@@ -268,8 +272,18 @@ public final class ConsoleAccess implements SecurityProvider {
         return sessions.size();
     }
 
+    /** @return {@code true} if the request carries one valid admin bearer token */
+    boolean signedInByToken(HttpServletRequest request) {
+        String auth = request.getHeader("Authorization");
+        return auth != null && tokenUser(auth, request) != null;
+    }
+
     private String tokenUser(String authorization, HttpServletRequest request) {
         if (blocked(request.getRemoteAddr()) || !gatekeeper.authenticationRequired()) {
+            return null;
+        }
+        java.util.Enumeration<String> all = request.getHeaders("Authorization");
+        if (all != null && java.util.Collections.list(all).size() > 1) {
             return null;
         }
         Admission a = gatekeeper.admit(authorization, request.getRemoteAddr(), isLoopback(request.getRemoteAddr()));

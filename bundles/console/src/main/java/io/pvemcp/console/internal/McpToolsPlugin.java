@@ -71,8 +71,11 @@ public final class McpToolsPlugin extends AbstractServlet {
     @Override
     protected void doPost(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         ConsoleAccess.Session session = access.session(req);
-        boolean bearer = req.getHeader("Authorization") != null;
-        if (!bearer && (session == null || !ConsoleAccess.sameOrigin(req)
+        // a request signed in with a console session (a cookie the browser adds by itself) must carry the session's
+        // form secret, whatever other headers it has; only one without a session, admitted by its bearer token (which
+        // no browser sends on its own), needs none
+        boolean byToken = session == null && access.signedInByToken(req);
+        if (!byToken && (session == null || !ConsoleAccess.sameOrigin(req)
                 || !session.csrf().equals(req.getParameter("csrf")))) {
             resp.sendError(403, "The form expired or came from another site; reload the page and try again.");
             return;

@@ -149,6 +149,10 @@ final class McpHandlers {
     }
 
     private <T> T convert(Object params, TypeRef<T> type) {
+        if (!(params instanceof Map)) {
+            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: this method needs params, a JSON "
+                    + "object").build();
+        }
         try {
             return json.convertValue(params, type);
         } catch (RuntimeException e) {

@@ -314,6 +314,11 @@ class McpHandlersTest {
                                 "McpSchema", "Jackson", "`", "$", "Cannot", "[Source");
                     });
         }
+        for (String method : List.of("tools/call", "resources/read", "prompts/get")) {
+            assertThatThrownBy(() -> handlers.requestHandlers().get(method).handle(exchange(reader), null).block())
+                    .as("%s without params", method).isInstanceOfSatisfying(McpError.class, e ->
+                            assertThat(e.getJsonRpcError().code()).isEqualTo(-32602));
+        }
     }
 
     @Test

@@ -160,7 +160,11 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             }
         } catch (JsonRpcMessages.Invalid e) {
             LOG.info("Refused a message on standard input: {}", e.getMessage());
-            send(e.response());
+            try {
+                write(mapper.writeValueAsString(e.response()));
+            } catch (IOException io) {
+                LOG.warn("An error could not be written as JSON: {}", io.getMessage());
+            }
             return;
         }
         McpServerSession s = session;
