@@ -399,6 +399,16 @@ class HardeningIT {
                 String adminTwo = initialize(admin, "cap-admin-2");
                 assertThat(ping(admin, adminOne)).isEqualTo(200);
                 assertThat(ping(admin, adminTwo)).isEqualTo(200);
+                List<String> readers = List.of(sessions.get(0), sessions.get(2), sessions.get(3), fifth);
+                String sixth = initialize(reader, "cap-5");
+                assertThat(ping(reader, sixth)).isEqualTo(200);
+                int alive = 0;
+                for (String r : readers) {
+                    alive += ping(reader, r) == 200 ? 1 : 0;
+                }
+                assertThat(alive).as("exactly one reader session made room for the new reader").isEqualTo(3);
+                assertThat(ping(admin, adminOne)).as("administrators' places are not taken").isEqualTo(200);
+                assertThat(ping(admin, adminTwo)).isEqualTo(200);
                 assertThat(small.log()).contains("the server reached its limit of 6 sessions");
             } finally {
                 server = before;

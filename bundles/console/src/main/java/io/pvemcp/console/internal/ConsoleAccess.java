@@ -19,6 +19,7 @@ import jakarta.servlet.http.Cookie;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
+import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Secrets;
 import io.pvemcp.security.Admission;
@@ -54,7 +55,11 @@ public final class ConsoleAccess implements SecurityProvider {
     private static final SecureRandom RANDOM = new SecureRandom();
 
     /** A signed-in administrator. */
-    record Session(String id, String user, String csrf, long createdAt, long lastSeen) {
+    record Session(String id, String user, String csrf, long createdAt, long lastSeen, Caller token) {
+    }
+
+    /** What checking a sign-in token found: what to tell the user, or the caller it admits. */
+    record TokenCheck(String problem, Caller caller) {
     }
 
     private final Gatekeeper gatekeeper;
@@ -163,8 +168,14 @@ public final class ConsoleAccess implements SecurityProvider {
         for (Cookie c : cookies) {
             if (COOKIE.equals(c.getName())) {
                 Session s = sessions.get(c.getValue());
+                if (s != null && s.token() != null && gatekeeper.invalidated(s.token()) != null) {
+                    // a session signed in with a token ends with the token
+                    sessions.remove(s.id(), s);
+                    LOG.info("Console session of {} ended: its token is no longer valid", s.user());
+                    s = null;
+                }
                 if (s != null) {
-                    Session touched = new Session(s.id(), s.user(), s.csrf(), s.createdAt(), now);
+                    Session touched = new Session(s.id(), s.user(), s.csrf(), s.createdAt(), now, s.token());
                     sessions.replace(s.id(), s, touched);
                     return touched;
                 }
@@ -238,28 +249,28 @@ public final class ConsoleAccess implements SecurityProvider {
      *
      * @return {@code null} if it is valid with the admin scope, otherwise what to tell the user
      */
-    String checkToken(String address, String token, boolean loopback) {
+    TokenCheck checkToken(String address, String token, boolean loopback) {
         if (blocked(address)) {
-            return "Too many failed sign-ins from your address. Wait a minute.";
+            return new TokenCheck("Too many failed sign-ins from your address. Wait a minute.", null);
         }
         if (!gatekeeper.authenticationRequired()) {
-            return "The server runs without authentication, so tokens prove nothing here; sign in with the "
-                    + "administrator password.";
+            return new TokenCheck("The server runs without authentication, so tokens prove nothing here; sign in with "
+                    + "the administrator password.", null);
         }
         Admission a = gatekeeper.admit("Bearer " + token.strip(), address, loopback);
         if (!a.admitted() || !a.caller().hasScope(Scopes.ADMIN)) {
             failed(address);
             LOG.warn("Failed console sign-in with a token from {}", address);
-            return !a.admitted() ? "The token was refused: " + a.description()
-                    : "The token lacks the scope " + Scopes.ADMIN + ".";
+            return new TokenCheck(!a.admitted() ? "The token was refused: " + a.description()
+                    : "The token lacks the scope " + Scopes.ADMIN + ".", null);
         }
-        return null;
+        return new TokenCheck(null, a.caller());
     }
 
     /** Opens a session and sets its cookie. */
-    Session open(String user, HttpServletRequest request, HttpServletResponse response) {
+    Session open(String user, Caller token, HttpServletRequest request, HttpServletResponse response) {
         long now = System.currentTimeMillis();
-        Session s = new Session(random(), user, random(), now, now);
+        Session s = new Session(random(), user, random(), now, now, token);
         sessions.put(s.id(), s);
         response.addHeader("Set-Cookie", cookie(s.id(), request.isSecure(),
                 (int) Duration.ofMinutes(config.session_idle_minutes()).toSeconds() * 4));

@@ -63,8 +63,12 @@ public final class LoginServlet extends HttpServlet {
         String token = req.getParameter("token");
         String problem;
         String user;
+        io.pvemcp.api.Caller signedInWith = null;
         if (token != null && !token.isBlank()) {
-            problem = access.checkToken(req.getRemoteAddr(), token, ConsoleAccess.isLoopback(req.getRemoteAddr()));
+            ConsoleAccess.TokenCheck check = access.checkToken(req.getRemoteAddr(), token,
+                    ConsoleAccess.isLoopback(req.getRemoteAddr()));
+            problem = check.problem();
+            signedInWith = check.caller();
             user = "admin (token)";
         } else if (password != null && !password.isEmpty()) {
             problem = access.checkPassword(req.getRemoteAddr(), password.toCharArray());
@@ -77,7 +81,7 @@ public final class LoginServlet extends HttpServlet {
             page(req, resp, problem, problem.startsWith("Too many") ? 429 : 401);
             return;
         }
-        access.open(user, req, resp);
+        access.open(user, signedInWith, req, resp);
         String next = req.getParameter("next");
         resp.setStatus(303);
         resp.setHeader("Location", next != null && next.startsWith("/system/console") && !next.startsWith("//")

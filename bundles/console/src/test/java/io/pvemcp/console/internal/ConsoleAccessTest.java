@@ -95,8 +95,8 @@ class ConsoleAccessTest {
         ConsoleAccess access = new ConsoleAccess(gatekeeper(), config(dir.toString(), "", false), null);
         assertThat(access.passwordConfigured()).isFalse();
         assertThat(access.checkPassword("127.0.0.1", "admin".toCharArray())).contains("No administrator password");
-        assertThat(access.checkToken("127.0.0.1", "read-token", true)).contains("lacks the scope proxmox:admin");
-        assertThat(access.checkToken("127.0.0.1", "admin-token", true)).isNull();
+        assertThat(access.checkToken("127.0.0.1", "read-token", true).problem()).contains("lacks the scope proxmox:admin");
+        assertThat(access.checkToken("127.0.0.1", "admin-token", true).problem()).isNull();
         AdminPassword.write(dir, "a long enough secret".toCharArray());
         assertThat(access.passwordConfigured()).isTrue();
         assertThat(access.checkPassword("127.0.0.2", "a long enough secret".toCharArray())).isNull();
@@ -135,7 +135,7 @@ class ConsoleAccessTest {
 
         HttpServletResponse opened = mock(HttpServletResponse.class);
         HttpServletRequest login = request("POST", "127.0.0.1", "http://127.0.0.1:8000");
-        ConsoleAccess.Session s = access.open("admin", login, opened);
+        ConsoleAccess.Session s = access.open("admin", null, login, opened);
         Cookie cookie = new Cookie(ConsoleAccess.COOKIE, s.id());
         assertThat(access.authenticate(request("GET", "127.0.0.1", null, cookie), mock(HttpServletResponse.class)))
                 .isEqualTo("admin");
@@ -150,6 +150,22 @@ class ConsoleAccessTest {
         access.logout(request("GET", "127.0.0.1", null, cookie), mock(HttpServletResponse.class));
         assertThat(access.authenticate(request("GET", "127.0.0.1", null, cookie), mock(HttpServletResponse.class)))
                 .as("the session ended").isNull();
+    }
+
+    @Test
+    void aSessionSignedInWithATokenEndsWhenTheTokenIsRevoked() throws Exception {
+        Gatekeeper g = gatekeeper();
+        ConsoleAccess access = new ConsoleAccess(g, config("", "", false), null);
+        ConsoleAccess.TokenCheck check = access.checkToken("127.0.0.1", "admin-token", true);
+        assertThat(check.problem()).isNull();
+        ConsoleAccess.Session s = access.open("admin (token)", check.caller(), request("POST", "127.0.0.1",
+                "http://127.0.0.1:8000"), mock(HttpServletResponse.class));
+        Cookie cookie = new Cookie(ConsoleAccess.COOKIE, s.id());
+        assertThat(access.authenticate(request("GET", "127.0.0.1", null, cookie), mock(HttpServletResponse.class)))
+                .isEqualTo("admin (token)");
+        when(g.invalidated(check.caller())).thenReturn("it was revoked");
+        assertThat(access.authenticate(request("GET", "127.0.0.1", null, cookie), mock(HttpServletResponse.class)))
+                .as("the session ended with its token").isNull();
     }
 
     @Test

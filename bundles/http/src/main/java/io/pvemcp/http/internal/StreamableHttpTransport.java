@@ -242,15 +242,25 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
      * @return {@code false} if every session has a call running
      */
     private synchronized boolean makeRoomOnServer(boolean admin) {
-        int limit = admin ? maxSessions : maxSessions - adminReserve;
-        while (sessions.size() >= limit) {
-            List<Map.Entry<String, Held>> all = new ArrayList<>(sessions.entrySet());
-            all.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
-            if (!evictOne(all, "the server reached its limit of " + maxSessions + " sessions")) {
+        while (true) {
+            List<Map.Entry<String, Held>> others = new ArrayList<>();
+            for (var e : sessions.entrySet()) {
+                if (!e.getValue().caller.hasScope(Scopes.ADMIN)) {
+                    others.add(e);
+                }
+            }
+            boolean full = sessions.size() >= maxSessions;
+            boolean othersFull = !admin && others.size() >= maxSessions - adminReserve;
+            if (!full && !othersFull) {
+                return true;
+            }
+            // a non-administrator beyond its share makes room among its peers; evicting an administrator would not help
+            List<Map.Entry<String, Held>> candidates = othersFull ? others : new ArrayList<>(sessions.entrySet());
+            candidates.sort((a, b) -> Long.compare(a.getValue().lastActivity, b.getValue().lastActivity));
+            if (!evictOne(candidates, "the server reached its limit of " + maxSessions + " sessions")) {
                 return false;
             }
         }
-        return true;
     }
 
     private boolean evictOne(List<Map.Entry<String, Held>> byAge, String why) {
