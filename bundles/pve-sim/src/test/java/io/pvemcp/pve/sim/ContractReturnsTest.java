@@ -48,6 +48,8 @@ class ContractReturnsTest {
             call("PUT", "/nodes/pve1/storage/local-lvm/content/local-lvm:vm-100-disk-9", "notes", "scratch"),
             call("DELETE", "/nodes/pve1/storage/local-lvm/content/local-lvm:vm-100-disk-9"),
             call("POST", "/nodes/pve1/vzdump", "vmid", "100", "storage", "local", "compress", "zstd"),
+            call("POST", "/nodes/pve1/aplinfo", "storage", "local", "template",
+                    "alpine-3.22-default_20250617_amd64.tar.xz"),
             call("POST", "/nodes/pve1/qemu", "vmid", "150", "name", "t150", "memory", "1024", "scsi0", "local-lvm:4",
                     "net0", "virtio,bridge=vmbr0", "ide2", ISO + ",media=cdrom"),
             call("PUT", "/nodes/pve1/qemu/150/config", "cores", "2"),
@@ -57,6 +59,9 @@ class ContractReturnsTest {
             call("PUT", "/nodes/pve1/qemu/150/snapshot/s1/config", "description", "first"),
             call("POST", "/nodes/pve1/qemu/150/snapshot/s1/rollback"),
             call("DELETE", "/nodes/pve1/qemu/150/snapshot/s1"),
+            call("PUT", "/nodes/pve1/qemu/150/config", "scsi1", "local-lvm:1"),
+            call("POST", "/nodes/pve1/qemu/150/move_disk", "disk", "scsi1", "storage", "nfs-shared", "delete", "1"),
+            call("PUT", "/nodes/pve1/qemu/150/unlink", "idlist", "scsi1", "force", "1"),
             call("POST", "/nodes/pve1/qemu/150/status/start"),
             call("POST", "/nodes/pve1/qemu/150/status/suspend"),
             call("POST", "/nodes/pve1/qemu/150/status/resume"),
@@ -142,7 +147,8 @@ class ContractReturnsTest {
             Map.entry("storage", "local"), Map.entry("volume", ISO.replace("/", "%2F")), Map.entry("iface", "vmbr0"),
             Map.entry("userid", "auditor@pve"), Map.entry("tokenid", "monitoring"), Map.entry("groupid", "operators"),
             Map.entry("roleid", "PVEAuditor"), Map.entry("poolid", "production"), Map.entry("sid", "vm:101"),
-            Map.entry("group", "prefer-pve1"), Map.entry("pos", "0"));
+            Map.entry("group", "prefer-pve1"), Map.entry("pos", "0"), Map.entry("service", "pveproxy"),
+            Map.entry("realm", "pve"));
 
     /** Values for required query parameters of reads. */
     static final Map<String, String> QUERY_SAMPLES = Map.of("timeframe", "hour", "feature", "snapshot");

@@ -53,7 +53,9 @@ class GuestLifecycleTest extends SimTestSupport {
         var exists = call("POST", "/nodes/pve1/qemu", "vmid", "100");
         assertThat(message(exists)).isEqualTo("unable to create VM 100 - VM 100 already exists on node 'pve1'");
         var noImages = call("POST", "/nodes/pve1/qemu", "vmid", "150", "scsi0", "local:8");
-        assertThat(message(noImages)).isEqualTo("storage 'local' does not support vm images");
+        assertThat(noImages.status()).isEqualTo(400);
+        assertThat(message(noImages)).isEqualTo("Parameter verification failed.");
+        assertThat(noImages.body().get("errors")).asString().contains("storage 'local' does not support vm images");
         var protectedVm = call("POST", "/nodes/pve1/qemu/101/status/stop");
         assertThat(protectedVm.status()).isEqualTo(200);
         var delete = call("DELETE", "/nodes/pve1/qemu/101", "purge", "1");
@@ -64,8 +66,8 @@ class GuestLifecycleTest extends SimTestSupport {
         assertThat(message(wrongNode)).isEqualTo("Configuration file 'nodes/pve2/qemu-server/100.conf' does not exist");
         var template = run("POST", "/nodes/pve1/qemu/9000/status/start");
         assertThat(template).isEqualTo("you can't start a vm if it's a template");
-        var shrink = call("PUT", "/nodes/pve1/qemu/100/resize", "disk", "scsi0", "size", "10G");
-        assertThat(message(shrink)).isEqualTo("shrinking disks is not supported");
+        assertThat(run("PUT", "/nodes/pve1/qemu/100/resize", "disk", "scsi0", "size", "10G"))
+                .as("a node finds out in the task").isEqualTo("shrinking disks is not supported");
         var paused = call("POST", "/nodes/pve1/qemu/106/status/shutdown");
         assertThat(message(paused)).isEqualTo("VM is paused - cannot shutdown");
         var skiplock = as(SimClient.token("auditor@pve!monitoring", "5e2c1b8a-7f14-4d0e-9b3a-6c9f2e1d4a70"),
@@ -91,7 +93,9 @@ class GuestLifecycleTest extends SimTestSupport {
         assertThat(message(stopped)).isEqualTo("CT 250 not running");
         var defaultRootfs = call("POST", "/nodes/pve1/lxc", "vmid", "251",
                 "ostemplate", "local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst");
-        assertThat(message(defaultRootfs)).isEqualTo("storage 'local' does not support container directories");
+        assertThat(defaultRootfs.status()).isEqualTo(400);
+        assertThat(defaultRootfs.body().get("errors")).asString()
+                .contains("storage 'local' does not support container directories");
         var missing = call("POST", "/nodes/pve1/lxc", "vmid", "252", "ostemplate", "local:vztmpl/nope.tar.zst",
                 "rootfs", "local-lvm:2");
         assertThat(message(missing)).isEqualTo("volume 'local:vztmpl/nope.tar.zst' does not exist");

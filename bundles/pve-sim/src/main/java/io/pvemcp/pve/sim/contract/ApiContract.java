@@ -129,10 +129,26 @@ public final class ApiContract {
             if (found != null) {
                 return found;
             }
+            if (ACROSS_SLASHES.contains(segment.variableName) && index + 1 < parts.size()
+                    && !segment.variable.methods.isEmpty()) {
+                // a volume id written unescaped (local:iso/x.iso, as proxmoxer sends it) is routed as one value
+                StringBuilder rest = new StringBuilder(decode(raw));
+                for (int i = index + 1; i < parts.size(); i++) {
+                    rest.append('/').append(decode(parts.get(i)));
+                }
+                params.put(segment.variableName, rest.toString());
+                return segment.variable;
+            }
             params.remove(segment.variableName);
         }
         return null;
     }
+
+    /**
+     * Path variables that a node routes across slashes when they are the last part of the path: the volume of the
+     * storage content subtree ({@code /nodes/{node}/storage/{storage}/content/{volume}}).
+     */
+    private static final java.util.Set<String> ACROSS_SLASHES = java.util.Set.of("volume");
 
     private static List<String> split(String path) {
         List<String> parts = new ArrayList<>();

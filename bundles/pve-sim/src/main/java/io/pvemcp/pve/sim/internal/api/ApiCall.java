@@ -18,8 +18,10 @@ import io.pvemcp.pve.sim.internal.state.SimState;
  * @param params the parameters, path parameters included; booleans as {@code 1}/{@code 0}
  * @param authid the caller: {@code user@realm}, {@code user@realm!token}, or {@code null} for world methods
  * @param state the cluster state; handlers run while holding its monitor
+ * @param contract the API contract, for the schemas of related methods
  */
-public record ApiCall(ApiMethod method, String path, Map<String, Object> params, String authid, SimState state) {
+public record ApiCall(ApiMethod method, String path, Map<String, Object> params, String authid, SimState state,
+        io.pvemcp.pve.sim.contract.ApiContract contract) {
 
     /**
      * @param name a parameter name
@@ -96,6 +98,11 @@ public record ApiCall(ApiMethod method, String path, Map<String, Object> params,
     /** @return VM and container operations on the state */
     public Guests guests() {
         return new Guests(state);
+    }
+
+    /** @return disk operations of VMs on the state */
+    public io.pvemcp.pve.sim.internal.state.Disks disks() {
+        return new io.pvemcp.pve.sim.internal.state.Disks(state);
     }
 
     /** @return backup operations on the state */

@@ -150,7 +150,7 @@ public final class ApiServer implements HttpHandler {
                 if (!method.equals("GET") && !state.quorate() && !QUORUM_FREE.contains(method + " " + api.path())) {
                     throw new ApiException(500, "cluster not ready - no quorum?");
                 }
-                Object data = handler.handle(new ApiCall(api, path, params, authid, state));
+                Object data = handler.handle(new ApiCall(api, path, params, authid, state, contract));
                 return ok(data).delayed(Duration.ofMillis(latency));
             }
         } catch (PveError e) {

@@ -161,6 +161,7 @@ public final class CoreHandlers {
         PoolHandlers.register(handlers);
         HaHandlers.register(handlers);
         FirewallHandlers.register(handlers);
+        AdminHandlers.register(handlers);
     }
 
     private static List<Map<String, Object>> index(String... subdirs) {
@@ -247,11 +248,11 @@ public final class CoreHandlers {
     private static Object nodes(ApiCall c) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (SimNode n : c.state().nodes()) {
+            // as pve-manager's extract_node_stats: type and id always (the contract's return schema leaves them out,
+            // clients such as Ansible's inventory rely on them), the figures only with Sys.Audit
             Map<String, Object> entry = c.state().nodeEntry(n);
-            entry.remove("type");
-            entry.remove("id");
             if (!c.state().access().privileges(c.authid(), "/nodes/" + n.name()).contains("Sys.Audit")) {
-                entry.keySet().retainAll(Set.of("node", "status"));
+                entry.keySet().retainAll(Set.of("node", "status", "type", "id", "ssl_fingerprint"));
             }
             out.add(entry);
         }

@@ -7,6 +7,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 
+import io.pvemcp.pve.sim.internal.state.ConfigPrivileges;
 import io.pvemcp.pve.sim.internal.state.Ha;
 import io.pvemcp.pve.sim.internal.state.Perms;
 import io.pvemcp.pve.sim.internal.state.PropertyString;
@@ -31,7 +32,6 @@ final class GuestHandlers {
             String base = "/nodes/{node}/" + type;
             String vm = base + "/{vmid}";
             h.put("GET " + base, c -> list(c, type));
-            h.put("POST " + base, c -> upid(c.guests().create(type, c.node(), c.vmid(), c.strings(), c.authid())));
             h.put("GET " + vm, c -> index(guest(c, type), type.equals("qemu")
                     ? List.of("config", "pending", "status", "snapshot", "rrddata", "migrate", "clone", "resize",
                             "template", "feature", "firewall", "agent")
@@ -41,6 +41,7 @@ final class GuestHandlers {
                     rootOnly(c, "skiplock"), c.authid())));
             h.put("GET " + vm + "/config", c -> typed(c, c.guests().config(guest(c, type), c.flag("current"),
                     c.param("snapshot"))));
+            h.put("POST " + base, c -> upid(c.guests().create(type, c.node(), c.vmid(), c.strings(), c.authid())));
             h.put("PUT " + vm + "/config", c -> {
                 updateConfig(c, type);
                 return null;
@@ -82,9 +83,10 @@ final class GuestHandlers {
             h.put("DELETE " + vm + "/snapshot/{snapname}", c -> upid(c.guests().deleteSnapshot(guest(c, type),
                     c.param("snapname"), c.flag("force"), c.authid())));
             h.put("GET " + vm + "/snapshot/{snapname}/config", c -> {
+                // the snapshot's own section of the configuration file, typed as the configuration is
                 SimGuest g = guest(c, type);
-                c.guests().requireSnapshot(g, c.param("snapname"));
-                return typed(c, c.guests().config(g, true, c.param("snapname")));
+                SimSnapshot snap = c.guests().requireSnapshot(g, c.param("snapname"));
+                return typed(configSchema(c, type), snap.section(g));
             });
             h.put("PUT " + vm + "/snapshot/{snapname}/config", c -> {
                 SimSnapshot snap = c.guests().requireSnapshot(guest(c, type), c.param("snapname"));
@@ -99,9 +101,34 @@ final class GuestHandlers {
             h.put("GET " + vm + "/feature", c -> feature(c, guest(c, type)));
         }
         h.put("POST /nodes/{node}/qemu/{vmid}/config", c -> {
+            // a node verifies the parameters before it forks the worker (400 to the call); what fails later fails the
+            // task. The simulator changes the configuration at once and reports the outcome through the task.
             SimGuest g = guest(c, "qemu");
+            PveError failure = null;
+            try {
+                updateConfig(c, "qemu");
+            } catch (PveError e) {
+                if (e.status() == 400) {
+                    throw e;
+                }
+                failure = e;
+            }
+            PveError failed = failure;
             return c.state().tasks().start(g.node(), "qmconfig", Integer.toString(g.vmid()), c.authid(), 0,
-                    t -> updateConfig(c, "qemu"), null, null).upid();
+                    t -> {
+                        if (failed != null) {
+                            throw failed;
+                        }
+                    }, null, null).upid();
+        });
+        h.put("POST /nodes/{node}/qemu/{vmid}/move_disk", c -> upid(c.disks().move(guest(c, "qemu"), c.param("disk"),
+                c.param("storage"), c.integer("target-vmid"), c.param("target-disk"), c.flag("delete"), c.param("digest"),
+                c.param("target-digest"), c.authid())));
+        h.put("PUT /nodes/{node}/qemu/{vmid}/unlink", c -> {
+            SimGuest g = guest(c, "qemu");
+            checkConfigPrivileges(c, g, Set.of(), c.list("idlist"));
+            c.disks().unlink(g, c.param("idlist"), c.flag("force"));
+            return null;
         });
         h.put("POST /nodes/{node}/qemu/{vmid}/status/reset", c -> upid(c.guests().reset(guest(c, "qemu"),
                 rootOnly(c, "skiplock"), c.authid())));
@@ -140,11 +167,26 @@ final class GuestHandlers {
         h.put("GET /nodes/{node}/lxc/{vmid}/interfaces", c -> ctInterfaces(guest(c, "lxc")));
     }
 
-    /** Values typed as the method's return schema says: numbers and booleans as numbers, the rest as text. */
+    /** Values typed as the method's return schema says (see {@link #typed(Map, Map)}). */
     @SuppressWarnings("unchecked")
     static Map<String, Object> typed(ApiCall c, Map<String, Object> config) {
         Map<String, Object> props = c.method().returns() instanceof Map<?, ?> r
                 && r.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.of();
+        return typed(props, config);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> configSchema(ApiCall c, String type) {
+        return c.contract().method("GET", "/nodes/{node}/" + type + "/{vmid}/config").map(m -> m.returns() instanceof
+                Map<?, ?> r && r.get("properties") instanceof Map<?, ?> p ? (Map<String, Object>) p : Map.<String, Object>of())
+                .orElse(Map.of());
+    }
+
+    /**
+     * Values as a node returns a parsed configuration ({@code check_type}): integers and booleans as numbers, numbers
+     * as they are written in the file ({@code cpulimit: 1} comes back as {@code "1"}), the rest as text.
+     */
+    static Map<String, Object> typed(Map<String, Object> props, Map<String, ?> config) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (var e : config.entrySet()) {
             Object schema = props.get(e.getKey());
@@ -155,8 +197,6 @@ final class GuestHandlers {
             String v = String.valueOf(e.getValue());
             if ((type.equals("integer") || type.equals("boolean")) && v.matches("-?\\d{1,18}")) {
                 out.put(e.getKey(), Long.parseLong(v));
-            } else if (type.equals("number") && v.matches("-?\\d+(\\.\\d+)?")) {
-                out.put(e.getKey(), Double.parseDouble(v));
             } else {
                 out.put(e.getKey(), v);
             }
@@ -207,39 +247,15 @@ final class GuestHandlers {
         c.guests().update(g, set, c.list("delete"), c.list("revert"), c.param("digest"), skiplock, c.authid());
     }
 
-    /** Which configuration privilege each option needs, as Proxmox VE maps them. */
     private static void checkConfigPrivileges(ApiCall c, SimGuest g, Set<String> keys, List<String> deleted) {
-        if ("root@pam".equals(c.authid())) {
-            return;
-        }
+        checkConfigPrivileges(c, g.type(), g.vmid(), null, keys, deleted);
+    }
+
+    private static void checkConfigPrivileges(ApiCall c, String type, int vmid, String pool, Set<String> keys,
+            List<String> deleted) {
         List<String> all = new ArrayList<>(keys);
         all.addAll(deleted);
-        for (String key : all) {
-            if (Set.of("lock", "args", "hookscript", "vmstate", "runningmachine", "runningcpu").contains(key)) {
-                throw PveError.fail("only root can set '" + key + "' config");
-            }
-            String priv;
-            if (g.isDiskKey(key)) {
-                priv = "VM.Config.Disk";
-            } else if (key.matches("net\\d+")) {
-                priv = "VM.Config.Network";
-            } else if (Set.of("cores", "sockets", "cpu", "cpulimit", "cpuunits", "vcpus", "affinity", "numa").contains(key)) {
-                priv = "VM.Config.CPU";
-            } else if (Set.of("memory", "balloon", "shares", "swap").contains(key)) {
-                priv = "VM.Config.Memory";
-            } else if (key.startsWith("ipconfig") || Set.of("ciuser", "cipassword", "citype", "sshkeys", "nameserver",
-                    "searchdomain", "cicustom", "ciupgrade").contains(key)) {
-                priv = "VM.Config.Cloudinit";
-            } else if (Set.of("ostype", "bios", "machine", "vga", "scsihw", "tablet", "kvm", "arch", "acpi")
-                    .contains(key) || key.startsWith("serial") || key.startsWith("usb")) {
-                priv = "VM.Config.HWType";
-            } else if (key.equals("ide2") || key.equals("cdrom")) {
-                priv = "VM.Config.CDROM";
-            } else {
-                priv = "VM.Config.Options";
-            }
-            Perms.require(c.state(), c.authid(), "/vms/" + g.vmid(), priv);
-        }
+        ConfigPrivileges.check(c.state(), c.authid(), type, vmid, pool, all);
     }
 
     private static Map<String, Object> status(ApiCall c, SimGuest g) {

@@ -71,7 +71,7 @@ public final class Fixture {
         long now = s.clock().seconds();
         for (Map<String, Object> n : nodes) {
             s.addNode(str(n, "name", null), num(n, "cpus", 16), num(n, "memoryGiB", 64) * SimState.GIB,
-                    num(n, "rootfsGiB", 94) * SimState.GIB, num(n, "uptimeDays", 10) * 86_400);
+                    num(n, "rootfsGiB", 94) * SimState.GIB, num(n, "uptimeDays", 10) * 86_400L);
         }
         if (s.node(local).isEmpty()) {
             throw new IllegalArgumentException("localNode '" + local + "' is not one of the nodes");
@@ -91,7 +91,7 @@ public final class Fixture {
             SimStorage storage = storageOf(s, volid);
             String content = volid.contains(":iso/") ? "iso" : volid.contains(":vztmpl/") ? "vztmpl"
                     : volid.contains(":snippets/") ? "snippets" : "images";
-            long size = num(v, "sizeMiB", 100) << 20;
+            long size = (long) num(v, "sizeMiB", 100) << 20;
             String node = str(v, "node", "*");
             if (storage.shared) {
                 s.volumes().register(storage, null, volid, content, size, null, now - 30 * 86_400);

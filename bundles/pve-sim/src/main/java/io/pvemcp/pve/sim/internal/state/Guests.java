@@ -68,7 +68,7 @@ public final class Guests {
         return g;
     }
 
-    private static void checkLock(SimGuest g, boolean skiplock) {
+    static void checkLock(SimGuest g, boolean skiplock) {
         if (!skiplock && g.lock() != null) {
             throw PveError.fail(g.kind() + " is locked (" + g.lock() + ")");
         }
@@ -114,6 +114,13 @@ public final class Guests {
         if (params.get("storage") != null) {
             Perms.require(s, authid, "/storage/" + params.get("storage"), "Datastore.AllocateSpace");
         }
+        java.util.List<String> options = new ArrayList<>();
+        for (String k : params.keySet()) {
+            if (!CREATE_CONTROL.contains(k)) {
+                options.add(k);
+            }
+        }
+        ConfigPrivileges.check(s, authid, type, vmid, pool, options);
         SimGuest existing = s.guests().get(vmid);
         String what = archive != null ? "unable to restore " + (lxc ? "CT " : "VM ") + vmid + " -"
                 : "unable to create " + (lxc ? "CT " : "VM ") + vmid + " -";
@@ -140,6 +147,7 @@ public final class Guests {
                 config.put(e.getKey(), e.getValue());
             }
         }
+        canonicalTags(config);
         if (!lxc && config.containsKey("cdrom")) {
             config.put("ide2", config.remove("cdrom") + (config.get("cdrom") == null ? ",media=cdrom" : ""));
         }
@@ -182,7 +190,11 @@ public final class Guests {
             if (key.matches("net\\d+")) {
                 config.put(key, lxc ? normalizeCtNet(e.getValue()) : normalizeVmNet(key, e.getValue()));
             } else if (probe.isDiskKey(key)) {
+                int before = allocations.size();
                 checkDisk(probe, node, key, e.getValue(), defaultStorage, authid, allocations);
+                if (allocations.size() == before && archive == null) {
+                    config.put(key, withVolumeSize(probe, e.getValue()));
+                }
             }
         }
         if (!lxc) {
@@ -260,6 +272,42 @@ public final class Guests {
         });
     }
 
+    /** Tags as Proxmox VE stores them ({@code get_unique_tags}): lower case, deduplicated, sorted, {@code ;}-joined. */
+    static String tags(String value) {
+        java.util.TreeSet<String> unique = new java.util.TreeSet<>();
+        for (String t : value.split("[,;\\s]+")) {
+            if (!t.isEmpty()) {
+                unique.add(t.toLowerCase(Locale.ROOT));
+            }
+        }
+        return String.join(";", unique);
+    }
+
+    private static void canonicalTags(Map<String, String> config) {
+        if (config.containsKey("tags")) {
+            config.put("tags", tags(config.get("tags")));
+        }
+    }
+
+    /**
+     * An existing volume attached or changed without its size ({@code scsi1=local-lvm:vm-100-disk-1,cache=none}) gets
+     * the size read from the storage, as qemu-server's {@code create_disks} does; without it the next resize fails.
+     */
+    private String withVolumeSize(SimGuest g, String value) {
+        if (SimGuest.isCdrom(value)) {
+            return value;
+        }
+        Map<String, String> disk = PropertyString.parse(value, g.volumeKey());
+        String file = disk.get(g.volumeKey());
+        if (file == null || disk.containsKey("size")) {
+            return value;
+        }
+        return s.volume(g.node, file).map(v -> {
+            disk.put("size", PropertyString.formatSize(v.size));
+            return PropertyString.format(disk, g.volumeKey());
+        }).orElse(value);
+    }
+
     private static String osTypeOf(String template) {
         String name = template.substring(template.lastIndexOf('/') + 1).toLowerCase(Locale.ROOT);
         for (String os : List.of("debian", "ubuntu", "alpine", "centos", "fedora", "archlinux", "opensuse",
@@ -296,6 +344,23 @@ public final class Guests {
             return;
         }
         Matcher m = ALLOCATION.matcher(file);
+        String importFrom = disk.get("import-from");
+        if (importFrom != null) {
+            if (!g.type.equals("qemu") || !m.matches() || !m.group(2).matches("0+(\\.0+)?")) {
+                throw PveError.param(key, "'import-from' requires special syntax - use <storage ID>:0,import-from="
+                        + "<source>");
+            }
+            SimVolume source = s.volume(node, importFrom).orElseThrow(() -> PveError.param(key, "volume '"
+                    + importFrom + "' does not exist"));
+            if (!source.content.equals("images") && !source.content.equals("import")) {
+                throw PveError.param(key, "'" + importFrom + "' is not a disk image that can be imported");
+            }
+            Perms.requireAny(s, authid, "/storage/" + source.storage, "Datastore.Audit", "Datastore.AllocateSpace");
+            SimStorage st = s.volumes().checkForDisks(m.group(1), node, g.type);
+            Perms.require(s, authid, "/storage/" + st.id, "Datastore.AllocateSpace");
+            allocations.add(new String[] {key, value, m.group(1), Long.toString(source.size), importFrom});
+            return;
+        }
         if (m.matches()) {
             String storage = m.group(1);
             SimStorage st = s.volumes().checkForDisks(storage, node, g.type);
@@ -333,7 +398,11 @@ public final class Guests {
             disk.put("media", "cdrom");
             return PropertyString.format(disk, g.volumeKey());
         }
-        if (key.equals("efidisk0") || key.equals("tpmstate0")) {
+        boolean imported = allocation.length > 4;
+        if (imported) {
+            size = Long.parseLong(allocation[3]);
+            disk.remove("import-from");
+        } else if (key.equals("efidisk0") || key.equals("tpmstate0")) {
             size = 4L << 20;
         } else {
             size = (long) (Double.parseDouble(allocation[3]) * SimState.GIB);
@@ -343,7 +412,10 @@ public final class Guests {
         }
         SimVolume v = s.volumes().allocateDisk(st, g.node, g.vmid, g.type, size, false);
         volid = v.volid;
-        if (t != null) {
+        if (t != null && imported) {
+            t.log("importing disk '" + allocation[4] + "' to VM " + g.vmid + " ...");
+            t.log("Successfully imported disk as '" + key + ":" + volid + "'");
+        } else if (t != null) {
             t.log(key + ": successfully created disk '" + volid + ",size=" + PropertyString.formatSize(size) + "'");
         }
         disk.put(g.volumeKey(), volid);
@@ -395,14 +467,14 @@ public final class Guests {
         Map<String, String> result = new LinkedHashMap<>();
         result.put(model, mac == null ? randomMac() : mac.toUpperCase(Locale.ROOT));
         result.putAll(out);
-        return PropertyString.format(result, null);
+        return PropertyString.format(result, null, model);
     }
 
     private static String normalizeCtNet(String value) {
         Map<String, String> net = PropertyString.parse(value, null);
         net.putIfAbsent("hwaddr", randomMac());
         net.putIfAbsent("type", "veth");
-        return PropertyString.format(net, null);
+        return PropertyString.format(net, null, "name");
     }
 
     private static String randomMac() {
@@ -529,7 +601,13 @@ public final class Guests {
                     throw PveError.param(key, "unable to add unused disks, use the volume of the unused disk to "
                             + "attach it instead");
                 }
+                int before = allocations.size();
                 checkDisk(g, g.node, key, value, null, authid, allocations);
+                if (allocations.size() == before) {
+                    value = withVolumeSize(g, value);
+                }
+            } else if (key.equals("tags")) {
+                value = tags(value);
             }
             values.put(key, value);
         }
@@ -1181,7 +1259,11 @@ public final class Guests {
         long bytes = (long) (amount * (1L << shift));
         long newSize = m.group(1) != null ? v.size + bytes : bytes;
         if (newSize < v.size) {
-            throw PveError.fail("shrinking disks is not supported");
+            // the node finds out in the worker: the call returns a task, which fails
+            return task(g, "resize", "resize", authid, 200, t -> t.log("update " + g.kind() + " " + g.vmid
+                    + ": resize --disk " + disk + " --size " + size), t -> {
+                        throw PveError.fail("shrinking disks is not supported");
+                    }, null);
         }
         SimStorage st = s.storage(v.storage).orElseThrow();
         if (newSize - v.size > st.avail(g.node)) {
@@ -1369,6 +1451,7 @@ public final class Guests {
         Map<String, Object> current = new LinkedHashMap<>();
         current.put("name", "current");
         current.put("description", "You are here!");
+        current.put("digest", g.digest());
         if (g.config.get("parent") != null) {
             current.put("parent", g.config.get("parent"));
         }

@@ -41,26 +41,47 @@ public final class PropertyString {
     }
 
     /**
+     * Writes a property string in Proxmox VE's canonical form ({@code print_property_string}): the default key's
+     * value bare in front, then the other keys in sorted order.
+     *
      * @param values the pairs
      * @param defaultKey the key written as a bare value in front, or {@code null}
      * @return the property string
      */
     public static String format(Map<String, String> values, String defaultKey) {
+        return format(values, defaultKey, null);
+    }
+
+    /**
+     * Writes a property string in canonical form with one required key first as {@code key=value}: the model of a
+     * VM's NIC ({@code virtio=BC:24:11:...}), the name of a container's ({@code name=eth0}).
+     *
+     * @param values the pairs
+     * @param defaultKey the key written as a bare value in front, or {@code null}
+     * @param leadingKey the key written first as {@code key=value}, or {@code null}
+     * @return the property string
+     */
+    public static String format(Map<String, String> values, String defaultKey, String leadingKey) {
         StringBuilder sb = new StringBuilder();
         if (defaultKey != null && values.containsKey(defaultKey)) {
             sb.append(values.get(defaultKey));
         }
-        for (var e : values.entrySet()) {
-            if (e.getKey().equals(defaultKey)) {
-                continue;
+        if (leadingKey != null && values.containsKey(leadingKey)) {
+            append(sb, leadingKey, values.get(leadingKey));
+        }
+        for (String key : new java.util.TreeSet<>(values.keySet())) {
+            if (!key.equals(defaultKey) && !key.equals(leadingKey)) {
+                append(sb, key, values.get(key));
             }
-            if (sb.length() > 0) {
-                sb.append(',');
-            }
-            String v = e.getValue();
-            sb.append(e.getKey()).append('=').append(v.contains(",") ? "\"" + v + "\"" : v);
         }
         return sb.toString();
+    }
+
+    private static void append(StringBuilder sb, String key, String v) {
+        if (sb.length() > 0) {
+            sb.append(',');
+        }
+        sb.append(key).append('=').append(v.contains(",") ? "\"" + v + "\"" : v);
     }
 
     /**

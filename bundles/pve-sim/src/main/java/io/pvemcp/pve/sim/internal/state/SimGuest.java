@@ -178,6 +178,15 @@ public final class SimGuest {
      * @return whether it names a disk of this kind of guest ({@code scsi0}, {@code rootfs}, {@code unused1}, ...)
      */
     public boolean isDiskKey(String key) {
+        return isDiskKey(type, key);
+    }
+
+    /**
+     * @param type {@code qemu} or {@code lxc}
+     * @param key a configuration key
+     * @return {@code true} if it is a disk of that kind of guest
+     */
+    public static boolean isDiskKey(String type, String key) {
         return (type.equals("qemu") ? QEMU_DISK : LXC_DISK).matcher(key).matches();
     }
 

@@ -29,6 +29,28 @@ public final class SimSnapshot {
         this.config = new LinkedHashMap<>(config);
     }
 
+    /**
+     * @param g the guest it belongs to
+     * @return its section of the configuration file: the configuration then, with {@code parent}, {@code snaptime},
+     *         {@code description} and, for a VM snapshot with RAM, {@code vmstate} (the volume that holds the RAM)
+     */
+    public Map<String, String> section(SimGuest g) {
+        Map<String, String> out = new LinkedHashMap<>(config);
+        out.remove("digest");
+        if (parent != null) {
+            out.put("parent", parent);
+        }
+        out.put("snaptime", Long.toString(snaptime));
+        if (description != null && !description.isEmpty()) {
+            out.put("description", description);
+        }
+        if (g.type.equals("qemu") && vmstate) {
+            String disk = g.diskVolumes().values().stream().findFirst().orElse("local-lvm:x");
+            out.put("vmstate", disk.substring(0, disk.indexOf(':')) + ":vm-" + g.vmid + "-state-" + name);
+        }
+        return out;
+    }
+
     /** @return the snapshot name */
     public String name() {
         return name;

@@ -40,8 +40,9 @@ public final class Volumes {
         }
         String content = guestType.equals("qemu") ? "images" : "rootdir";
         if (!s.content.contains(content)) {
-            throw PveError.fail(guestType.equals("qemu") ? "storage '" + storage + "' does not support vm images"
-                    : "storage '" + storage + "' does not support container directories");
+            // qemu-server's and pve-container's storage access checks raise these as parameter errors, before any task
+            throw PveError.param("storage", guestType.equals("qemu") ? "storage '" + storage + "' does not support vm "
+                    + "images" : "storage '" + storage + "' does not support container directories");
         }
         return s;
     }
