@@ -41,8 +41,9 @@ import org.slf4j.LoggerFactory;
 /**
  * The REST API for integrations that do not speak MCP, at {@code /api/v1}: {@code GET /tools} lists the tools the
  * caller may use, {@code POST /tools/{name}} calls one with its arguments as a JSON object, {@code GET /openapi.json}
- * describes both, generated from the live registry. Requests are admitted exactly like MCP ones (Host and Origin
- * checks, the bearer token, its scopes and rate limit), and calls go through the registry's checks and audit.
+ * describes both, generated from the live registry. Requests are admitted by the same {@link AdmissionFilter} as MCP
+ * ones (Host and Origin checks, the bearer token, its scopes and rate limit), and calls go through the registry's
+ * one call path, with its checks and audit.
  */
 @Component(service = Servlet.class, configurationPid = "io.pvemcp.http")
 @HttpWhiteboardServletPattern(OpenApiDocument.PREFIX + "/*")
@@ -55,7 +56,6 @@ public final class RestApiServlet extends HttpServlet {
     private static final long CALL_TIMEOUT_MS = 15 * 60 * 1000L;
 
     private final transient ObjectMapper mapper = new ObjectMapper();
-    private final transient RequestGuard guard;
     private final transient Gatekeeper gatekeeper;
     private final transient ToolRegistry registry;
     private final transient String version;
@@ -64,7 +64,6 @@ public final class RestApiServlet extends HttpServlet {
     @Activate
     public RestApiServlet(BundleContext context, HttpConfig config, @Reference Gatekeeper gatekeeper,
             @Reference ToolRegistry registry) {
-        this.guard = new RequestGuard(config.allowed_origins(), config.allowed_hosts());
         this.gatekeeper = gatekeeper;
         this.registry = registry;
         this.maxRequestBytes = Math.max(1024, config.max_request_bytes());
@@ -72,30 +71,15 @@ public final class RestApiServlet extends HttpServlet {
         this.version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro();
     }
 
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
-        guard.listeningOn(RequestGuard.endpoints(runtime.getProperty("osgi.http.endpoint")));
-    }
-
-    void unbindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
-        // the guard keeps what it learnt
-    }
-
     @Override
     protected void service(HttpServletRequest req, HttpServletResponse resp) throws IOException {
-        String refusal = guard.refusal(req);
-        if (refusal != null) {
-            error(resp, 403, "Forbidden: " + refusal, null);
+        Caller admitted = AdmissionFilter.caller(req);
+        if (admitted == null) {
+            resp.setHeader("Retry-After", "2");
+            error(resp, 503, "The REST API is starting; try again shortly", null);
             return;
         }
-        Admission admission = Requests.admit(req, gatekeeper);
-        if (!admission.admitted()) {
-            Requests.refusalHeaders(resp, admission);
-            error(resp, admission.status(), admission.description(), null);
-            return;
-        }
-        Caller caller = admission.caller().toBuilder().remoteAddress(req.getRemoteAddr()).transport("rest")
-                .clientName(req.getHeader("User-Agent")).build();
+        Caller caller = admitted.toBuilder().transport("rest").clientName(req.getHeader("User-Agent")).build();
         String path = req.getPathInfo() == null ? "" : req.getPathInfo();
         if (path.equals("/tools")) {
             if (allow(req, resp, "GET")) {

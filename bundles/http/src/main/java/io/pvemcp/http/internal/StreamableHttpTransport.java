@@ -40,15 +40,11 @@ import jakarta.servlet.http.HttpServlet;
 import jakarta.servlet.http.HttpServletRequest;
 import jakarta.servlet.http.HttpServletResponse;
 
-import org.osgi.framework.ServiceReference;
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
 import org.osgi.service.component.annotations.Reference;
-import org.osgi.service.component.annotations.ReferenceCardinality;
-import org.osgi.service.component.annotations.ReferencePolicy;
 import org.osgi.service.metatype.annotations.Designate;
-import org.osgi.service.servlet.runtime.HttpServiceRuntime;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletAsyncSupported;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletName;
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
@@ -63,7 +59,8 @@ import reactor.core.publisher.Mono;
  * speaks HTTP and leaves the protocol to the SDK's sessions, which the registry creates: {@code initialize}
  * opens a session, other requests are answered on their own event stream (or as plain JSON for clients that
  * do not accept streams), GET opens the listening stream for server notifications, DELETE ends the session.
- * Errors are JSON-RPC objects with a short message; nothing internal reaches the client.
+ * Errors are JSON-RPC objects with a short message; nothing internal reaches the client. Requests reach it through
+ * the {@link AdmissionFilter}, which decided who the caller is.
  */
 @Component(service = {Servlet.class, McpStreamableServerTransportProvider.class}, configurationPid = "io.pvemcp.http",
         property = "pvemcp.transport=http")
@@ -75,8 +72,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
 
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(StreamableHttpTransport.class);
-    private static final String SESSION_HEADER = "Mcp-Session-Id";
-    private static final String VERSION_HEADER = "MCP-Protocol-Version";
+    private static final String SESSION_HEADER = AdmissionFilter.SESSION_HEADER;
+    private static final String VERSION_HEADER = AdmissionFilter.VERSION_HEADER;
     /** Methods whose answers may be preceded by progress, log messages or server requests. */
     private static final Set<String> STREAMED = Set.of(McpSchema.METHOD_TOOLS_CALL, McpSchema.METHOD_RESOURCES_READ,
             McpSchema.METHOD_PROMPT_GET, McpSchema.METHOD_COMPLETION_COMPLETE);
@@ -84,7 +81,6 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     private final transient ObjectMapper mapper = new ObjectMapper()
             .configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
     private final transient McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
-    private final transient RequestGuard guard;
     private final transient Gatekeeper gatekeeper;
     private final transient Map<String, Held> sessions = new ConcurrentHashMap<>();
     private final transient ScheduledExecutorService timer;
@@ -129,7 +125,6 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
 
     @Activate
     public StreamableHttpTransport(HttpConfig config, @Reference Gatekeeper gatekeeper) {
-        this.guard = new RequestGuard(config.allowed_origins(), config.allowed_hosts());
         this.gatekeeper = gatekeeper;
         this.maxSessions = Math.max(1, config.max_sessions());
         this.adminReserve = Math.max(0, Math.min(config.admin_reserved_sessions(), maxSessions - 1));
@@ -150,20 +145,6 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     void deactivate() {
         closeAll();
         timer.shutdownNow();
-    }
-
-    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC)
-    void bindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
-        guard.listeningOn(RequestGuard.endpoints(runtime.getProperty("osgi.http.endpoint")));
-        if (!guard.checksHosts()) {
-            LOG.warn("The MCP endpoint listens on all interfaces and no allowed hosts are configured, so Host headers "
-                    + "cannot be checked against DNS rebinding. Set allowed.hosts (MCP_ALLOWED_HOSTS) to the names "
-                    + "clients use, and keep authentication on.");
-        }
-    }
-
-    void unbindRuntime(ServiceReference<HttpServiceRuntime> runtime) {
-        // the guard keeps what it learnt; a new runtime adds its endpoints
     }
 
     // ---- McpStreamableServerTransportProvider
@@ -325,23 +306,13 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             error(resp, 404, -32600, "Not found: the MCP endpoint is " + req.getServletPath(), null);
             return;
         }
-        String refusal = guard.refusal(req);
-        if (refusal != null) {
-            LOG.warn("Refused {} from {}: {}", req.getMethod(), req.getRemoteAddr(), refusal);
-            error(resp, 403, -32600, "Forbidden: " + refusal, null);
+        Caller admitted = AdmissionFilter.caller(req);
+        if (admitted == null) {
+            resp.setHeader("Retry-After", "2");
+            error(resp, 503, -32603, "The MCP endpoint is starting; try again shortly", null);
             return;
         }
-        cors(req, resp);
-        if ("OPTIONS".equals(req.getMethod())) {
-            preflight(req, resp);
-            return;
-        }
-        Admission admission = Requests.admit(req, gatekeeper);
-        if (!admission.admitted()) {
-            refuse(resp, admission);
-            return;
-        }
-        Caller caller = admission.caller().toBuilder().remoteAddress(req.getRemoteAddr()).transport("http").build();
+        Caller caller = admitted.toBuilder().transport("http").build();
         String version = req.getHeader(VERSION_HEADER);
         if (version != null && !McpContextKeys.PROTOCOL_VERSIONS.contains(version.strip())) {
             error(resp, 400, -32600, "Unsupported " + VERSION_HEADER + " '" + version + "'; this server supports "
@@ -359,31 +330,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }
     }
 
-    private void refuse(HttpServletResponse resp, Admission a) throws IOException {
-        refuse(resp, a, null);
-    }
-
     private void refuse(HttpServletResponse resp, Admission a, Object id) throws IOException {
         Requests.refusalHeaders(resp, a);
         error(resp, a.status(), a.status() == 400 ? -32600 : -32001, a.description(), id);
-    }
-
-    /** Browsers may call from an allowed origin (the guard refused the others): say so, and expose our headers. */
-    private static void cors(HttpServletRequest req, HttpServletResponse resp) {
-        String origin = req.getHeader("Origin");
-        if (origin != null && !origin.isBlank() && !"null".equals(origin)) {
-            resp.setHeader("Access-Control-Allow-Origin", origin);
-            resp.addHeader("Vary", "Origin");
-            resp.setHeader("Access-Control-Expose-Headers", SESSION_HEADER + ", WWW-Authenticate, Retry-After");
-        }
-    }
-
-    private static void preflight(HttpServletRequest req, HttpServletResponse resp) {
-        resp.setHeader("Access-Control-Allow-Methods", "GET, POST, DELETE");
-        resp.setHeader("Access-Control-Allow-Headers", "Authorization, Content-Type, Accept, " + SESSION_HEADER + ", "
-                + VERSION_HEADER + ", Last-Event-ID");
-        resp.setHeader("Access-Control-Max-Age", "600");
-        resp.setStatus(204);
     }
 
     private void post(HttpServletRequest req, HttpServletResponse resp, Caller caller) throws IOException {

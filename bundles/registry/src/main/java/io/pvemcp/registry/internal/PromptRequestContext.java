@@ -3,7 +3,6 @@ package io.pvemcp.registry.internal;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.PromptRequest;
 import io.pvemcp.api.pve.ProxmoxClient;
@@ -13,9 +12,9 @@ final class PromptRequestContext extends RequestContextBase implements PromptReq
 
     private final Map<String, String> arguments;
 
-    PromptRequestContext(McpAsyncServerExchange exchange, Caller caller, Supplier<ProxmoxClient> proxmox, String name,
+    PromptRequestContext(ClientChannel channel, Caller caller, Supplier<ProxmoxClient> proxmox, String name,
             Map<String, String> arguments) {
-        super(exchange, caller, proxmox, "prompt " + name);
+        super(channel, caller, proxmox, "prompt " + name);
         this.arguments = Map.copyOf(arguments);
     }
 

@@ -1,11 +1,7 @@
 package io.pvemcp.registry.internal;
 
-import java.time.Duration;
-import java.util.Locale;
 import java.util.function.Supplier;
 
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
-import io.modelcontextprotocol.spec.McpSchema;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Cancellation;
 import io.pvemcp.api.LogLevel;
@@ -20,17 +16,20 @@ import org.slf4j.LoggerFactory;
 abstract class RequestContextBase implements RequestContext {
 
     private static final Logger LOG = LoggerFactory.getLogger("io.pvemcp.tools");
-    static final Duration NOTIFY_TIMEOUT = Duration.ofSeconds(5);
-
-    final McpAsyncServerExchange exchange;
+    final ClientChannel channel;
     private final Caller caller;
     private final Supplier<ProxmoxClient> proxmox;
-    final CancellationSignal cancellation = new CancellationSignal();
+    final CancellationSignal cancellation;
     private final String loggerName;
 
-    RequestContextBase(McpAsyncServerExchange exchange, Caller caller, Supplier<ProxmoxClient> proxmox,
-            String loggerName) {
-        this.exchange = exchange;
+    RequestContextBase(ClientChannel channel, Caller caller, Supplier<ProxmoxClient> proxmox, String loggerName) {
+        this(channel, caller, proxmox, loggerName, new CancellationSignal());
+    }
+
+    RequestContextBase(ClientChannel channel, Caller caller, Supplier<ProxmoxClient> proxmox, String loggerName,
+            CancellationSignal cancellation) {
+        this.channel = channel;
+        this.cancellation = cancellation;
         this.caller = caller;
         this.proxmox = proxmox;
         this.loggerName = loggerName;
@@ -59,13 +58,7 @@ abstract class RequestContextBase implements RequestContext {
             case WARNING -> LOG.warn("{}: {}", loggerName, message);
             default -> LOG.error("{}: {}", loggerName, message);
         }
-        McpSchema.LoggingLevel l = McpSchema.LoggingLevel.valueOf(level.name().toUpperCase(Locale.ROOT));
-        try {
-            exchange.loggingNotification(new McpSchema.LoggingMessageNotification(l, loggerName, message))
-                    .block(NOTIFY_TIMEOUT);
-        } catch (RuntimeException e) {
-            LOG.debug("log message for {} not delivered: {}", loggerName, e.toString());
-        }
+        channel.log(level, loggerName, message);
     }
 
     @Override

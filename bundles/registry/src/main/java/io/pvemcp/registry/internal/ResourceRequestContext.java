@@ -3,7 +3,6 @@ package io.pvemcp.registry.internal;
 import java.util.Map;
 import java.util.function.Supplier;
 
-import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.ResourceRequest;
 import io.pvemcp.api.pve.ProxmoxClient;
@@ -14,9 +13,9 @@ final class ResourceRequestContext extends RequestContextBase implements Resourc
     private final String uri;
     private final Map<String, String> variables;
 
-    ResourceRequestContext(McpAsyncServerExchange exchange, Caller caller, Supplier<ProxmoxClient> proxmox, String uri,
+    ResourceRequestContext(ClientChannel channel, Caller caller, Supplier<ProxmoxClient> proxmox, String uri,
             Map<String, String> variables) {
-        super(exchange, caller, proxmox, "resource " + uri);
+        super(channel, caller, proxmox, "resource " + uri);
         this.uri = uri;
         this.variables = Map.copyOf(variables);
     }
