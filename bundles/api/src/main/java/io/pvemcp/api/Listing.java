@@ -61,7 +61,9 @@ public final class Listing {
 
     /**
      * Matches a value against a shell-style pattern, ignoring case: {@code *} matches any run of characters,
-     * {@code ?} one character; a pattern without wildcards matches values that contain it.
+     * {@code ?} one character; a pattern without wildcards matches that value exactly (so a filter for the tag
+     * {@code tmp} never catches {@code tmpfs-critical}; write {@code tmp*} for that). Since 1.4; before, a plain
+     * pattern matched values containing it.
      *
      * @param pattern the pattern, e.g. {@code web*} or {@code db}
      * @param value the value; {@code null} never matches
@@ -75,7 +77,7 @@ public final class Listing {
         String v = value.toLowerCase(Locale.ROOT);
         String p = pattern.toLowerCase(Locale.ROOT);
         if (!p.contains("*") && !p.contains("?")) {
-            return v.contains(p);
+            return v.equals(p);
         }
         StringBuilder regex = new StringBuilder();
         for (char c : p.toCharArray()) {

@@ -14,7 +14,10 @@ class ListingTest {
     void matchesShellPatternsIgnoringCase() {
         assertThat(Listing.matches("web*", "Web01")).isTrue();
         assertThat(Listing.matches("web*", "db-web")).isFalse();
-        assertThat(Listing.matches("db", "prod-DB-1")).isTrue();
+        assertThat(Listing.matches("db", "prod-DB-1")).as("a plain pattern matches exactly").isFalse();
+        assertThat(Listing.matches("tmp", "tmpfs-critical")).isFalse();
+        assertThat(Listing.matches("TMP", "tmp")).isTrue();
+        assertThat(Listing.matches("*db*", "prod-DB-1")).isTrue();
         assertThat(Listing.matches("k8s-node?", "k8s-node2")).isTrue();
         assertThat(Listing.matches("k8s-node?", "k8s-node12")).isFalse();
         assertThat(Listing.matches("a.b", "axb")).isFalse();

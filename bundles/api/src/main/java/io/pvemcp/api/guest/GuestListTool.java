@@ -38,9 +38,9 @@ public abstract class GuestListTool extends GuestTool {
                 .optional("status", JsonSchema.string().enumValues("running", "stopped", "unknown")
                         .description("Only " + type.plural() + " in this state; 'unknown' means the node is offline"))
                 .optional("name", JsonSchema.string().minLength(1).maxLength(128).description("Only " + type.plural()
-                        + " whose name matches: '*' and '?' are wildcards, a plain word matches names containing it"))
+                        + " with this name; '*' and '?' are wildcards (web*)"))
                 .optional("tag", JsonSchema.string().minLength(1).maxLength(128)
-                        .description("Only " + type.plural() + " with a tag matching this (wildcards allowed)"))
+                        .description("Only " + type.plural() + " with this tag, exactly; '*' and '?' are wildcards"))
                 .optional("pool", JsonSchema.string().minLength(1).maxLength(64).description("Only members of this pool"))
                 .optional("templates", JsonSchema.string().enumValues("exclude", "include", "only").defaultValue("exclude")
                         .description("Whether to list templates: exclude (default), include, or only templates"))
@@ -222,7 +222,10 @@ public abstract class GuestListTool extends GuestTool {
                 : " nodes").append(": ");
         List<String> named = new ArrayList<>();
         for (Map<String, Object> m : page.items().subList(0, Math.min(NAMED_IN_TEXT, page.items().size()))) {
-            named.add(m.get("vmid") + " " + m.get("name") + " [" + m.get("status") + ", " + m.get("node") + "]");
+            List<?> tags = m.get("tags") instanceof List<?> l ? l : List.of();
+            named.add(m.get("vmid") + " " + m.get("name") + " [" + m.get("status") + ", " + m.get("node")
+                    + (tags.isEmpty() ? "" : ", tags " + String.join(",", tags.stream().map(String::valueOf).toList()))
+                    + "]");
         }
         sb.append(String.join("; ", named));
         if (page.items().size() > NAMED_IN_TEXT) {

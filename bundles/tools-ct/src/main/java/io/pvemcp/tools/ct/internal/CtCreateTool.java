@@ -219,7 +219,8 @@ public final class CtCreateTool extends GuestTool {
         }
         available.sort(null);
         List<String> matching = available.stream()
-                .filter(v -> Listing.matches(wanted, v.substring(v.indexOf('/') + 1))).toList();
+                .filter(v -> Listing.matches(wanted.contains("*") || wanted.contains("?") ? wanted : "*" + wanted + "*",
+                        v.substring(v.indexOf('/') + 1))).toList();
         if (matching.isEmpty()) {
             throw new ToolException("No container template on node " + node + " matches '" + wanted + "'. "
                     + (available.isEmpty() ? "The node has no templates; download one in Proxmox (storage > CT "

@@ -64,7 +64,7 @@ class VmToolsTest {
         List<Map<String, Object>> vms = (List<Map<String, Object>>) all.structuredContent().get("vms");
         assertThat(vms).extracting(v -> v.get("vmid")).contains(100L, 101L, 109L).doesNotContain(9000L, 200L);
         assertThat(all.structuredContent()).containsEntry("omitted", 0).containsEntry("total", vms.size());
-        assertThat(all.text()).contains("100 web01 [running, pve1]");
+        assertThat(all.text()).contains("100 web01 [running, pve1, tags production,web]");
 
         ToolResult filtered = call(new VmListTool(), Map.of("node", "pve2", "status", "stopped", "name", "build*"));
         assertThat((List<Map<String, Object>>) filtered.structuredContent().get("vms")).extracting(v -> v.get("name"))
@@ -72,6 +72,12 @@ class VmToolsTest {
         ToolResult tagged = call(new VmListTool(), Map.of("tag", "k8s", "pool", "production"));
         assertThat((List<Map<String, Object>>) tagged.structuredContent().get("vms")).extracting(v -> v.get("vmid"))
                 .containsExactly(108L, 109L);
+        ToolResult exact = call(new VmListTool(), Map.of("tag", "prod"));
+        assertThat((List<Map<String, Object>>) exact.structuredContent().get("vms")).as("a plain tag matches exactly, "
+                + "not as a part of 'production'").isEmpty();
+        ToolResult byName = call(new VmListTool(), Map.of("name", "web"));
+        assertThat((List<Map<String, Object>>) byName.structuredContent().get("vms")).as("nor a name as a part of "
+                + "'web01'").isEmpty();
         ToolResult limited = call(new VmListTool(), Map.of("sort", "memory", "limit", 2, "templates", "include"));
         assertThat(limited.structuredContent()).containsEntry("returned", 2);
         assertThat((Integer) limited.structuredContent().get("omitted")).isPositive();
