@@ -159,7 +159,10 @@ class CoreToolsIT {
         sim.setTaskTimeScale(0.05);
         assertThat(started.data()).containsEntry("status", "running").containsEntry("changed", true);
         assertThat(PROGRESS).as("progress while the start task runs").isNotEmpty()
-                .allSatisfy(p -> assertThat(p.message()).startsWith("Starting VM " + vmid));
+                .allSatisfy(p -> {
+                    assertThat(p.message()).startsWith("Starting VM " + vmid);
+                    assertThat(p.total()).as("a task's duration is unknown: no made-up total").isNull();
+                });
 
         Answer info = ok("proxmox_vm_get_info", Map.of("vmid", vmid));
         assertThat(info.data()).containsEntry("status", "running").containsEntry("node", "pve2");
@@ -257,7 +260,7 @@ class CoreToolsIT {
     void failingTasksEndWithTheirLog() {
         sim.failTasks("qmstart", "103", "start failed: QEMU exited with code 1", 1);
         Answer start = fails("proxmox_vm_start", Map.of("vmid", 103));
-        assertThat(start.text()).startsWith("Starting VM 103 (build02) failed: start failed: QEMU exited with code 1.");
+        assertThat(start.text()).startsWith("Starting VM 103 (build02) failed: start failed: QEMU exited with code 1 (task UPID:");
         sim.failTasks("qmcreate", null, "unable to create VM: storage is busy", 1);
         Answer create = fails("proxmox_vm_create", Map.of("name", "doomed", "node", "pve1"));
         assertThat(create.text()).contains("failed: unable to create VM: storage is busy");
@@ -274,7 +277,7 @@ class CoreToolsIT {
         try {
             Answer timeout = fails("proxmox_vm_shutdown", Map.of("vmid", 104, "timeout", 2));
             assertThat(timeout.text()).startsWith("Shutting down VM 104 (monitoring) failed: VM quit/powerdown failed "
-                    + "- got timeout.");
+                    + "- got timeout (task UPID:");
         } finally {
             sim.setIgnoresShutdown(104, false);
         }
@@ -312,6 +315,69 @@ class CoreToolsIT {
             } finally {
                 auditor.closeGracefully();
             }
+        }
+    }
+
+    /** Calls a tool over raw Streamable HTTP, cancels it after a while, and returns the answer it gets. */
+    static com.fasterxml.jackson.databind.JsonNode callAndCancel(String tool, Map<String, Object> args, long afterMillis)
+            throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        java.net.http.HttpClient http = ServerProcess.HTTP;
+        java.util.function.Function<String, java.net.http.HttpRequest.Builder> req = session -> {
+            var b = java.net.http.HttpRequest.newBuilder(java.net.URI.create(server.url())).timeout(Duration.ofSeconds(60))
+                    .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                    .header("Authorization", server.bearer());
+            return session == null ? b : b.header("Mcp-Session-Id", session);
+        };
+        var init = http.send(req.apply(null).POST(java.net.http.HttpRequest.BodyPublishers.ofString(ServerProcess.INIT))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        http.send(req.apply(session).POST(java.net.http.HttpRequest.BodyPublishers.ofString(
+                "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}")).build(),
+                java.net.http.HttpResponse.BodyHandlers.discarding());
+        String call = json.writeValueAsString(Map.of("jsonrpc", "2.0", "id", "to-cancel", "method", "tools/call",
+                "params", Map.of("name", tool, "arguments", args)));
+        var answer = http.sendAsync(req.apply(session).POST(java.net.http.HttpRequest.BodyPublishers.ofString(call))
+                .build(), java.net.http.HttpResponse.BodyHandlers.ofString());
+        Thread.sleep(afterMillis);
+        http.send(req.apply(session).POST(java.net.http.HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\","
+                + "\"method\":\"notifications/cancelled\",\"params\":{\"requestId\":\"to-cancel\",\"reason\":"
+                + "\"the user changed their mind\"}}")).build(), java.net.http.HttpResponse.BodyHandlers.discarding());
+        String last = null;
+        for (String line : answer.get(60, java.util.concurrent.TimeUnit.SECONDS).body().split("\n")) {
+            if (line.startsWith("data: ")) {
+                last = line.substring(6);
+            }
+        }
+        return json.readTree(last);
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cancellingACallStopsTheProxmoxTaskItStarted() throws Exception {
+        sim.setTaskTimeScale(1.0);
+        try {
+            var clone = callAndCancel("proxmox_vm_create", Map.of("name", "cancel-me", "template", 9000), 1500);
+            String text = clone.at("/result/content/0/text").asText(clone.toString());
+            assertThat(clone.at("/result/isError").asBoolean()).as(text).isTrue();
+            assertThat(text).contains("cancelled", "was stopped").containsPattern("UPID:pve\\d:[0-9A-F]+:");
+            Answer none = ok("proxmox_vm_list", Map.of("name", "cancel-me", "templates", "include"));
+            assertThat(none.data()).as("the stopped clone left no VM").containsEntry("total", 0);
+
+            List<Map<String, Object>> running = (List<Map<String, Object>>) ok("proxmox_vm_list", Map.of("status",
+                    "running", "node", "pve1")).data().get("vms");
+            int vmid = running.stream().map(v -> ((Number) v.get("vmid")).intValue()).filter(v -> v != 106)
+                    .findFirst().orElseThrow();
+            var shutdown = callAndCancel("proxmox_vm_shutdown", Map.of("vmid", vmid), 1000);
+            String said = shutdown.at("/result/content/0/text").asText(shutdown.toString());
+            assertThat(said).contains("was stopped").contains("UPID:");
+            String upid = said.replaceAll("(?s).*(UPID:[^ ]+:).*", "$1");
+            Answer task = ok("proxmox_task_status", Map.of("upid", upid));
+            assertThat(String.valueOf(task.data().get("exit_status"))).contains("interrupted");
+            assertThat(ok("proxmox_vm_get_info", Map.of("vmid", vmid)).data()).as("the shutdown did not happen")
+                    .containsEntry("status", "running");
+        } finally {
+            sim.setTaskTimeScale(0.05);
         }
     }
 

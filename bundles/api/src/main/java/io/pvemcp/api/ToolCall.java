@@ -34,7 +34,7 @@ public interface ToolCall extends RequestContext {
 
     /**
      * Waits for a Proxmox task that this call started, the way every tool that starts a task should: it
-     * reports progress to the client while it waits (seconds waited, out of {@code timeout}), stops waiting when
+     * reports progress to the client while it waits (seconds waited, with no total), stops waiting when
      * the client cancels the call (the task runs on), and returns the task's state when it ended or the timeout
      * passed. A task that ended with an error comes back as {@link TaskResult#failed()}, with the tail of its log
      * in {@link TaskResult#log()}.
@@ -48,10 +48,11 @@ public interface ToolCall extends RequestContext {
      * @since 1.1
      */
     default TaskResult followTask(String upid, Duration timeout, String what) {
-        double total = Math.max(1, timeout.toMillis() / 1000.0);
+        // how long a Proxmox task takes is not known: progress counts seconds with no total, and the message says
+        // what the task last logged
         CompletableFuture<TaskResult> wait = proxmox().awaitTask(upid, timeout, state -> progress(
-                Math.min(total, state.elapsed().toMillis() / 1000.0), total,
-                what + " (" + state.elapsed().toSeconds() + " s)"));
+                state.elapsed().toMillis() / 1000.0, null, what + " (" + state.elapsed().toSeconds() + " s"
+                        + (state.log().isEmpty() ? "" : ": " + state.log().get(state.log().size() - 1)) + ")"));
         cancellation().onCancel(() -> wait.cancel(true));
         try {
             return wait.join();

@@ -93,7 +93,7 @@ public abstract class GuestTool implements Tool {
      */
     public static String failure(String what, TaskResult task) {
         List<String> tail = task.logTail(8);
-        return what + " failed: " + task.exitStatus() + "." + (tail.isEmpty() ? ""
+        return what + " failed: " + task.exitStatus() + " (task " + task.upid().value() + ")." + (tail.isEmpty() ? ""
                 : " Last lines of the task log:\n" + String.join("\n", tail));
     }
 

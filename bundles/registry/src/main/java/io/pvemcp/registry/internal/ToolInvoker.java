@@ -123,14 +123,62 @@ final class ToolInvoker {
                     + "tool calls are running. Try again in a moment."));
         }
         return running.thenApply(i -> {
-            Invocation end = cancellation.isCancelled() ? new Invocation("cancelled", i.result(), i.message() != null
-                    ? i.message() : "The call was cancelled.", tool) : i;
+            Invocation end = i;
+            if (cancellation.isCancelled()) {
+                String stopped = tasks.isEmpty() ? "" : " " + stopTasks(tasks);
+                end = new Invocation("cancelled", null, "The call was cancelled before " + tool.name + " finished."
+                        + stopped, tool);
+            }
             LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
                     caller.clientName() == null ? "?" : caller.clientName(), end.outcome(),
                     (System.nanoTime() - start) / 1_000_000);
             record(log, caller, tool.name, args, end.outcome(), end.ok() ? null : end.message(), started, tasks);
             return end;
         });
+    }
+
+    /**
+     * Stops the Proxmox tasks a cancelled call started and still run ({@code DELETE /nodes/{node}/tasks/{upid}}): a
+     * cancelled clone leaves no clone behind, a cancelled shutdown no shutdown under way. The call may stop its own
+     * tasks whatever its scopes.
+     *
+     * @return what became of each task, with its UPID
+     */
+    private String stopTasks(List<String> tasks) {
+        ProxmoxClient client = proxmox.get();
+        List<String> report = new java.util.ArrayList<>();
+        for (String upid : tasks) {
+            String node = io.pvemcp.api.pve.Upid.parse(upid).node();
+            Map<String, Object> at = Map.of("node", node, "upid", upid);
+            try {
+                if (!running(client, at)) {
+                    report.add("Its Proxmox task " + upid + " had already ended.");
+                    continue;
+                }
+                client.delete("/nodes/{node}/tasks/{upid}", at).get(10, java.util.concurrent.TimeUnit.SECONDS);
+                long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+                while (running(client, at) && System.nanoTime() < deadline) {
+                    Thread.sleep(200);
+                }
+                report.add(running(client, at) ? "Its Proxmox task " + upid + " was told to stop but still runs; "
+                        + "follow it with proxmox_task_status." : "Its Proxmox task " + upid + " was stopped; check "
+                        + "the state it left before you retry.");
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                report.add("Its Proxmox task " + upid + " may still run; follow it with proxmox_task_status.");
+            } catch (Exception e) {
+                LOG.warn("Stopping task {} of a cancelled call failed: {}", upid, e.toString());
+                report.add("Its Proxmox task " + upid + " could not be stopped (" + unwrap(e).getMessage()
+                        + ") and may still run; follow it with proxmox_task_status.");
+            }
+        }
+        return String.join(" ", report);
+    }
+
+    private static boolean running(ProxmoxClient client, Map<String, Object> at) throws Exception {
+        Object status = client.get("/nodes/{node}/tasks/{upid}/status", at).get(10,
+                java.util.concurrent.TimeUnit.SECONDS);
+        return status instanceof Map<?, ?> m && "running".equals(m.get("status"));
     }
 
     /** @return why the call may not run, or {@code null}: scopes, arguments, limits, in that order */

@@ -188,7 +188,7 @@ class VmToolsTest {
         cluster.simulator().failTasks("qmstart", "103", "start failed: QEMU exited with code 1", 1);
         ToolResult failed = call(new VmStartTool(), Map.of("vmid", 103));
         assertThat(failed.isError()).isTrue();
-        assertThat(failed.text()).startsWith("Starting VM 103 (build02) failed: start failed: QEMU exited with code 1.");
+        assertThat(failed.text()).startsWith("Starting VM 103 (build02) failed: start failed: QEMU exited with code 1 (task UPID:");
         cluster.simulator().setNodeOnline("pve3", false);
         assertThat(failure(() -> call(new VmStopTool(), Map.of("vmid", 104))))
                 .hasMessage("Node pve3 is offline, so VM 104 (monitoring) cannot be reached. Check the cluster with "
