@@ -1,5 +1,6 @@
 package io.pvemcp.runtime;
 
+import static io.pvemcp.runtime.ServerProcess.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.InputStream;
@@ -18,6 +19,8 @@ import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
+
+import io.pvemcp.runtime.ServerProcess.Cli;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -56,20 +59,6 @@ class HardeningIT {
     }
 
     // ---- helpers
-
-    record Cli(int exit, String out) {
-    }
-
-    static Cli cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("SECRET_KEY"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Cli(p.exitValue(), out);
-    }
 
     static String token(String name, String scopes, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("token", "create", "--data", data.toString(), "--url", server.url(),

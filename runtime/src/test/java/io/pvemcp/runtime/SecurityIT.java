@@ -1,5 +1,6 @@
 package io.pvemcp.runtime;
 
+import static io.pvemcp.runtime.ServerProcess.cli;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import java.io.FileInputStream;
@@ -22,6 +23,8 @@ import java.util.concurrent.TimeUnit;
 
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.TrustManagerFactory;
+
+import io.pvemcp.runtime.ServerProcess.Cli;
 
 import com.auth0.jwt.JWT;
 import com.auth0.jwt.algorithms.Algorithm;
@@ -78,20 +81,6 @@ class SecurityIT {
     }
 
     // ---- helpers
-
-    record Cli(int exit, String out) {
-    }
-
-    static Cli cli(String... args) throws Exception {
-        List<String> cmd = new ArrayList<>(List.of(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString()));
-        cmd.addAll(List.of(args));
-        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
-        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("SECRET_KEY"));
-        Process p = pb.start();
-        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
-        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
-        return new Cli(p.exitValue(), out);
-    }
 
     static String create(String name, String scopes, String... more) throws Exception {
         List<String> args = new ArrayList<>(List.of("token", "create", "--data", data.toString(), "--url", url, "--name",

@@ -207,6 +207,28 @@ final class ServerProcess implements AutoCloseable {
         }
     }
 
+    /** What a command of the distribution printed and how it exited. */
+    record Cli(int exit, String out) {
+    }
+
+    /**
+     * Runs a command of the distribution ({@code bin/proxmox-mcp ARGS}) without the caller's {@code MCP_*} and
+     * {@code SECRET_KEY*} variables, standard error discarded.
+     */
+    static Cli cli(String... args) throws Exception {
+        List<String> cmd = new ArrayList<>(List.of(DIST.resolve("bin/proxmox-mcp").toString()));
+        cmd.addAll(List.of(args));
+        ProcessBuilder pb = new ProcessBuilder(cmd).redirectError(ProcessBuilder.Redirect.DISCARD);
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("SECRET_KEY"));
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        if (!p.waitFor(60, TimeUnit.SECONDS)) {
+            p.destroyForcibly();
+            throw new AssertionError("proxmox-mcp " + String.join(" ", args) + " did not end within 60 s");
+        }
+        return new Cli(p.exitValue(), out);
+    }
+
     static int freePort() throws IOException {
         try (ServerSocket s = new ServerSocket(0)) {
             return s.getLocalPort();

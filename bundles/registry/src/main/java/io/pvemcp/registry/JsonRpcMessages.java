@@ -3,7 +3,6 @@ package io.pvemcp.registry;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.JsonMappingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -20,9 +19,6 @@ import io.modelcontextprotocol.spec.McpSchema;
  * @since 1.3
  */
 public final class JsonRpcMessages {
-
-    private static final TypeReference<Map<String, Object>> MAP = new TypeReference<>() {
-    };
 
     private JsonRpcMessages() {
     }
@@ -131,12 +127,12 @@ public final class JsonRpcMessages {
                     + "or notification) or a result or error (response)", id);
         }
         try {
-            Map<String, Object> map = mapper.convertValue(node, MAP);
+            // straight from the tree the checks read, without another copy as a map
             if (method != null) {
-                return hasId ? json.convertValue(map, McpSchema.JSONRPCRequest.class)
-                        : json.convertValue(map, McpSchema.JSONRPCNotification.class);
+                return hasId ? json.convertValue(node, McpSchema.JSONRPCRequest.class)
+                        : json.convertValue(node, McpSchema.JSONRPCNotification.class);
             }
-            return json.convertValue(map, McpSchema.JSONRPCResponse.class);
+            return json.convertValue(node, McpSchema.JSONRPCResponse.class);
         } catch (RuntimeException e) {
             throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + describe(e), id);
         }

@@ -38,7 +38,7 @@ public final class AuditLogComponent implements AuditLog {
             ".*(pass|pwd|secret|token|private|credential|cookie|auth|ticket|csrf).*|(.*[^h])?key");
     /** Values that are credentials whatever their member is called: JWTs, our API keys, Proxmox API tokens. */
     private static final Pattern SECRET_VALUE = Pattern.compile(
-            "(?s).*(eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.|pvemcp_[0-9a-f]{12}_|PVEAPIToken=|PVEAuthCookie=).*");
+            "eyJ[A-Za-z0-9_-]{8,}\\.[A-Za-z0-9_-]{8,}\\.|pvemcp_[0-9a-f]{12}_|PVEAPIToken=|PVEAuthCookie=");
     private static final int MAX_STRING = 1000;
     private static final int MAX_DEPTH = 6;
 
@@ -114,7 +114,7 @@ public final class AuditLogComponent implements AuditLog {
             return out;
         }
         if (value instanceof String s) {
-            return SECRET_VALUE.matcher(s).matches() ? REDACTED : truncate(s);
+            return SECRET_VALUE.matcher(s).find() ? REDACTED : truncate(s);
         }
         return value == null || value instanceof Number || value instanceof Boolean ? value : truncate(value.toString());
     }

@@ -198,7 +198,8 @@ public final class Disks {
         return false;
     }
 
-    private static String freeUnused(SimGuest g) {
+    /** @return the first free {@code unusedN} key of a guest */
+    static String freeUnused(SimGuest g) {
         int n = 0;
         while (g.config.containsKey("unused" + n)) {
             n++;

@@ -699,12 +699,7 @@ public final class Guests {
 
     /** Moves a disk's volume to the first free {@code unusedN} slot. */
     private void detach(SimGuest g, String oldValue) {
-        String volid = PropertyString.parse(oldValue, g.volumeKey()).get(g.volumeKey());
-        int n = 0;
-        while (g.config.containsKey("unused" + n)) {
-            n++;
-        }
-        g.config.put("unused" + n, volid);
+        g.config.put(Disks.freeUnused(g), PropertyString.parse(oldValue, g.volumeKey()).get(g.volumeKey()));
     }
 
     // ---- power
