@@ -102,8 +102,30 @@ final class TokenCommand implements Runnable {
                 + "renew tokens; stored only as a hash, valid until revoked.")
         boolean apiKey;
 
+        @Option(names = "--confirm", paramLabel = "RISKS", description = "Which of its calls a person confirms first: "
+                + "risk classes (power, change, destroy) comma-separated, or none for an automation token (default: "
+                + "the server's setting, destroy unless the operator changed it).")
+        String confirm;
+
         @ArgGroup(exclusive = false, heading = "Limits (optional; the token may act only within them):%n")
         LimitOptions limits;
+
+        static java.util.Set<io.pvemcp.api.Risk> confirmRisks(String list) {
+            java.util.Set<io.pvemcp.api.Risk> out = java.util.EnumSet.noneOf(io.pvemcp.api.Risk.class);
+            if (list.isBlank() || list.strip().equalsIgnoreCase("none")) {
+                return out;
+            }
+            for (String r : list.split(",")) {
+                if (!r.isBlank()) {
+                    try {
+                        out.add(io.pvemcp.api.Risk.of(r));
+                    } catch (IllegalArgumentException e) {
+                        throw new IllegalArgumentException("--confirm: " + e.getMessage() + ", or none");
+                    }
+                }
+            }
+            return out;
+        }
 
         static final class LimitOptions {
             @Option(names = "--nodes", paramLabel = "NODES", description = "Allowed nodes, comma-separated.")
@@ -120,6 +142,9 @@ final class TokenCommand implements Runnable {
             Duration life;
             try {
                 lim = limits == null ? Limits.NONE : Limits.parse(limits.nodes, limits.vmids, limits.pools);
+                if (confirm != null) {
+                    lim = lim.withConfirm(confirmRisks(confirm));
+                }
                 life = ttl == null ? (apiKey ? null : Duration.ofDays(30)) : parseDuration(ttl);
             } catch (IllegalArgumentException e) {
                 where.out().println(e.getMessage());

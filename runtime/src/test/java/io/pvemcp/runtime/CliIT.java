@@ -250,7 +250,7 @@ class CliIT {
 
         Run list = run(env, "tools", "list");
         assertThat(list.exit()).isZero();
-        assertThat(list.out()).startsWith("NAME").contains("proxmox_vm_start", "read-only");
+        assertThat(list.out()).startsWith("NAME").contains("proxmox_vm_start", "read-only", "destructive");
         JsonNode listed = JSON.readTree(run(env, "tools", "list", "--json").out());
         assertThat(listed.findValuesAsText("name")).contains("proxmox_vm_list");
 

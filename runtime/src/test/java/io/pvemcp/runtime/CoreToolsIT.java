@@ -55,10 +55,11 @@ class CoreToolsIT {
         client = connect(server);
     }
 
+    /** The tools themselves are tested here, as an automation server runs them: no confirmations, no per-minute cap. */
     static Map<String, String> proxmox(String token, String secret) {
         return Map.of("PROXMOX_HOST", "127.0.0.1", "PROXMOX_PORT", Integer.toString(sim.port()), "PROXMOX_TOKEN_ID",
                 token, "PROXMOX_TOKEN_SECRET", secret, "PROXMOX_FINGERPRINT", sim.fingerprint(), "SECRET_KEY",
-                MCP_SECRET);
+                MCP_SECRET, "MCP_CONFIRM", "none", "MCP_DESTROY_PER_MINUTE", "0");
     }
 
     static McpSyncClient connect(ServerProcess s) {

@@ -130,7 +130,7 @@ class DemoServerIT {
             String id = m.group(1);
 
             shell("mcp:tools");
-            Pattern listed = Pattern.compile("proxmox_test_connection\\s+on\\s+system\\s+proxmox:read\\s+read-only\\s+io\\.pvemcp\\.tools\\.system \\["
+            Pattern listed = Pattern.compile("proxmox_test_connection\\s+on\\s+system\\s+proxmox:read\\s+read\\s+io\\.pvemcp\\.tools\\.system \\["
                     + id + "\\]");
             waitFor("mcp:tools lists the system tools with their bundle", () -> listed.matcher(banner()).find());
 

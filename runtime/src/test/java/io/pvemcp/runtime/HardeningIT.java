@@ -132,7 +132,7 @@ class HardeningIT {
 
     @Test
     void aWriteTokenCannotStartOrStopGuestsThroughTheToolsThatCreateAndDelete() throws Exception {
-        String writer = token("hard-writer", "proxmox:read,proxmox:write");
+        String writer = token("hard-writer", "proxmox:read,proxmox:write,proxmox:destroy");
         String session = initialize(writer, "hardening");
         JsonNode created = call(writer, session, "proxmox_vm_create", Map.of("name", "sneaky-start", "start", true));
         assertThat(isError(created)).isTrue();

@@ -21,7 +21,7 @@ import java.util.regex.Pattern;
 public final class Limits {
 
     /** No limits. */
-    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of());
+    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null);
 
     private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
     private static final long MIN_VMID = 100;
@@ -30,11 +30,34 @@ public final class Limits {
     private final Set<String> nodes;
     private final List<long[]> vmids;
     private final Set<String> pools;
+    private final Set<Risk> confirm;
 
-    private Limits(Set<String> nodes, List<long[]> vmids, Set<String> pools) {
+    private Limits(Set<String> nodes, List<long[]> vmids, Set<String> pools, Set<Risk> confirm) {
         this.nodes = Set.copyOf(nodes);
         this.vmids = List.copyOf(vmids);
         this.pools = Set.copyOf(pools);
+        this.confirm = confirm == null ? null : java.util.Collections.unmodifiableSet(
+                confirm.isEmpty() ? java.util.EnumSet.noneOf(Risk.class) : java.util.EnumSet.copyOf(confirm));
+    }
+
+    /**
+     * @param risks the risk classes whose calls a human confirms when this token makes them, overriding the
+     *        operator's default; empty for none (an automation token); {@code null} for the operator's default
+     * @return these limits with that confirmation policy
+     * @since 1.5
+     */
+    public Limits withConfirm(Set<Risk> risks) {
+        Limits l = new Limits(nodes, vmids, pools, risks);
+        return l.isNone() ? NONE : l;
+    }
+
+    /**
+     * @return the risk classes whose calls a human confirms for this token (empty: none), or {@code null} when the
+     *         operator's default applies
+     * @since 1.5
+     */
+    public Set<Risk> confirm() {
+        return confirm;
     }
 
     /**
@@ -66,7 +89,7 @@ public final class Limits {
                 v.add(new long[] {from, to});
             }
         }
-        return n.isEmpty() && v.isEmpty() && p.isEmpty() ? NONE : new Limits(n, v, p);
+        return n.isEmpty() && v.isEmpty() && p.isEmpty() ? NONE : new Limits(n, v, p, null);
     }
 
     private static Set<String> names(String list, String what) {
@@ -112,7 +135,18 @@ public final class Limits {
         if (claim == null || claim.isEmpty()) {
             return NONE;
         }
-        return parse(join(claim.get("nodes")), join(claim.get("vmids")), join(claim.get("pools")));
+        Limits l = parse(join(claim.get("nodes")), join(claim.get("vmids")), join(claim.get("pools")));
+        Object c = claim.get("confirm");
+        if (c == null) {
+            return l;
+        }
+        Set<Risk> risks = new LinkedHashSet<>();
+        for (String r : join(c).split(",")) {
+            if (!r.isBlank()) {
+                risks.add(Risk.of(r));
+            }
+        }
+        return l.withConfirm(risks);
     }
 
     private static String join(Object value) {
@@ -139,6 +173,9 @@ public final class Limits {
         if (!pools.isEmpty()) {
             out.put("pools", List.copyOf(pools));
         }
+        if (confirm != null) {
+            out.put("confirm", confirm.stream().map(Risk::id).toList());
+        }
         return out;
     }
 
@@ -152,7 +189,7 @@ public final class Limits {
 
     /** @return {@code true} if nothing is limited */
     public boolean isNone() {
-        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty();
+        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty() && confirm == null;
     }
 
     /** @return the allowed nodes; empty when any node is allowed */
@@ -216,6 +253,10 @@ public final class Limits {
         }
         if (!pools.isEmpty()) {
             parts.add("pools " + String.join(",", pools));
+        }
+        if (confirm != null) {
+            parts.add("confirms " + (confirm.isEmpty() ? "nothing" : String.join(",",
+                    confirm.stream().map(Risk::id).toList())));
         }
         return String.join("; ", parts);
     }

@@ -23,8 +23,13 @@ import org.osgi.annotation.versioning.ConsumerType;
  * {@code ct}, {@code storage}, {@code cluster}</td></tr>
  * <tr><td>{@value #SCOPE}</td><td>String</td><td>the permission scope a caller needs, one of
  * {@link Scopes}; default {@link Scopes#READ}</td></tr>
+ * <tr><td>{@value #RISK}</td><td>String, one of {@code read}, {@code power}, {@code change}, {@code destroy}</td>
+ * <td>the tool's {@link Risk}: which calls a human confirms, which accept {@code dry_run}, which guard rails apply,
+ * and the read-only and destructive hints clients see. When it is missing (bundles built before 1.5), it follows
+ * from the hints: read-only is {@code read}, destructive is {@code destroy}, anything else {@code change}</td></tr>
  * <tr><td>{@value #READ_ONLY}, {@value #DESTRUCTIVE}, {@value #IDEMPOTENT}, {@value #OPEN_WORLD}</td>
- * <td>Boolean</td><td>behaviour hints shown to the client (see {@link ToolService})</td></tr>
+ * <td>Boolean</td><td>behaviour hints shown to the client (see {@link ToolService}); read-only and destructive
+ * are ignored when {@value #RISK} is set</td></tr>
  * <tr><td>{@code service.ranking}</td><td>Integer</td><td>when two tools share a name, the higher
  * ranking wins; the other is held back and promoted when the winner goes away</td></tr>
  * </table>
@@ -58,6 +63,12 @@ public interface Tool {
     String CATEGORY = "pvemcp.tool.category";
     /** Service property: the scope a caller needs. */
     String SCOPE = "pvemcp.tool.scope";
+    /**
+     * Service property: the tool's {@link Risk}, by its {@link Risk#id()}.
+     *
+     * @since 1.5
+     */
+    String RISK = "pvemcp.tool.risk";
     /** Service property: the tool only reads. */
     String READ_ONLY = "pvemcp.tool.readOnly";
     /** Service property: the tool may destroy or interrupt something (only meaningful when not read-only). */
@@ -103,6 +114,29 @@ public interface Tool {
      */
     default Map<String, String> additionalScopes(Arguments arguments) {
         return Map.of();
+    }
+
+    /**
+     * Finds out what a call with these arguments would do, without changing anything: the target as it is now, the
+     * Proxmox requests the call would make, the state afterwards. The registry calls it for every call of a tool whose
+     * {@link Risk} is not {@link Risk#READ}: it answers {@code dry_run: true} with it, shows its summary to the human
+     * who confirms the call, and holds its targets against the operator's guard rails, all before
+     * {@link #call(ToolCall)} runs. It may read Proxmox (the client refuses anything but reads here) and should fail,
+     * like {@code call}, with a {@link ToolException} for arguments that cannot work (a VMID that does not exist), so
+     * nobody is asked to confirm a call that would fail.
+     * <p>
+     * The registry adds {@code dry_run} (and, for tools that can stop a workload, {@code ha}) to the input schema and
+     * removes them from the arguments a tool sees.
+     *
+     * @param call the validated arguments; its Proxmox client only reads
+     * @return the preview; {@code null} (the default) when the tool cannot tell: its calls then get a generic summary
+     *         naming the tool and its arguments, and {@code dry_run} is refused
+     * @throws ToolException when the call cannot work, for a reason the caller can fix
+     * @throws Exception any other failure; reported as an internal error
+     * @since 1.5
+     */
+    default Preview preview(ToolCall call) throws Exception {
+        return null;
     }
 
     /**

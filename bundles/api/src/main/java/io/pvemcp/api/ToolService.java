@@ -13,12 +13,13 @@ import org.osgi.service.component.annotations.ComponentPropertyType;
  * <pre>
  * &#64;Component(service = Tool.class)
  * &#64;ToolService(name = "proxmox_vm_start", title = "Start VM", category = "vm", scope = Scopes.POWER,
- *     idempotent = true, destructive = false,
+ *     risk = Risk.POWER, idempotent = true,
  *     description = "Starts a QEMU virtual machine and waits until Proxmox reports it running.")
  * </pre>
  *
- * The behaviour hints follow the MCP tool annotations. Clients use them to decide, for example, whether
- * to ask the user before a call; they are hints, never a security boundary (scopes are).
+ * Every tool declares its {@link #risk()}; the read-only and destructive hints clients see follow from it. The
+ * behaviour hints follow the MCP tool annotations. Clients use them to decide, for example, whether to ask the
+ * user before a call; they are hints, never a security boundary (scopes, confirmations and guard rails are).
  */
 @ComponentPropertyType
 @Retention(RetentionPolicy.CLASS)
@@ -43,7 +44,14 @@ public @interface ToolService {
     /** @return the scope a caller must hold, one of {@link Scopes} */
     String scope() default Scopes.READ;
 
-    /** @return {@code true} if the tool does not change anything */
+    /**
+     * @return the tool's risk class, exactly one (an array only so that bundles built before 1.5, which set none,
+     *         keep working: the registry then derives it from {@link #readOnly()} and {@link #destructive()})
+     * @since 1.5
+     */
+    Risk[] risk() default {};
+
+    /** @return {@code true} if the tool does not change anything; superseded by {@link #risk()} */
     boolean readOnly() default false;
 
     /**

@@ -47,9 +47,13 @@
  * <li>1.4: {@link io.pvemcp.api.Tool#additionalScopes} (arguments that ask for a side effect of another scope),
  * {@code complete(RequestContext, ...)} on {@link io.pvemcp.api.Prompt} and {@link io.pvemcp.api.Resource}
  * (completions that read Proxmox as the caller sees it).</li>
+ * <li>1.5: {@link io.pvemcp.api.Risk} ({@link io.pvemcp.api.Tool#RISK}, {@link io.pvemcp.api.ToolService#risk()}),
+ * {@link io.pvemcp.api.Tool#preview} and {@link io.pvemcp.api.Preview} (dry runs, confirmations, guard rails),
+ * {@link io.pvemcp.api.Scopes#DESTROY}, {@link io.pvemcp.api.Limits#confirm()} (which risk classes a token's calls
+ * confirm).</li>
  * </ul>
  */
-@Version("1.4.0")
+@Version("1.5.0")
 @Export
 package io.pvemcp.api;
 

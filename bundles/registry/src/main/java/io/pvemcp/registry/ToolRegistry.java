@@ -86,6 +86,64 @@ public interface ToolRegistry {
     CompletionStage<CallOutcome> call(Caller caller, String tool, Map<String, Object> arguments);
 
     /**
+     * The calls held for a person's approval (those whose client could not ask its user), newest first, with those
+     * decided or expired in the last hour.
+     *
+     * @return the approvals
+     * @since 1.4
+     */
+    List<Approval> approvals();
+
+    /**
+     * @param id an approval id
+     * @return the approval, or {@code null} when there is none with that id (or it was forgotten, an hour after it
+     *         was decided)
+     * @since 1.4
+     */
+    Approval approval(String id);
+
+    /**
+     * Approves or rejects a held call. An approved call runs at once, as its caller, with every check it had when it
+     * was made (scopes, switches, limits, guard rails); its outcome is kept on the approval for the caller to pick up.
+     *
+     * @param id the approval id
+     * @param approve {@code true} to approve, {@code false} to reject
+     * @param by who decides, for the audit log (e.g. the console user)
+     * @return the approval as decided
+     * @throws IllegalStateException when there is no such approval, or it is no longer pending (the message says
+     *         what it is)
+     * @since 1.4
+     */
+    Approval decide(String id, boolean approve, String by);
+
+    /**
+     * A call held for a person's approval.
+     *
+     * @param id its id, as the caller was told
+     * @param tool the tool
+     * @param risk the tool's risk class
+     * @param summary what the call will do, as the person decides on it
+     * @param arguments the call's arguments
+     * @param subject who made the call
+     * @param token the name of the caller's token, or {@code null}
+     * @param owner who may pick up the outcome: the caller's token id or subject, as {@code token:ID} or
+     *        {@code subject:NAME}
+     * @param created when the call was made, epoch milliseconds
+     * @param expires when it expires unless decided, epoch milliseconds
+     * @param state {@code pending}, {@code approved} (and running), {@code done}, {@code failed}, {@code rejected}
+     *        or {@code expired}
+     * @param decidedBy who decided, or {@code null}
+     * @param decided when, epoch milliseconds, or 0
+     * @param result what the approved call's result said, or {@code null} while there is none
+     * @param structuredContent the approved call's structured result, or {@code null}
+     * @since 1.4
+     */
+    record Approval(String id, String tool, String risk, String summary, Map<String, Object> arguments,
+            String subject, String token, String owner, long created, long expires, String state, String decidedBy, long decided,
+            String result, Map<String, Object> structuredContent) {
+    }
+
+    /**
      * A tool with everything a client needs to call it.
      *
      * @param name the tool name
@@ -93,6 +151,7 @@ public interface ToolRegistry {
      * @param description what it does
      * @param category its category
      * @param scope the scope a caller needs
+     * @param risk its risk class ({@code read}, {@code power}, {@code change}, {@code destroy}; since 1.4)
      * @param readOnly the read-only hint
      * @param destructive the destructive hint
      * @param idempotent the idempotent hint
@@ -101,7 +160,7 @@ public interface ToolRegistry {
      * @param outputSchema the JSON Schema of its structured result, or {@code null}
      * @since 1.2
      */
-    record ToolDescription(String name, String title, String description, String category, String scope,
+    record ToolDescription(String name, String title, String description, String category, String scope, String risk,
             boolean readOnly, boolean destructive, boolean idempotent, boolean openWorld,
             Map<String, Object> inputSchema, Map<String, Object> outputSchema) {
     }
@@ -112,7 +171,8 @@ public interface ToolRegistry {
      * @param outcome {@code ok}; {@code error} (the tool failed, the text says why); {@code unknown} (no such
      *        tool); {@code denied} (the caller lacks the scope, or the call is outside its limits);
      *        {@code switched-off}; {@code invalid} (arguments); {@code busy}; {@code unavailable} (the audit log is
-     *        down); {@code cancelled}
+     *        down); {@code cancelled}; {@code declined} (the person asked to confirm it said no); {@code pending}
+     *        (held until a person approves it in the admin console, see {@link #approvals()})
      * @param text the result's text, or what went wrong
      * @param content the result's content items as MCP defines them (JSON-shaped)
      * @param structuredContent the structured result, or {@code null}
@@ -155,6 +215,7 @@ public interface ToolRegistry {
      * @param title the title, or an empty string
      * @param category the tool category, or an empty string
      * @param scope the scope a caller needs
+     * @param risk the risk class (tools; since 1.4), or an empty string
      * @param readOnly the read-only hint (tools)
      * @param destructive the destructive hint (tools)
      * @param bundle the symbolic name of the bundle that registered it
@@ -162,7 +223,8 @@ public interface ToolRegistry {
      * @param serviceId the service id
      * @param ranking the service ranking
      */
-    record ContributionInfo(String kind, String name, String title, String category, String scope, boolean readOnly,
+    record ContributionInfo(String kind, String name, String title, String category, String scope, String risk,
+            boolean readOnly,
             boolean destructive, String bundle, long bundleId, long serviceId, int ranking) {
     }
 

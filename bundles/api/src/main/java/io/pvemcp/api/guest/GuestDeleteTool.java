@@ -2,11 +2,13 @@ package io.pvemcp.api.guest;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 
 import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Preview;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
@@ -67,6 +69,51 @@ public abstract class GuestDeleteTool extends GuestTool {
     }
 
     @Override
+    public Preview preview(ToolCall call) {
+        GuestRef guest = locate(call);
+        checkActionable(guest, "delete");
+        Preview.Target target = target(call, guest);
+        String title = title(guest);
+        if (target.protection()) {
+            throw new ToolException(title + " is protected (protection is on), so Proxmox refuses to delete it. If it "
+                    + "really should go, turn protection off in Proxmox (Options > Protection) first.");
+        }
+        boolean running = !"stopped".equals(guest.status());
+        if (running && !call.arguments().bool("stop_first", false)) {
+            throw new ToolException(title + " is running; a running " + type.noun() + " is not deleted. Stop it "
+                    + "first (" + type.toolPrefix() + "_shutdown or " + type.toolPrefix() + "_stop), or call "
+                    + "again with stop_first=true.");
+        }
+        Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
+        List<String> volumes = new java.util.ArrayList<>();
+        for (var e : config.entrySet()) {
+            String v = String.valueOf(e.getValue());
+            if (e.getKey().matches("(scsi|virtio|sata|ide|efidisk|tpmstate|unused|mp)\\d+|rootfs")
+                    && !v.contains("media=cdrom") && !v.startsWith("none")) {
+                volumes.add(e.getKey() + " " + v.split(",")[0]);
+            }
+        }
+        List<Preview.Request> requests = new java.util.ArrayList<>();
+        if (running) {
+            requests.add(new Preview.Request("POST", concretePath(guest, "/status/stop"), Map.of()));
+        }
+        requests.add(new Preview.Request("DELETE", concretePath(guest, ""), params(call)));
+        return new Preview("Delete " + name(guest) + " on " + guest.node() + " for good, with "
+                + (volumes.isEmpty() ? "no disks" : "its disks (" + String.join(", ", volumes) + ")") + "."
+                + (running ? " It is running and will be stopped first." : ""), List.of(target), requests, title
+                + " no longer exists.", false, running);
+    }
+
+    private static Map<String, Object> params(ToolCall call) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        params.put("purge", call.arguments().bool("purge", true) ? 1 : 0);
+        if (call.arguments().bool("destroy_unreferenced_disks", false)) {
+            params.put("destroy-unreferenced-disks", 1);
+        }
+        return params;
+    }
+
+    @Override
     public ToolResult call(ToolCall call) throws Exception {
         GuestRef guest = locate(call);
         String name = name(guest);
@@ -96,11 +143,7 @@ public abstract class GuestDeleteTool extends GuestTool {
             }
             stopped = true;
         }
-        Map<String, Object> params = new LinkedHashMap<>();
-        params.put("purge", call.arguments().bool("purge", true) ? 1 : 0);
-        if (call.arguments().bool("destroy_unreferenced_disks", false)) {
-            params.put("destroy-unreferenced-disks", 1);
-        }
+        Map<String, Object> params = params(call);
         String what = "Deleting " + name;
         TaskResult task = call.followTask(upid(call.proxmox().delete(guest.path(""), guest.params(params)).join(),
                 what), timeout, what);

@@ -2,10 +2,12 @@ package io.pvemcp.api.guest;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import java.util.Objects;
 
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Preview;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
@@ -98,6 +100,60 @@ public abstract class GuestPowerTool extends GuestTool {
     @Override
     public Map<String, Object> outputSchema() {
         return output;
+    }
+
+    @Override
+    public Preview preview(ToolCall call) {
+        GuestRef guest = locate(call);
+        String noop = check(guest);
+        Preview.Target target = target(call, guest);
+        String title = title(guest);
+        if (noop != null) {
+            return new Preview("Nothing: " + noop, List.of(target), List.of(), title + " stays " + guest.status()
+                    + ".", true, false);
+        }
+        Map<String, Object> params = params(call);
+        String summary = switch (action) {
+            case START -> "Start " + name(guest) + " on " + guest.node() + ".";
+            case SHUTDOWN -> "Shut down " + name(guest) + " on " + guest.node() + " cleanly: its OS gets "
+                    + params.get("timeout") + " s" + (params.containsKey("forceStop") ? ", then it is stopped hard."
+                            : ".");
+            case REBOOT -> "Reboot " + name(guest) + " on " + guest.node() + ": its OS shuts down and starts again.";
+            case STOP -> "Stop " + name(guest) + " on " + guest.node() + " at once, like pulling the plug: what its OS "
+                    + "has not written to disk is lost.";
+        };
+        return new Preview(summary, List.of(target), List.of(new Preview.Request("POST", concretePath(guest,
+                "/status/" + action.verb), params)), title + " is " + action.target + ".", action != Action.STOP,
+                action != Action.START);
+    }
+
+    /** @return why there is nothing to do, or {@code null}; throws for what cannot be done */
+    private String check(GuestRef guest) {
+        String title = title(guest);
+        if (action == Action.START && guest.template()) {
+            throw new ToolException(title + " is a template and cannot be started; clone it to get a "
+                    + type.noun() + " you can start.");
+        }
+        if (guest.status().equals(action.target) && action != Action.REBOOT) {
+            return title + " is already " + action.target + " on " + guest.node() + ".";
+        }
+        if (action == Action.REBOOT && guest.status().equals("stopped")) {
+            throw new ToolException(title + " is not running, so it cannot be rebooted; start it with "
+                    + type.toolPrefix() + "_start.");
+        }
+        checkActionable(guest, action.verb);
+        return null;
+    }
+
+    private Map<String, Object> params(ToolCall call) {
+        Map<String, Object> params = new LinkedHashMap<>();
+        if (action == Action.SHUTDOWN || action == Action.REBOOT) {
+            params.put("timeout", seconds(call, "timeout", action.timeout).toSeconds());
+        }
+        if (action == Action.SHUTDOWN && call.arguments().bool("force_stop", false)) {
+            params.put("forceStop", 1);
+        }
+        return params;
     }
 
     @Override

@@ -8,6 +8,7 @@ import java.util.Objects;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Preview;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
@@ -180,6 +181,46 @@ public abstract class GuestTool implements Tool {
     protected String title(GuestRef guest) {
         String n = name(guest);
         return Character.toUpperCase(n.charAt(0)) + n.substring(1);
+    }
+
+    /**
+     * Reads what a preview shows of a guest and the guard rails check: its tags, pool, HA state and protection, as
+     * {@code /cluster/resources} and its configuration say now.
+     *
+     * @param call the call
+     * @param guest the guest
+     * @return the guest as a preview's target
+     * @since 1.1
+     */
+    protected Preview.Target target(ToolCall call, GuestRef guest) {
+        Map<String, Object> resource = Map.of();
+        for (Object o : Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "vm")).join())) {
+            Map<String, Object> r = Json.map(o);
+            if (Json.longValue(r, "vmid", -1) == guest.vmid()) {
+                resource = r;
+                break;
+            }
+        }
+        Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
+        List<String> tags = new java.util.ArrayList<>();
+        for (String t : String.valueOf(resource.getOrDefault("tags", "")).split("[;, ]")) {
+            if (!t.isBlank()) {
+                tags.add(t.strip());
+            }
+        }
+        return new Preview.Target(guest.type(), (long) guest.vmid(), guest.name(), guest.node(), guest.status(), tags,
+                Json.string(resource, "pool"), Json.string(resource, "hastate"),
+                Json.bool(config, "protection", false));
+    }
+
+    /**
+     * @param guest a guest
+     * @param suffix the path after the guest, e.g. {@code /status/stop}
+     * @return the path of a request on it as sent, e.g. {@code /nodes/pve1/qemu/100/status/stop}
+     * @since 1.1
+     */
+    protected static String concretePath(GuestRef guest, String suffix) {
+        return "/nodes/" + guest.node() + "/" + guest.type() + "/" + guest.vmid() + suffix;
     }
 
     /**

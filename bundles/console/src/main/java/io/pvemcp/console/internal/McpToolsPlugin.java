@@ -149,12 +149,12 @@ public final class McpToolsPlugin extends AbstractServlet {
                 continue;
             }
             w.println("<table class=\"nicetable\"><tr><th>Kind</th><th>Name</th><th>Title</th><th>Category</th>"
-                    + "<th>Scope</th><th>Hints</th><th>State</th><th></th></tr>");
+                    + "<th>Scope</th><th>Risk</th><th>State</th><th></th></tr>");
             for (ContributionInfo c : e.getValue()) {
                 boolean tool = c.kind().equals("tool");
                 boolean toolOn = !tool || !switches.disabledTools().contains(c.name());
                 boolean served = on && toolOn;
-                String hints = !tool ? "" : c.readOnly() ? "read-only" : c.destructive() ? "destructive" : "changes";
+                String hints = !tool ? "" : c.risk();
                 w.println("<tr data-tool=\"" + Encode.forHtmlAttribute(c.name()) + "\"><td>" + c.kind() + "</td><td>"
                         + Encode.forHtml(c.name()) + "</td><td>" + Encode.forHtml(c.title()) + "</td><td>"
                         + Encode.forHtml(c.category()) + "</td><td>" + Encode.forHtml(c.scope()) + "</td><td>" + hints

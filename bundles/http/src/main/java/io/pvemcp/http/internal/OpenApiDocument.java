@@ -64,8 +64,9 @@ final class OpenApiDocument {
                                     "description", "The result as MCP content items"),
                             "structuredContent", structured));
             Map<String, Object> op = operation(t.name(), t.title().isEmpty() ? t.name() : t.title(), t.category(),
-                    t.description() + "\n\nScope: " + t.scope() + (t.readOnly() ? "; read-only" : t.destructive()
-                            ? "; destructive" : "") + (t.idempotent() ? "; idempotent" : "") + ".", ref(input), result);
+                    t.description() + "\n\nScope: " + t.scope() + "; risk: " + t.risk() + (t.idempotent()
+                            ? "; idempotent" : "") + (t.readOnly() ? "." : "; a 202 answer means it waits for a "
+                            + "person's approval."), ref(input), result);
             op.put("x-scope", t.scope());
             paths.put(PREFIX + "/tools/" + t.name(), map("post", op));
         }

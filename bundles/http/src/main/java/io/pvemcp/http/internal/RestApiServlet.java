@@ -170,7 +170,10 @@ public final class RestApiServlet extends HttpServlet {
 
     private void answer(HttpServletResponse resp, String name, CallOutcome o) throws IOException {
         int status = switch (o.outcome()) {
-            case "ok" -> 200;
+            case "ok", "approved" -> 200;
+            case "pending" -> 202;
+            case "declined", "rejected", "expired" -> 409;
+            case "failed" -> 422;
             case "invalid" -> 400;
             case "denied" -> 403;
             case "unknown", "switched-off" -> 404;
@@ -178,6 +181,17 @@ public final class RestApiServlet extends HttpServlet {
             case "busy", "unavailable", "cancelled" -> 503;
             default -> 500;
         };
+        if (status == 202) {
+            Map<String, Object> held = new LinkedHashMap<>();
+            held.put("tool", name);
+            held.put("outcome", o.outcome());
+            held.put("text", o.text());
+            if (o.structuredContent() != null) {
+                held.putAll(o.structuredContent());
+            }
+            json(resp, 202, held);
+            return;
+        }
         if (status != 200) {
             if (status == 503) {
                 resp.setHeader("Retry-After", "5");
@@ -205,6 +219,7 @@ public final class RestApiServlet extends HttpServlet {
         m.put("description", t.description());
         m.put("category", t.category());
         m.put("scope", t.scope());
+        m.put("risk", t.risk());
         m.put("annotations", Map.of("readOnlyHint", t.readOnly(), "destructiveHint", t.destructive(),
                 "idempotentHint", t.idempotent(), "openWorldHint", t.openWorld()));
         m.put("inputSchema", t.inputSchema());

@@ -18,7 +18,7 @@ class OpenApiDocumentTest {
                 "properties", Map.of("address", Map.of("$ref", "#/$defs/address"), "tags", Map.of("type", "array",
                         "items", Map.of("$ref", "#/$defs/address"))));
         ToolDescription t = new ToolDescription("proxmox_vm_start", "Start a VM", "Starts a VM.", "vm", "proxmox:power",
-                false, false, true, false, input, Map.of("type", "object"));
+                "power", false, false, true, false, input, Map.of("type", "object"));
         Map<String, Object> doc = OpenApiDocument.build("http://127.0.0.1:8000", "0.1.0", List.of(t));
         assertThat(doc).containsEntry("openapi", "3.1.0");
         Map<String, Object> paths = (Map<String, Object>) doc.get("paths");

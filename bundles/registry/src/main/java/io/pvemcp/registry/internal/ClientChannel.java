@@ -67,4 +67,9 @@ interface ClientChannel {
      * @throws ToolException if the client cannot or did not answer
      */
     Elicitation elicit(String tool, String message, Map<String, Object> schema, CancellationSignal cancellation);
+
+    /** @return whether the client declared that it can ask its user ({@code elicitation}) */
+    default boolean canElicit() {
+        return false;
+    }
 }

@@ -7,7 +7,8 @@ import io.pvemcp.api.Scopes;
 
 /**
  * The scope of what a Proxmox request does, whatever tool sends it: powering a guest on or off needs
- * {@link Scopes#POWER}, changing a guest (or its disks, snapshots, backups, firewall) {@link Scopes#WRITE}, and
+ * {@link Scopes#POWER}, creating or changing a guest (or its disks, snapshots, backups, firewall)
+ * {@link Scopes#WRITE}, deleting a guest or its data, rolling back or restoring over it {@link Scopes#DESTROY}, and
  * everything beyond guests (nodes, cluster, storage, network, access, pools, HA), running commands inside a guest
  * or opening its console {@link Scopes#ADMIN}. Reads need no scope of their own: the tool's scope covers what it
  * shows. The guarded client refuses a request whose effect the caller may not cause, before it reaches Proxmox.
@@ -45,8 +46,13 @@ final class EffectScopes {
         if (GUEST_POWER.matcher(path).matches() || path.equals("/nodes/{node}/qemu/{vmid}/agent/shutdown")) {
             return Scopes.POWER;
         }
-        if (GUEST_CREATE.matcher(path).matches() || GUEST.matcher(path).matches()
-                || NODE_GUEST_WORK.matcher(path).matches()) {
+        boolean guestWork = GUEST_CREATE.matcher(path).matches() || GUEST.matcher(path).matches()
+                || NODE_GUEST_WORK.matcher(path).matches();
+        if (guestWork && (("DELETE".equals(method) && !path.endsWith("/tasks/{upid}")) || path.endsWith("/rollback")
+                || (GUEST_CREATE.matcher(path).matches() && truthy(params.get("force"))))) {
+            return Scopes.DESTROY;
+        }
+        if (guestWork) {
             return Scopes.WRITE;
         }
         return Scopes.ADMIN;
@@ -79,6 +85,7 @@ final class EffectScopes {
         String what = switch (scope) {
             case Scopes.POWER -> "changes the power state of a guest";
             case Scopes.WRITE -> "changes a guest or its data";
+            case Scopes.DESTROY -> "deletes a guest or its data, or rolls it back";
             default -> "administers the cluster, a node, storage, access, or the inside of a guest";
         };
         return "This call's Proxmox request " + method + " " + path + " " + what + ", which needs the scope " + scope

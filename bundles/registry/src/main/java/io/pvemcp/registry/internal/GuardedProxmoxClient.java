@@ -33,8 +33,15 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     private final Limits limits;
     private final String who;
     private final List<String> tasks;
+    private final boolean readOnly;
 
     GuardedProxmoxClient(ProxmoxClient delegate, Caller caller, List<String> tasks) {
+        this(delegate, caller, tasks, false);
+    }
+
+    /** @param readOnly refuse every request but reads (for previews) */
+    GuardedProxmoxClient(ProxmoxClient delegate, Caller caller, List<String> tasks, boolean readOnly) {
+        this.readOnly = readOnly;
         this.delegate = delegate;
         this.caller = caller;
         this.limits = caller.limits();
@@ -49,6 +56,10 @@ final class GuardedProxmoxClient implements ProxmoxClient {
 
     @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        if (readOnly && !READS.contains(method)) {
+            return CompletableFuture.failedFuture(new IllegalStateException("a preview may only read, but it asked for "
+                    + method + " " + path));
+        }
         for (String scope : new String[] {EffectScopes.of(method, path, params), EffectScopes.also(method, path, params)}) {
             if (scope != null && !caller.hasScope(scope)) {
                 return CompletableFuture.failedFuture(new ToolException(EffectScopes.refusal(who, scope, method, path)));

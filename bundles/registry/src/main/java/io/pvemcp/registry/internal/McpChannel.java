@@ -63,6 +63,11 @@ final class McpChannel implements ClientChannel {
     }
 
     @Override
+    public boolean canElicit() {
+        return exchange.getClientCapabilities() != null && exchange.getClientCapabilities().elicitation() != null;
+    }
+
+    @Override
     public Elicitation elicit(String tool, String message, Map<String, Object> schema, CancellationSignal cancellation) {
         if (exchange.getClientCapabilities() == null || exchange.getClientCapabilities().elicitation() == null) {
             throw new ToolException("The client does not support elicitation (it declared no 'elicitation' "

@@ -67,6 +67,11 @@ final class McpHandlers {
         this.prompts = new McpPrompts(this, prompts, resources, invoker, switches, scheduler);
     }
 
+    /** @return the one call path, for what the registry offers beyond MCP (approvals, the safety policy) */
+    ToolInvoker invoker() {
+        return invoker;
+    }
+
     void sessions(McpSessions sessions) {
         this.sessions = sessions;
     }

@@ -63,8 +63,10 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     private static final Logger LOG = LoggerFactory.getLogger(McpServerCore.class);
 
     static final String INSTRUCTIONS = "This server manages a Proxmox VE cluster (virtual machines, containers, "
-            + "storage, nodes). Tools are named proxmox_<category>_<action>; read-only tools are marked as such, and "
-            + "tools that stop or delete something are marked destructive: confirm those with the user first. "
+            + "storage, nodes). Tools are named proxmox_<category>_<action>; read-only and destructive ones are marked. "
+            + "Every tool that changes something takes dry_run: true to preview the call. A person confirms "
+            + "destructive calls: the server asks the user, or holds the call for approval in its admin console and "
+            + "tells you the approval id. "
             + "Start with the resource proxmox://cluster/overview or proxmox_test_connection when you need context. "
             + "Errors say what to fix; follow them rather than guessing.";
 
@@ -84,6 +86,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     private volatile AuditLog audit;
     private final SwitchStore switches;
     private final McpHandlers handlers;
+    private final org.osgi.framework.ServiceRegistration<Tool> approvalStatus;
+    /** The admin console's approvals page, where held calls are decided; without it, nothing can be held. */
+    private final org.osgi.util.tracker.ServiceTracker<Object, Object> approvalPages;
 
     @Activate
     public McpServerCore(BundleContext context, RegistryConfig config) {
@@ -127,12 +132,29 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
         handlers.sessions(sessions);
         this.handlers = handlers;
+        handlers.invoker().safety().policy(policy(config));
+        try {
+            this.approvalPages = new org.osgi.util.tracker.ServiceTracker<>(context, context.createFilter(
+                    "(&(objectClass=jakarta.servlet.Servlet)(felix.webconsole.label=mcp-approvals))"), null);
+        } catch (org.osgi.framework.InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        approvalPages.open(true);
+        handlers.invoker().approvers(() -> !approvalPages.isEmpty());
+        this.approvalStatus = context.registerService(Tool.class, new ApprovalStatusTool(this::approval),
+                ApprovalStatusTool.properties());
         timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }
 
     @Deactivate
     void deactivate() {
+        approvalPages.close();
+        try {
+            approvalStatus.unregister();
+        } catch (IllegalStateException e) {
+            LOG.debug("the approval status tool was already gone");
+        }
         for (McpStreamableServerTransportProvider t : transports) {
             t.setSessionFactory(null);
         }
@@ -310,6 +332,33 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     @Override
     public void updated(String uri) {
         handlers.resourceUpdated(uri);
+    }
+
+    /** The operator's safety policy; a setting that cannot be read keeps the safe default and says why. */
+    private static Safety.Policy policy(RegistryConfig c) {
+        try {
+            return Safety.Policy.of(c.confirm(), c.protected_tags(), c.protected_vmids(), c.protected_pools(),
+                    c.destroy_per_minute(), c.approval_minutes(), c.approvals_url());
+        } catch (IllegalArgumentException e) {
+            LOG.error("The safety settings of io.pvemcp.registry cannot be read ({}); using the defaults: destroy calls "
+                    + "are confirmed, nothing else is protected", e.getMessage());
+            return Safety.Policy.DEFAULT;
+        }
+    }
+
+    @Override
+    public List<Approval> approvals() {
+        return handlers.invoker().approvals();
+    }
+
+    @Override
+    public Approval approval(String id) {
+        return handlers.invoker().approval(id);
+    }
+
+    @Override
+    public Approval decide(String id, boolean approve, String by) {
+        return handlers.invoker().decide(id, approve, by);
     }
 
     @Override

@@ -115,7 +115,7 @@ final class McpTools {
     private ToolRegistry.CallOutcome outcome(ToolInvoker.Invocation i) {
         if (!i.ok()) {
             List<Map<String, Object>> content = List.of(Map.of("type", "text", "text", i.message()));
-            return new ToolRegistry.CallOutcome(i.outcome(), i.message(), content, null);
+            return new ToolRegistry.CallOutcome(i.outcome(), i.message(), content, i.details());
         }
         ToolResult r = i.result();
         List<Map<String, Object>> content = new ArrayList<>();

@@ -39,6 +39,6 @@ final class PromptEntry extends Contributions.Entry<Prompt> {
     @Override
     ContributionInfo info() {
         return new ContributionInfo("prompt", name, descriptor.title() == null ? "" : descriptor.title(), "",
-                Scopes.READ, true, false, bundle, bundleId, serviceId, ranking);
+                Scopes.READ, "", true, false, bundle, bundleId, serviceId, ranking);
     }
 }

@@ -116,10 +116,9 @@ public final class RegistryCommands {
             return "No " + what + ".";
         }
         List<String[]> rows = new ArrayList<>();
-        rows.add(new String[] {"NAME", "STATE", "CATEGORY", "SCOPE", "HINTS", "BUNDLE", "SERVICE", "RANKING"});
+        rows.add(new String[] {"NAME", "STATE", "CATEGORY", "SCOPE", "RISK", "BUNDLE", "SERVICE", "RANKING"});
         for (ContributionInfo c : all) {
-            String hints = c.kind().equals("tool") ? (c.readOnly() ? "read-only" : c.destructive() ? "destructive" : "-")
-                    : "-";
+            String hints = c.kind().equals("tool") && !c.risk().isEmpty() ? c.risk() : "-";
             boolean on = switches.allows(c.bundle(), c.kind().equals("tool") ? c.name() : null);
             rows.add(new String[] {c.name(), on ? "on" : "off", c.category().isEmpty() ? "-" : c.category(), c.scope(), hints,
                     c.bundle() + " [" + c.bundleId() + "]", String.valueOf(c.serviceId()), String.valueOf(c.ranking())});

@@ -25,4 +25,33 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "State folder", description = "Where the operator's on/off switches for bundles "
             + "and tools are kept (switches.json). Empty: in memory only, lost at restart.")
     String state_dir() default "";
+
+    @AttributeDefinition(name = "Confirm", description = "The risk classes (read, power, change, destroy) whose calls "
+            + "a person confirms first, comma-separated, or none. A token's own setting (token create --confirm) "
+            + "overrides it.")
+    String confirm() default "destroy";
+
+    @AttributeDefinition(name = "Protected tags", description = "Guests with one of these tags (comma-separated, "
+            + "* and ? allowed) are never stopped, shut down or deleted through this server.")
+    String protected_tags() default "";
+
+    @AttributeDefinition(name = "Protected VMIDs", description = "VMIDs and ranges (e.g. 100-199,900) protected "
+            + "alike.")
+    String protected_vmids() default "";
+
+    @AttributeDefinition(name = "Protected pools", description = "Pools whose guests are protected alike, "
+            + "comma-separated.")
+    String protected_pools() default "";
+
+    @AttributeDefinition(name = "Destroying calls per minute", description = "How many destroy-class calls one "
+            + "session may make per minute (blast radius); 0 for no limit.", min = "0")
+    int destroy_per_minute() default 5;
+
+    @AttributeDefinition(name = "Approval lifetime (min)", description = "How long a call held for approval in the "
+            + "admin console waits before it expires.", min = "1")
+    int approval_minutes() default 15;
+
+    @AttributeDefinition(name = "Approvals URL", description = "Where people approve held calls, as the model is "
+            + "told (e.g. https://mcp.example.org/system/console/mcp-approvals); empty for the console path.")
+    String approvals_url() default "";
 }

@@ -94,7 +94,7 @@ final class ResourceEntry extends Contributions.Entry<Resource> {
     @Override
     ContributionInfo info() {
         String title = template ? resourceTemplate.title() : resource.title();
-        return new ContributionInfo("resource", uri, title == null ? "" : title, "", scope, true, false, bundle,
+        return new ContributionInfo("resource", uri, title == null ? "" : title, "", scope, "", true, false, bundle,
                 bundleId, serviceId, ranking);
     }
 }

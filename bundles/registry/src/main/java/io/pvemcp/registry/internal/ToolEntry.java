@@ -3,6 +3,7 @@ package io.pvemcp.registry.internal;
 import java.util.Map;
 
 import io.modelcontextprotocol.spec.McpSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.registry.ToolRegistry;
@@ -14,8 +15,11 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     final String name;
     final String category;
     final String scope;
+    final Risk risk;
     final boolean readOnly;
     final boolean destructive;
+    /** Whether the registry adds {@code ha} to the arguments: the tool can stop or remove a workload. */
+    final boolean haArgument;
     final SchemaChecker.Compiled input;
     final SchemaChecker.Compiled output;
     final McpSchema.Tool descriptor;
@@ -32,8 +36,10 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         if (!Scopes.isKnown(scope)) {
             throw new Contributions.Rejected("the scope '" + scope + "' is not one of " + Scopes.ALL);
         }
-        this.readOnly = Properties.flag(p, Tool.READ_ONLY, false);
-        this.destructive = !readOnly && Properties.flag(p, Tool.DESTRUCTIVE, true);
+        this.risk = risk(p);
+        this.readOnly = risk == Risk.READ;
+        this.destructive = risk == Risk.DESTROY;
+        this.haArgument = risk == Risk.DESTROY || risk == Risk.POWER;
         boolean idempotent = Properties.flag(p, Tool.IDEMPOTENT, false);
         boolean openWorld = Properties.flag(p, Tool.OPEN_WORLD, false);
 
@@ -42,20 +48,52 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         if (outputSchema != null) {
             objectSchema("output schema", outputSchema);
         }
+        if (!readOnly) {
+            Safety.checkOwnArguments(inputSchema);
+        }
         this.input = schemas.compile("input schema", inputSchema);
         this.output = outputSchema == null ? null : schemas.compile("output schema", outputSchema);
+        if (!readOnly) {
+            inputSchema = Safety.withSafetyArguments(inputSchema, haArgument);
+            outputSchema = outputSchema == null ? null : Safety.withPreviewResult(outputSchema);
+        }
 
         McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder().title(title)
                 .readOnlyHint(readOnly).destructiveHint(destructive).idempotentHint(idempotent)
                 .openWorldHint(openWorld).build();
         this.description = new ToolRegistry.ToolDescription(name, title == null ? "" : title, description, category, scope,
-                readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
+                risk.id(), readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
                 .inputSchema(inputSchema).outputSchema(outputSchema).annotations(annotations).build();
     }
 
     static ToolEntry read(Contributions.Source<Tool> source, SchemaChecker schemas) {
         return new ToolEntry(source, schemas);
+    }
+
+    /** The declared risk; for bundles built before it existed, what their hints say. */
+    private static Risk risk(Map<String, Object> p) {
+        Object declared = p.get(Tool.RISK);
+        if (declared instanceof Object[] a) {
+            declared = a.length == 0 ? null : a.length == 1 ? a[0] : a;
+        } else if (declared instanceof java.util.Collection<?> c) {
+            declared = c.isEmpty() ? null : c.size() == 1 ? c.iterator().next() : c;
+        }
+        if (declared == null || declared.toString().isBlank()) {
+            boolean readOnly = Properties.flag(p, Tool.READ_ONLY, false);
+            return readOnly ? Risk.READ : Properties.flag(p, Tool.DESTRUCTIVE, true) ? Risk.DESTROY : Risk.CHANGE;
+        }
+        if (declared instanceof Risk r) {
+            return r;
+        }
+        if (declared instanceof Object[] || declared instanceof java.util.Collection<?>) {
+            throw new Contributions.Rejected("it declares more than one risk class (" + Tool.RISK + "); declare one");
+        }
+        try {
+            return Risk.of(declared.toString());
+        } catch (IllegalArgumentException e) {
+            throw new Contributions.Rejected("its " + Tool.RISK + " " + e.getMessage());
+        }
     }
 
     private static Map<String, Object> objectSchema(String what, Map<String, Object> schema) {
@@ -71,6 +109,6 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     @Override
     ContributionInfo info() {
         return new ContributionInfo("tool", name, descriptor.title() == null ? "" : descriptor.title(), category,
-                scope, readOnly, destructive, bundle, bundleId, serviceId, ranking);
+                scope, risk.id(), readOnly, destructive, bundle, bundleId, serviceId, ranking);
     }
 }

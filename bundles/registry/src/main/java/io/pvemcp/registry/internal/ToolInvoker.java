@@ -17,6 +17,9 @@ import java.util.function.Supplier;
 
 import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Caller;
+import io.pvemcp.api.Elicitation;
+import io.pvemcp.api.Preview;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolException;
@@ -66,10 +69,37 @@ final class ToolInvoker {
      * @param message what went wrong, for the caller, when {@code result} is {@code null}
      * @param tool the tool, when it exists
      */
-    record Invocation(String outcome, ToolResult result, String message, ToolEntry tool) {
+    record Invocation(String outcome, ToolResult result, String message, ToolEntry tool, Map<String, Object> details,
+            Map<String, Object> confirmation) {
+        Invocation(String outcome, ToolResult result, String message, ToolEntry tool) {
+            this(outcome, result, message, tool, null, null);
+        }
+
         boolean ok() {
             return result != null;
         }
+
+        Invocation confirmed(Map<String, Object> by) {
+            return new Invocation(outcome, result, message, tool, details, by);
+        }
+    }
+
+    /** What a person answers when asked to confirm a call through elicitation. */
+    private static final Map<String, Object> CONFIRM_SCHEMA = Map.of("type", "object", "properties", Map.of("confirm",
+            Map.of("type", "boolean", "title", "Yes, do it", "description", "Check to go ahead; leave unchecked or "
+                    + "decline to stop", "default", false)), "required", List.of("confirm"));
+
+    private final Safety safety = new Safety();
+    private volatile java.util.function.BooleanSupplier approvers = () -> true;
+
+    /** @param present whether a page runs where people approve held calls */
+    void approvers(java.util.function.BooleanSupplier present) {
+        this.approvers = present;
+    }
+    private final Approvals approvals = new Approvals();
+
+    Safety safety() {
+        return safety;
     }
 
     /**
@@ -85,6 +115,17 @@ final class ToolInvoker {
      */
     CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
             ClientChannel channel, Object progressToken, CancellationSignal cancellation) {
+        return invoke(caller, name, arguments, channel, progressToken, cancellation, null);
+    }
+
+    /**
+     * Calls a tool, as {@link #invoke(Caller, String, Map, ClientChannel, Object, CancellationSignal)}, that a person
+     * may already have confirmed.
+     *
+     * @param confirmed who confirmed it, how and when, for the audit log; {@code null} if nobody did yet
+     */
+    CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
+            ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {
         Instant started = Instant.now();
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         ToolEntry tool = tools.get(name);
@@ -106,18 +147,40 @@ final class ToolInvoker {
                     + "switch it on in the admin console.");
             return done(new Invocation("switched-off", null, off.message(), tool));
         }
-        String refusal = admission(tool, caller, args);
+        Map<String, Object> toolArgs = args;
+        boolean dryRun = false;
+        boolean allowHa = false;
+        if (!tool.readOnly) {
+            String bad = safetyArgument(args, Safety.DRY_RUN);
+            bad = bad != null || !tool.haArgument ? bad : safetyArgument(args, Safety.ALLOW_HA);
+            if (bad != null) {
+                return done(refuse(log, caller, tool.name, args, started, "invalid", tool, "Invalid arguments for "
+                        + tool.name + ": " + bad + ". Fix it and call the tool again."));
+            }
+            dryRun = Boolean.TRUE.equals(args.get(Safety.DRY_RUN));
+            allowHa = Boolean.TRUE.equals(args.get(Safety.ALLOW_HA));
+            toolArgs = new java.util.LinkedHashMap<>(args);
+            toolArgs.remove(Safety.DRY_RUN);
+            if (tool.haArgument) {
+                toolArgs.remove(Safety.ALLOW_HA);
+            }
+        }
+        String refusal = admission(tool, caller, toolArgs);
         if (refusal != null) {
             String outcome = refusal.startsWith("Invalid arguments") ? "invalid" : "denied";
             return done(refuse(log, caller, tool.name, args, started, outcome, tool, refusal));
         }
         List<String> tasks = new CopyOnWriteArrayList<>();
-        ToolCallContext call = new ToolCallContext(channel, caller, guarded(caller, tasks), tool.name, args,
+        ToolCallContext call = new ToolCallContext(channel, caller, guarded(caller, tasks), tool.name, toolArgs,
                 progressToken, cancellation);
         long start = System.nanoTime();
         CompletableFuture<Invocation> running;
+        boolean preview = dryRun;
+        boolean ha = allowHa;
+        Map<String, Object> held = args;
         try {
-            running = CompletableFuture.supplyAsync(() -> run(tool, call), workers);
+            running = CompletableFuture.supplyAsync(() -> tool.readOnly ? run(tool, call)
+                    : gated(tool, call, preview, ha, confirmed, held), workers);
         } catch (RejectedExecutionException e) {
             return done(refuse(log, caller, tool.name, args, started, "busy", tool, "The server is busy: too many "
                     + "tool calls are running. Try again in a moment."));
@@ -132,9 +195,204 @@ final class ToolInvoker {
             LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
                     caller.clientName() == null ? "?" : caller.clientName(), end.outcome(),
                     (System.nanoTime() - start) / 1_000_000);
-            record(log, caller, tool.name, args, end.outcome(), end.ok() ? null : end.message(), started, tasks);
+            record(log, caller, tool.name, args, end.outcome(), end.ok() ? null : end.message(), started, tasks,
+                    end.confirmation());
             return end;
         });
+    }
+
+    /** @return what is wrong with a safety argument, or {@code null} */
+    private static String safetyArgument(Map<String, Object> args, String name) {
+        Object v = args.get(name);
+        return v == null || v instanceof Boolean ? null : name + " must be true or false";
+    }
+
+    /**
+     * The safety gates of a call that changes something, on the worker thread: its preview, the operator's guard
+     * rails and blast-radius limit, a dry run's answer, a person's confirmation (asked through the client, or held
+     * for the admin console), then the call itself.
+     */
+    private Invocation gated(ToolEntry tool, ToolCallContext call, boolean dryRun, boolean allowHa,
+            Map<String, Object> confirmed, Map<String, Object> args) {
+        Caller caller = call.caller();
+        ToolCallContext look = new ToolCallContext(call.channel, caller, () -> {
+            ProxmoxClient client = proxmox.get();
+            return client == null ? null : new GuardedProxmoxClient(client, caller, new CopyOnWriteArrayList<>(), true);
+        }, tool.name, call.arguments().asMap(), null, call.cancellation);
+        Preview preview;
+        try {
+            preview = tool.service.preview(look);
+        } catch (Throwable e) {
+            return failed(tool, call, e, "preview");
+        }
+        if (preview == null) {
+            if (dryRun) {
+                return new Invocation("invalid", null, tool.name + " cannot preview its calls (its bundle does not "
+                        + "support dry_run), so nothing was done. Check the target with the read tools instead.", tool);
+            }
+            preview = generic(tool, call.arguments().asMap());
+        } else if (preview.requests().isEmpty()) {
+            // nothing to change (a stopped guest asked to stop): no question, no guard rail, no count
+            return dryRun ? new Invocation("ok", ToolResult.of(Safety.previewText(tool, preview, false, null),
+                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, preview, false, null))), null, tool)
+                    : run(tool, call);
+        }
+        Safety.Policy policy = safety.policy();
+        boolean confirm = confirmed == null && policy.needsConfirmation(caller, tool.risk);
+        String refusal = safety.guardRails(tool, preview, allowHa);
+        if (refusal == null && tool.risk == Risk.DESTROY) {
+            refusal = safety.blastRadius(caller, false);
+        }
+        if (dryRun) {
+            return new Invocation("ok", ToolResult.of(Safety.previewText(tool, preview, confirm, refusal),
+                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, preview, confirm, refusal))), null, tool);
+        }
+        if (refusal != null) {
+            return new Invocation("denied", null, refusal, tool);
+        }
+        Map<String, Object> confirmation = confirmed;
+        if (confirm) {
+            String question = Safety.question(tool, preview);
+            if (call.channel.canElicit()) {
+                try {
+                    Elicitation answer = call.channel.elicit(tool.name, question + "\nDo you want this?",
+                            CONFIRM_SCHEMA, call.cancellation);
+                    Map<String, Object> how = confirmation(caller, "elicitation", null);
+                    if (!(answer.accepted() && Boolean.TRUE.equals(answer.content().get("confirm")))) {
+                        String said = answer.accepted() ? "answered no" : answer.action().equals("decline")
+                                ? "declined" : "cancelled the question";
+                        how = new java.util.LinkedHashMap<>(how);
+                        how.put("answer", said);
+                        return new Invocation("declined", null, "The user " + said + " when asked to confirm "
+                                + tool.name + ", so nothing was done. Do not try again unless the user asks for it.",
+                                tool, null, how);
+                    }
+                    confirmation = how;
+                } catch (java.util.concurrent.CancellationException e) {
+                    return new Invocation("cancelled", null, "The call was cancelled while the user was asked to "
+                            + "confirm it; nothing was done.", tool);
+                } catch (ToolException e) {
+                    LOG.info("{} could not be confirmed through the client ({}); holding it for approval", tool.name,
+                            e.getMessage());
+                }
+            }
+            if (confirmation == null && !approvers.getAsBoolean()) {
+                return new Invocation("denied", null, "This " + tool.risk.id() + " call needs a person's yes, but this "
+                        + "client cannot ask its user (it declared no elicitation) and no admin console runs on this "
+                        + "server to approve it in, so nothing was done. Use a client that supports elicitation, or "
+                        + "ask the operator (see docs/safety.md: MCP_CONFIRM, token create --confirm).", tool);
+            }
+            if (confirmation == null) {
+                return hold(tool, caller, args, question, policy);
+            }
+        }
+        if (tool.risk == Risk.DESTROY) {
+            String over = safety.blastRadius(caller, true);
+            if (over != null) {
+                return new Invocation("denied", null, over, tool, null, confirmation);
+            }
+        }
+        return run(tool, call).confirmed(confirmation);
+    }
+
+    private static Map<String, Object> confirmation(Caller caller, String how, String by) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("by", by != null ? by : "the user of " + (caller.clientName() == null ? "the client" : caller.clientName())
+                + (caller.sessionId() == null ? "" : " (session " + caller.sessionId() + ")"));
+        m.put("how", how);
+        m.put("at", Instant.now().toString());
+        return m;
+    }
+
+    /** A preview for a tool that gives none: its name and arguments, and the guest it names, if any. */
+    private static Preview generic(ToolEntry tool, Map<String, Object> args) {
+        List<Preview.Target> targets = new java.util.ArrayList<>();
+        Object vmid = args.get("vmid");
+        if (vmid instanceof Number n) {
+            targets.add(new Preview.Target(null, n.longValue(), null, args.get("node") instanceof String s ? s : null,
+                    null, List.of(), null, null, false));
+        }
+        return new Preview("Call " + tool.name + " (" + tool.risk.id() + ") with " + args + ".", targets, List.of(),
+                null, tool.risk != Risk.DESTROY, tool.risk == Risk.DESTROY);
+    }
+
+    /** Holds a call for a person's approval in the admin console, or tells the caller how its held one stands. */
+    private Invocation hold(ToolEntry tool, Caller caller, Map<String, Object> args, String question,
+            Safety.Policy policy) {
+        Map.Entry<Approvals.Held, Boolean> entry;
+        try {
+            entry = approvals.hold(tool.name, tool.risk.id(), question, args, caller, policy.approvalLife());
+        } catch (IllegalStateException e) {
+            return new Invocation("busy", null, "The call needs a person's approval, but " + e.getMessage()
+                    + "; nothing was done. Try again later.", tool);
+        }
+        Approvals.Held h = entry.getKey();
+        ToolRegistry.Approval a = h.view();
+        if (!entry.getValue() && h.pickUp()) {
+            a = h.view();
+            String said = switch (a.state()) {
+                case "done" -> "was approved by " + a.decidedBy() + " and done: " + a.result();
+                case "failed" -> "was approved by " + a.decidedBy() + " but failed: " + a.result();
+                case "rejected" -> "was rejected by " + a.decidedBy() + "; nothing was done. Do not try again unless "
+                        + "the user asks for it.";
+                default -> "expired before anyone approved it; nothing was done.";
+            };
+            String text = "This call (approval " + a.id() + ") " + said;
+            ToolResult done = "done".equals(a.state()) ? (a.structuredContent() == null ? ToolResult.text(text)
+                    : ToolResult.of(text, a.structuredContent())) : null;
+            return new Invocation("done".equals(a.state()) ? "approved" : a.state(), done, text, tool, details(a),
+                    null);
+        }
+        String where = policy.consoleUrl().isEmpty() ? "the admin console of this server (page MCP approvals, "
+                + "/system/console/mcp-approvals)" : policy.consoleUrl();
+        return new Invocation("pending", null, "This " + tool.risk.id() + " call needs a person's approval, and this "
+                + "client cannot ask its user, so nothing was done yet. Approval id " + a.id() + ": ask a person to "
+                + "approve or reject it in " + where + " before " + java.time.Instant.ofEpochMilli(a.expires())
+                + "; then proxmox_approval_status with approval_id " + a.id() + " tells the outcome. What they will "
+                + "see: " + question, tool, details(a), null);
+    }
+
+    private static Map<String, Object> details(ToolRegistry.Approval a) {
+        Map<String, Object> m = new java.util.LinkedHashMap<>();
+        m.put("approval_id", a.id());
+        m.put("state", a.state());
+        m.put("expires", java.time.Instant.ofEpochMilli(a.expires()).toString());
+        return m;
+    }
+
+    List<ToolRegistry.Approval> approvals() {
+        return approvals.list();
+    }
+
+    ToolRegistry.Approval approval(String id) {
+        Approvals.Held h = approvals.get(id);
+        return h == null ? null : h.view();
+    }
+
+    /** Approves (and runs, as its caller, through every gate but the confirmation) or rejects a held call. */
+    ToolRegistry.Approval decide(String id, boolean approve, String by) {
+        Approvals.Held h = approvals.get(id);
+        if (h == null) {
+            throw new IllegalStateException("There is no approval " + id + " (it may have been forgotten an hour after "
+                    + "it was decided).");
+        }
+        if (!h.decide(approve, by)) {
+            throw new IllegalStateException("Approval " + id + " is " + h.state() + ", no longer pending.");
+        }
+        Map<String, Object> how = confirmation(h.caller, "console", by);
+        if (!approve) {
+            AuditLog log = audit.get();
+            Map<String, Object> rejected = new java.util.LinkedHashMap<>(how);
+            rejected.put("answer", "rejected");
+            record(log, h.caller, h.tool, h.arguments, "rejected", "Rejected in the admin console by " + by,
+                    Instant.now(), List.of(), rejected);
+            return h.view();
+        }
+        LOG.info("approval {} of {} for {} approved by {}", id, h.tool, h.caller.subject(), by);
+        invoke(h.caller, h.tool, h.arguments, ClientChannel.NONE, null, new CancellationSignal(), how)
+                .thenAccept(i -> h.finish(i.ok(), i.ok() ? i.result().text() : i.message(),
+                        i.ok() ? i.result().structuredContent() : null));
+        return h.view();
     }
 
     /**
@@ -227,6 +485,21 @@ final class ToolInvoker {
         return null;
     }
 
+    private Invocation failed(ToolEntry tool, ToolCallContext call, Throwable e, String stage) {
+        Throwable cause = unwrap(e);
+        if (cause instanceof ToolException || cause instanceof ProxmoxException) {
+            return new Invocation("error", null, cause.getMessage(), tool);
+        }
+        if (cause instanceof Error err && !(cause instanceof LinkageError)) {
+            throw err;
+        }
+        String ref = reference();
+        LOG.error("Tool {} of bundle {} failed in its {} (reference {})", tool.name, tool.bundle, stage, ref, cause);
+        return new Invocation("error", null, "The tool " + tool.name + " failed unexpectedly in its " + stage
+                + " (reference " + ref + "); nothing was changed. The server log has the details; please report this.",
+                tool);
+    }
+
     private Invocation run(ToolEntry tool, ToolCallContext call) {
         call.cancellation.enter();
         try {
@@ -291,9 +564,14 @@ final class ToolInvoker {
 
     private static void record(AuditLog log, Caller caller, String tool, Map<String, Object> arguments, String outcome,
             String message, Instant started, List<String> tasks) {
+        record(log, caller, tool, arguments, outcome, message, started, tasks, null);
+    }
+
+    private static void record(AuditLog log, Caller caller, String tool, Map<String, Object> arguments, String outcome,
+            String message, Instant started, List<String> tasks, Map<String, Object> confirmation) {
         if (log != null) {
             log.record(new AuditEvent(started, caller, "tools/call", tool, arguments, outcome, message,
-                    Duration.between(started, Instant.now()).toMillis(), List.copyOf(tasks)));
+                    Duration.between(started, Instant.now()).toMillis(), List.copyOf(tasks), confirmation));
         }
     }
 

@@ -68,7 +68,7 @@ class ContributionsTest {
         assertThat(tools.rejections()).extracting(r -> r.name() + ": " + r.reason()).containsExactly(
                 "bad name: the tool name 'bad name' is not valid: use 1 to 64 letters, digits, '_' or '-' (e.g. proxmox_vm_list)",
                 "no_description: the service property pvemcp.tool.description is missing or empty",
-                "bad_scope: the scope 'root' is not one of [proxmox:read, proxmox:power, proxmox:write, proxmox:admin]",
+                "bad_scope: the scope 'root' is not one of [proxmox:read, proxmox:power, proxmox:write, proxmox:destroy, proxmox:admin]",
                 "bad_schema: its input schema is not valid JSON Schema 2020-12: "
                         + tools.rejections().get(3).reason().substring("its input schema is not valid JSON Schema 2020-12: ".length()),
                 "array_schema: its input schema must describe a JSON object (\"type\": \"object\")",

@@ -122,12 +122,17 @@ class GuardedProxmoxClientTest {
                 .hasMessageContaining("proxmox:admin");
         assertThat(sent).as("nothing reached Proxmox").isEmpty();
         assertThat(cause(writer.post("/nodes/{node}/qemu", Map.of("node", "pve1", "vmid", 300)))).isNull();
-        assertThat(cause(writer.delete("/nodes/{node}/qemu/{vmid}", guest))).isNull();
+        assertThat(cause(writer.delete("/nodes/{node}/qemu/{vmid}", guest))).hasMessageContaining("proxmox:destroy");
+        assertThat(cause(writer.post("/nodes/{node}/qemu/{vmid}/snapshot/{snapname}/rollback", Map.of("node", "pve1",
+                "vmid", 100, "snapname", "s1")))).hasMessageContaining("proxmox:destroy");
+        GuardedProxmoxClient destroyer = scoped(Set.of(Scopes.DESTROY), Limits.NONE, new ArrayList<>());
+        assertThat(cause(destroyer.delete("/nodes/{node}/qemu/{vmid}", guest))).isNull();
         assertThat(cause(writer.get("/nodes/{node}/qemu/{vmid}/status/current", guest))).isNull();
 
         GuardedProxmoxClient power = scoped(Set.of(Scopes.POWER), Limits.NONE, new ArrayList<>());
         assertThat(cause(power.post("/nodes/{node}/qemu/{vmid}/status/start", guest))).isNull();
-        assertThat(cause(power.delete("/nodes/{node}/qemu/{vmid}", guest))).hasMessageContaining("proxmox:write");
+        assertThat(cause(power.delete("/nodes/{node}/qemu/{vmid}", guest))).hasMessageContaining("proxmox:destroy");
+        assertThat(cause(power.put("/nodes/{node}/qemu/{vmid}/config", guest))).hasMessageContaining("proxmox:write");
         GuardedProxmoxClient admin = scoped(Set.of(Scopes.ADMIN), Limits.NONE, new ArrayList<>());
         assertThat(cause(admin.post("/access/users", Map.of("userid", "x@pve")))).isNull();
     }

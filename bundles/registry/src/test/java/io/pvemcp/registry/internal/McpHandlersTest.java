@@ -85,6 +85,12 @@ class McpHandlersTest {
     void register(String name, Tool t, String scope) {
         Map<String, Object> p = props(name, nextId++, 0);
         p.put(Tool.SCOPE, scope);
+        p.put(Tool.RISK, switch (scope) {
+            case Scopes.READ -> "read";
+            case Scopes.POWER -> "power";
+            case Scopes.DESTROY -> "destroy";
+            default -> "change";
+        });
         assertThat(tools.add(objects(t, p, "test.bundle"), p)).as("%s accepted: %s", name, tools.rejections()).isTrue();
     }
 

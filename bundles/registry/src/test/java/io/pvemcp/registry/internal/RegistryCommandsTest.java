@@ -62,21 +62,36 @@ class RegistryCommandsTest {
                     java.util.Map<String, Object> arguments) {
                 throw new UnsupportedOperationException();
             }
+
+            @Override
+            public List<Approval> approvals() {
+                return List.of();
+            }
+
+            @Override
+            public Approval approval(String id) {
+                return null;
+            }
+
+            @Override
+            public Approval decide(String id, boolean approve, String by) {
+                throw new IllegalStateException("none");
+            }
         };
     }
 
     @Test
     void listsToolsInAlignedColumns() {
         RegistryCommands commands = new RegistryCommands(registry(List.of(
-                new ToolRegistry.ContributionInfo("tool", "proxmox_vm_start", "Start", "vm", "power", false, false,
+                new ToolRegistry.ContributionInfo("tool", "proxmox_vm_start", "Start", "vm", "power", "power", false, false,
                         "io.pvemcp.tools.vm", 12, 40, 0),
-                new ToolRegistry.ContributionInfo("tool", "proxmox_system_version", "", "system", "read", true, false,
+                new ToolRegistry.ContributionInfo("tool", "proxmox_system_version", "", "system", "read", "read", true, false,
                         "io.pvemcp.tools.system", 11, 38, 5)), List.of()));
         String[] lines = commands.tools().split("\n");
         assertThat(lines).hasSize(3);
-        assertThat(lines[0]).startsWith("NAME").contains("SCOPE", "BUNDLE");
+        assertThat(lines[0]).startsWith("NAME").contains("SCOPE", "RISK", "BUNDLE");
         assertThat(lines[1]).contains("proxmox_vm_start", " off ", "power", "io.pvemcp.tools.vm [12]");
-        assertThat(lines[2]).contains(" on ", "read-only", "io.pvemcp.tools.system [11]").endsWith("5");
+        assertThat(lines[2]).contains(" on ", " read ", "io.pvemcp.tools.system [11]").endsWith("5");
         int category = lines[0].indexOf("CATEGORY");
         assertThat(lines[1].indexOf(" vm ") + 1).isEqualTo(category);
         assertThat(lines[2].indexOf(" system ") + 1).isEqualTo(category);

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -19,8 +20,7 @@ import org.osgi.service.component.annotations.Component;
  * given size fit on it, from one call to {@code GET /cluster/resources}.
  */
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_capacity_report", title = "Capacity report", category = "capacity", readOnly = true,
-        idempotent = true, description = "Reports, per online node, memory and CPU in use and promised to guests "
+@ToolService(name = "proxmox_capacity_report", title = "Capacity report", risk = Risk.READ, category = "capacity", idempotent = true, description = "Reports, per online node, memory and CPU in use and promised to guests "
                 + "(sum of their configured memory and vCPUs, including stopped guests), and how many more guests of "
                 + "the given size fit before promised memory passes the given limit. Use it before creating guests, "
                 + "or to find the node with the most room.")

@@ -79,6 +79,7 @@ public final class AuditLogComponent implements AuditLog {
         put(entry, "message", e.message() == null ? null : truncate(e.message()));
         entry.put("duration_ms", e.durationMillis());
         entry.put("tasks", e.tasks() == null ? List.of() : e.tasks());
+        put(entry, "confirmation", e.confirmation());
         try {
             trail.append(entry);
             failure = null;

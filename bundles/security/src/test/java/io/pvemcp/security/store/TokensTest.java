@@ -143,6 +143,25 @@ class TokensTest {
     }
 
     @Test
+    void aTokensConfirmationPolicyTravelsWithIt() throws Exception {
+        Tokens t = tokens(null, null);
+        Limits none = Limits.NONE.withConfirm(java.util.EnumSet.noneOf(io.pvemcp.api.Risk.class));
+        Tokens.Verified automation = t.verify(t.issueJwt("ci", null, Set.of(Scopes.ADMIN), Duration.ofHours(1), none)
+                .token());
+        assertThat(automation.limits().confirm()).isEmpty();
+        assertThat(automation.limits().describe()).isEqualTo("confirms nothing");
+        Limits careful = Limits.parse("pve1", null, null).withConfirm(java.util.EnumSet.of(io.pvemcp.api.Risk.POWER,
+                io.pvemcp.api.Risk.DESTROY));
+        Tokens.Issued key = t.issueApiKey("intern", Set.of(Scopes.POWER), null, careful);
+        Tokens.Verified intern = tokens(null, null).verify(key.token());
+        assertThat(intern.limits().confirm()).containsExactly(io.pvemcp.api.Risk.POWER, io.pvemcp.api.Risk.DESTROY);
+        assertThat(intern.limits().allowsNode("pve2")).isFalse();
+        Tokens.Verified plain = t.verify(t.issueJwt("plain", null, Set.of(Scopes.READ), Duration.ofHours(1),
+                Limits.NONE).token());
+        assertThat(plain.limits().confirm()).as("the operator's default").isNull();
+    }
+
+    @Test
     void revocationIsPersistedAndSeenByAnotherInstance() throws Exception {
         Tokens server = tokens(null, null);
         String token = server.issueJwt("laptop", null, Set.of(Scopes.READ), Duration.ofHours(1), Limits.NONE).token();

@@ -8,6 +8,7 @@ import java.util.Map;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -17,8 +18,7 @@ import io.pvemcp.api.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", category = "cluster", readOnly = true,
-        idempotent = true, description = "Lists the nodes of the cluster with their status (online or offline), "
+@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster", idempotent = true, description = "Lists the nodes of the cluster with their status (online or offline), "
                 + "CPU and memory use, root disk use, uptime and how many guests run on each. Offline nodes are "
                 + "listed without figures.")
 public final class ClusterNodesTool implements Tool {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -15,8 +16,7 @@ import io.pvemcp.api.ToolService;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_status", title = "Cluster status", category = "cluster", readOnly = true,
-        idempotent = true, description = "Reports the state of the Proxmox VE cluster: its name, whether it has "
+@ToolService(name = "proxmox_cluster_status", title = "Cluster status", risk = Risk.READ, category = "cluster", idempotent = true, description = "Reports the state of the Proxmox VE cluster: its name, whether it has "
                 + "quorum (without quorum Proxmox refuses changes), which nodes are online, and how many VMs and "
                 + "containers exist and run. Use it first to see whether the cluster is healthy.")
 public final class ClusterStatusTool implements Tool {

@@ -7,6 +7,7 @@ import java.util.Map;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
@@ -18,8 +19,8 @@ import io.pvemcp.api.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_get_node_info", title = "Describe a node", category = "cluster",
-        readOnly = true, idempotent = true, description = "Describes one node: CPU model and use, load, memory, swap, "
+@ToolService(name = "proxmox_cluster_get_node_info", title = "Describe a node", risk = Risk.READ, category = "cluster",
+        idempotent = true, description = "Describes one node: CPU model and use, load, memory, swap, "
                 + "root disk, uptime, kernel and Proxmox VE version, its guests (running and total) and its storage "
                 + "with free space, and its network bridges.")
 public final class NodeInfoTool implements Tool {

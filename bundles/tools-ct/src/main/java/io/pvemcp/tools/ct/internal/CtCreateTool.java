@@ -10,6 +10,8 @@ import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
 import io.pvemcp.api.Listing;
+import io.pvemcp.api.Preview;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
@@ -27,8 +29,8 @@ import io.pvemcp.api.pve.TaskResult;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_create", title = "Create a container", category = "ct", scope = Scopes.WRITE,
-        destructive = false, description = "Creates an LXC container from a container template and returns when it "
+@ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
+        description = "Creates an LXC container from a container template and returns when it "
                 + "exists. The template is a volume id (local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst) or a "
                 + "name to look for among the node's templates (debian-13). Sets the root disk, root password or SSH "
                 + "keys, the network (DHCP or a static address) and whether it is unprivileged (default yes). Picks "
@@ -112,8 +114,25 @@ public final class CtCreateTool extends GuestTool {
         return arguments.bool("start", false) ? Map.of(Scopes.POWER, "start=true starts the container") : Map.of();
     }
 
+    /** What a call creates: the request it sends, worked out from the arguments and the cluster as it is. */
+    private record Plan(String node, int vmid, String hostname, String template, Map<String, Object> params) {
+    }
+
     @Override
-    public ToolResult call(ToolCall call) throws Exception {
+    public Preview preview(ToolCall call) {
+        Plan plan = plan(call);
+        Arguments args = call.arguments();
+        String from = plan.template.substring(plan.template.indexOf('/') + 1);
+        return new Preview("Create container " + plan.vmid + " (" + plan.hostname + ") on " + plan.node + " from "
+                + from + ": " + plan.params.get("cores") + " core(s), " + plan.params.get("memory") + " MiB RAM, root "
+                + "disk " + plan.params.get("rootfs") + " GiB" + (args.bool("start", false) ? ", and start it." : "."),
+                List.of(), List.of(new Preview.Request("POST", "/nodes/" + plan.node + "/lxc", plan.params)),
+                "Container " + plan.vmid + " exists on " + plan.node + ", " + (args.bool("start", false) ? "running"
+                        : "stopped") + (args.has("vmid") ? "" : " (the VMID is the next free one now)") + ".",
+                true, false);
+    }
+
+    private Plan plan(ToolCall call) {
         Arguments args = call.arguments();
         ProxmoxClient pve = call.proxmox();
         if (args.has("gateway") && "dhcp".equals(args.string("ip", "dhcp"))) {
@@ -163,6 +182,18 @@ public final class CtCreateTool extends GuestTool {
         if (args.bool("start", false)) {
             p.put("start", 1);
         }
+        return new Plan(node, vmid, hostname, template, p);
+    }
+
+    @Override
+    public ToolResult call(ToolCall call) throws Exception {
+        Plan plan = plan(call);
+        ProxmoxClient pve = call.proxmox();
+        String node = plan.node;
+        int vmid = plan.vmid;
+        String hostname = plan.hostname;
+        String template = plan.template;
+        Map<String, Object> p = plan.params;
         String what = "Creating container " + vmid + " (" + hostname + ") on " + node;
         Duration timeout = seconds(call, "timeout", DEFAULT_TIMEOUT);
         TaskResult task = call.followTask(upid(pve.post("/nodes/{node}/lxc", p).join(), what), timeout, what);
@@ -197,7 +228,7 @@ public final class CtCreateTool extends GuestTool {
         return ToolResult.of("Container " + vmid + " (" + hostname + ") exists on " + node + " and is " + status + ": "
                 + out.get("cores") + ((Long) out.get("cores") == 1 ? " core, " : " cores, ") + Sizes.bytes((Long) out.get("memory_mb") << 20) + " RAM, root disk "
                 + out.get("rootfs") + ", from " + template.substring(template.indexOf('/') + 1)
-                + (unprivileged ? ", unprivileged" : ", privileged") + ".", out);
+                + (Json.bool(config, "unprivileged", false) ? ", unprivileged" : ", privileged") + ".", out);
     }
 
     /** Resolves a template name to the volume id of a template on the node; a volume id is taken as it is. */

@@ -1,5 +1,6 @@
 package io.pvemcp.tools.ct.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_delete", title = "Delete a container", category = "ct", scope = Scopes.WRITE,
-        destructive = true, description = "Deletes a container and its volumes, for good, and waits until Proxmox is "
+@ToolService(name = "proxmox_ct_delete", title = "Delete a container", risk = Risk.DESTROY, category = "ct", scope = Scopes.DESTROY,
+        description = "Deletes a container and its volumes, for good, and waits until Proxmox is "
                 + "done. Refuses a running container unless stop_first is set, and a container with protection on. "
                 + "By default also removes it from backup jobs, replication and HA (purge).")
 public final class CtDeleteTool extends GuestDeleteTool {

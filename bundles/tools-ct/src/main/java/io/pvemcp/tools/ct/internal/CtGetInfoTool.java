@@ -7,6 +7,7 @@ import java.util.Map;
 import java.util.regex.Pattern;
 
 import io.pvemcp.api.Json;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.guest.GuestInfoTool;
@@ -18,8 +19,7 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_get_info", title = "Describe a container", category = "ct", readOnly = true,
-        idempotent = true, description = "Describes one LXC container: status (running or stopped, uptime, CPU and "
+@ToolService(name = "proxmox_ct_get_info", title = "Describe a container", risk = Risk.READ, category = "ct", idempotent = true, description = "Describes one LXC container: status (running or stopped, uptime, CPU and "
                 + "memory use) and configuration together — root disk and mount points, network interfaces with "
                 + "their addresses, tags, protection, HA, snapshots and changes pending until the next start. Finds "
                 + "the node from the VMID.")

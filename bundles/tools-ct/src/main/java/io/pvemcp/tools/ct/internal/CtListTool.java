@@ -1,5 +1,6 @@
 package io.pvemcp.tools.ct.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.guest.GuestListTool;
@@ -8,8 +9,7 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_list", title = "List containers", category = "ct", readOnly = true,
-        idempotent = true, description = "Lists the LXC containers of the whole cluster with their node, status, CPU, "
+@ToolService(name = "proxmox_ct_list", title = "List containers", risk = Risk.READ, category = "ct", idempotent = true, description = "Lists the LXC containers of the whole cluster with their node, status, CPU, "
                 + "memory, uptime, tags and pool. Filter by node, status, name or tag pattern (wildcards * and ?) and "
                 + "pool; sort and limit. Templates are left out unless templates=include or only. Says how many "
                 + "matched and how many the limit left out; containers on offline nodes appear with status unknown.")

@@ -1,5 +1,6 @@
 package io.pvemcp.tools.ct.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", category = "ct", scope = Scopes.POWER,
-        destructive = false, idempotent = false, description = "Reboots a running container and waits until it runs again; pending configuration changes take effect.")
+@ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
+        idempotent = false, description = "Reboots a running container and waits until it runs again; pending configuration changes take effect.")
 public final class CtRebootTool extends GuestPowerTool {
 
     public CtRebootTool() {

@@ -1,5 +1,6 @@
 package io.pvemcp.tools.ct.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", category = "ct", scope = Scopes.POWER,
-        destructive = false, idempotent = true, description = "Asks the container's init to shut down cleanly and waits until it is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped container changes nothing.")
+@ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
+        idempotent = true, description = "Asks the container's init to shut down cleanly and waits until it is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped container changes nothing.")
 public final class CtShutdownTool extends GuestPowerTool {
 
     public CtShutdownTool() {

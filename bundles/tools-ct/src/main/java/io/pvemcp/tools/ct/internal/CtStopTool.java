@@ -1,5 +1,6 @@
 package io.pvemcp.tools.ct.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_stop", title = "Stop a container", category = "ct", scope = Scopes.POWER,
-        destructive = true, idempotent = true, description = "Stops a container at once, killing its processes. Prefer proxmox_ct_shutdown. Waits until Proxmox reports it stopped; stopping a stopped container changes nothing.")
+@ToolService(name = "proxmox_ct_stop", title = "Stop a container", risk = Risk.DESTROY, category = "ct", scope = Scopes.POWER,
+        idempotent = true, description = "Stops a container at once, killing its processes. Prefer proxmox_ct_shutdown. Waits until Proxmox reports it stopped; stopping a stopped container changes nothing.")
 public final class CtStopTool extends GuestPowerTool {
 
     public CtStopTool() {

@@ -11,6 +11,7 @@ import java.util.Set;
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
 import io.pvemcp.api.Listing;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -21,8 +22,7 @@ import io.pvemcp.api.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_storage_list", title = "List storage", category = "storage", readOnly = true,
-        idempotent = true, description = "Lists the storages of the cluster with their type, what they hold (VM "
+@ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage", idempotent = true, description = "Lists the storages of the cluster with their type, what they hold (VM "
                 + "disks, container volumes, ISO images, templates, backups), and their size, use and free space. "
                 + "Shared storage appears once with its nodes; local storage once per node. Filter by node, content "
                 + "and type; sort by name, use or free space. Storage on offline nodes is listed with status unknown.")

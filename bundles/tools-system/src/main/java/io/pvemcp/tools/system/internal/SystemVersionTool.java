@@ -5,6 +5,7 @@ import java.util.Map;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -13,8 +14,7 @@ import io.pvemcp.api.ToolService;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", category = "system", readOnly = true,
-        idempotent = true, description = "Returns the Proxmox VE version (e.g. 9.1.1), release and repository id of "
+@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system", idempotent = true, description = "Returns the Proxmox VE version (e.g. 9.1.1), release and repository id of "
                 + "the cluster, or of one node when 'node' is given. Use it to check which features the cluster "
                 + "supports or whether nodes run the same version.")
 public final class SystemVersionTool implements Tool {

@@ -11,6 +11,7 @@ import java.util.concurrent.TimeoutException;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -22,8 +23,8 @@ import io.pvemcp.api.pve.ProxmoxException;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_test_connection", title = "Test the Proxmox connection", category = "system",
-        readOnly = true, idempotent = true, description = "Checks the connection to Proxmox VE step by step: "
+@ToolService(name = "proxmox_test_connection", title = "Test the Proxmox connection", risk = Risk.READ, category = "system",
+        idempotent = true, description = "Checks the connection to Proxmox VE step by step: "
                 + "configuration, network, TLS, authentication, then reads the version, the cluster status and the "
                 + "privileges the configured account holds on '/'. Reports latency and, when something fails, the "
                 + "stage that failed and what to fix. Use it first when other tools fail to reach Proxmox.")

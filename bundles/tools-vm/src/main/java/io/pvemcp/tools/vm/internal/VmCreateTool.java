@@ -11,6 +11,8 @@ import java.util.Map;
 import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
+import io.pvemcp.api.Preview;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
@@ -30,8 +32,8 @@ import io.pvemcp.api.pve.TaskResult;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_create", title = "Create a VM", category = "vm", scope = Scopes.WRITE,
-        destructive = false, description = "Creates a QEMU/KVM VM and returns when it exists: either empty with a disk "
+@ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
+        description = "Creates a QEMU/KVM VM and returns when it exists: either empty with a disk "
                 + "(optionally booting an ISO image), or as a clone of a template (template=VMID, with cloud-init "
                 + "settings: user, password, SSH keys, IP). Picks the next free VMID, the node with the most free "
                 + "memory and the storage (local-lvm if present) unless given. Optionally starts it.")
@@ -122,22 +124,56 @@ public final class VmCreateTool extends GuestTool {
     }
 
     @Override
-    public ToolResult call(ToolCall call) throws Exception {
+    public Preview preview(ToolCall call) {
         Arguments args = call.arguments();
         ProxmoxClient pve = call.proxmox();
+        GuestRef template = template(call);
+        String name = args.string("name");
+        String node = Placement.node(pve, args.string("node", template != null ? template.node() : null));
+        int vmid = Placement.vmid(pve, args.optionalInteger("vmid").orElse(null));
+        boolean start = args.bool("start", false);
+        Preview.Request request;
+        String what;
+        if (template != null) {
+            request = new Preview.Request("POST", "/nodes/" + template.node() + "/qemu/" + template.vmid() + "/clone",
+                    cloneParams(call, template, node, vmid, name));
+            what = (args.bool("full_clone", true) ? "a full" : "a linked") + " clone of template " + template.vmid()
+                    + " (" + template.name() + "), then set what the arguments change";
+        } else {
+            Map<String, Object> p = emptyParams(call, node, vmid, name);
+            request = new Preview.Request("POST", "/nodes/" + node + "/qemu", p);
+            what = p.get("cores") + " core(s), " + p.get("memory") + " MiB RAM, disk " + p.get("scsi0")
+                    + (args.has("iso") ? ", installing from " + args.string("iso") : "");
+        }
+        return new Preview("Create VM " + vmid + " (" + name + ") on " + node + ": " + what
+                + (start ? ", and start it." : "."), List.of(), List.of(request), "VM " + vmid + " exists on " + node
+                + ", " + (start ? "running" : "stopped") + (args.has("vmid") ? "" : " (the VMID is the next free one "
+                + "now)") + ".", true, false);
+    }
+
+    private static GuestRef template(ToolCall call) {
+        Arguments args = call.arguments();
         if (args.has("template") && args.has("iso")) {
             throw new ToolException("Give either template (to clone) or iso (to install from), not both.");
         }
+        if (!args.has("template")) {
+            return null;
+        }
+        GuestRef template = Guests.locate(call.proxmox(), (int) args.integer("template"), "qemu", null).join();
+        if (!template.template()) {
+            throw new ToolException("VM " + template.vmid() + " (" + template.name() + ") is not a template. "
+                    + "Name a template (list them with proxmox_vm_list templates=only), or install from an iso.");
+        }
+        return template;
+    }
+
+    @Override
+    public ToolResult call(ToolCall call) throws Exception {
+        Arguments args = call.arguments();
+        ProxmoxClient pve = call.proxmox();
         Duration timeout = seconds(call, "timeout", DEFAULT_TIMEOUT);
         String name = args.string("name");
-        GuestRef template = null;
-        if (args.has("template")) {
-            template = Guests.locate(pve, (int) args.integer("template"), "qemu", null).join();
-            if (!template.template()) {
-                throw new ToolException("VM " + template.vmid() + " (" + template.name() + ") is not a template. "
-                        + "Name a template (list them with proxmox_vm_list templates=only), or install from an iso.");
-            }
-        }
+        GuestRef template = template(call);
         String node = Placement.node(pve, args.string("node", template != null ? template.node() : null));
         int vmid = Placement.vmid(pve, args.optionalInteger("vmid").orElse(null));
         List<Map<String, Object>> tasks = new ArrayList<>();
@@ -182,6 +218,14 @@ public final class VmCreateTool extends GuestTool {
 
     private void createEmpty(ToolCall call, String node, int vmid, String name, Duration timeout,
             List<Map<String, Object>> tasks) {
+        Map<String, Object> p = emptyParams(call, node, vmid, name);
+        String what = "Creating VM " + vmid + " (" + name + ") on " + node;
+        TaskResult task = call.followTask(upid(call.proxmox().post("/nodes/{node}/qemu", p).join(), what), timeout,
+                what);
+        finish(what, task, tasks);
+    }
+
+    private static Map<String, Object> emptyParams(ToolCall call, String node, int vmid, String name) {
         Arguments args = call.arguments();
         ProxmoxClient pve = call.proxmox();
         String storage = Placement.storage(pve, node, "images", args.string("storage", null));
@@ -214,13 +258,22 @@ public final class VmCreateTool extends GuestTool {
         if (args.bool("start", false)) {
             p.put("start", 1);
         }
-        String what = "Creating VM " + vmid + " (" + name + ") on " + node;
-        TaskResult task = call.followTask(upid(pve.post("/nodes/{node}/qemu", p).join(), what), timeout, what);
-        finish(what, task, tasks);
+        return p;
     }
 
     private void cloneTemplate(ToolCall call, GuestRef template, String node, int vmid, String name, Duration timeout,
             List<Map<String, Object>> tasks) {
+        Arguments args = call.arguments();
+        ProxmoxClient pve = call.proxmox();
+        Map<String, Object> p = cloneParams(call, template, node, vmid, name);
+        String what = "Cloning template " + template.vmid() + " to VM " + vmid + " (" + name + ") on " + node;
+        TaskResult task = call.followTask(upid(pve.post(template.path("/clone"), p).join(), what), timeout, what);
+        finish(what, task, tasks);
+        afterClone(call, node, vmid, timeout, tasks);
+    }
+
+    private static Map<String, Object> cloneParams(ToolCall call, GuestRef template, String node, int vmid,
+            String name) {
         Arguments args = call.arguments();
         ProxmoxClient pve = call.proxmox();
         boolean full = args.bool("full_clone", true);
@@ -244,10 +297,12 @@ public final class VmCreateTool extends GuestTool {
         if (args.has("description")) {
             p.put("description", args.string("description"));
         }
-        String what = "Cloning template " + template.vmid() + " to VM " + vmid + " (" + name + ") on " + node;
-        TaskResult task = call.followTask(upid(pve.post(template.path("/clone"), p).join(), what), timeout, what);
-        finish(what, task, tasks);
+        return p;
+    }
 
+    private void afterClone(ToolCall call, String node, int vmid, Duration timeout, List<Map<String, Object>> tasks) {
+        Arguments args = call.arguments();
+        ProxmoxClient pve = call.proxmox();
         Map<String, Object> target = Map.of("node", node, "vmid", vmid);
         Map<String, Object> config = Json.map(pve.get("/nodes/{node}/qemu/{vmid}/config", target).join());
         Map<String, Object> update = new LinkedHashMap<>(target);

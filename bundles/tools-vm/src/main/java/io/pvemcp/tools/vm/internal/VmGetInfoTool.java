@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.regex.Pattern;
 
 import io.pvemcp.api.Json;
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.guest.GuestInfoTool;
@@ -19,8 +20,7 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", category = "vm", readOnly = true,
-        idempotent = true, description = "Describes one VM: status (running, paused, stopped, uptime, CPU and memory "
+@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm", idempotent = true, description = "Describes one VM: status (running, paused, stopped, uptime, CPU and memory "
                 + "use) and configuration together — disks, network interfaces, IP addresses reported by the guest "
                 + "agent, tags, protection, HA, snapshots and changes pending until the next start. Finds the node "
                 + "from the VMID.")

@@ -1,5 +1,6 @@
 package io.pvemcp.tools.vm.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.guest.GuestListTool;
@@ -8,7 +9,7 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_list", title = "List VMs", category = "vm", readOnly = true, idempotent = true,
+@ToolService(name = "proxmox_vm_list", title = "List VMs", risk = Risk.READ, category = "vm", idempotent = true,
         description = "Lists the QEMU/KVM virtual machines of the whole cluster with their node, status, CPU, memory, "
                 + "uptime, tags and pool. Filter by node, status, name or tag pattern (wildcards * and ?) and pool; "
                 + "sort and limit. Templates are left out unless templates=include or only. Says how many matched "

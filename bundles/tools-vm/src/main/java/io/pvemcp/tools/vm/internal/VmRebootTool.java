@@ -1,5 +1,6 @@
 package io.pvemcp.tools.vm.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_reboot", title = "Reboot a VM", category = "vm", scope = Scopes.POWER,
-        destructive = false, idempotent = false, description = "Reboots a running VM (shutdown and start) and waits until it runs again; pending configuration changes take effect.")
+@ToolService(name = "proxmox_vm_reboot", title = "Reboot a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
+        idempotent = false, description = "Reboots a running VM (shutdown and start) and waits until it runs again; pending configuration changes take effect.")
 public final class VmRebootTool extends GuestPowerTool {
 
     public VmRebootTool() {

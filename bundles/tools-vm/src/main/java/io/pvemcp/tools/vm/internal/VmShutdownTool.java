@@ -1,5 +1,6 @@
 package io.pvemcp.tools.vm.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", category = "vm", scope = Scopes.POWER,
-        destructive = false, idempotent = true, description = "Asks the guest OS to shut down (ACPI) and waits until the VM is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped VM changes nothing.")
+@ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
+        idempotent = true, description = "Asks the guest OS to shut down (ACPI) and waits until the VM is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped VM changes nothing.")
 public final class VmShutdownTool extends GuestPowerTool {
 
     public VmShutdownTool() {

@@ -1,5 +1,6 @@
 package io.pvemcp.tools.vm.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_start", title = "Start a VM", category = "vm", scope = Scopes.POWER,
-        destructive = false, idempotent = true, description = "Starts a VM (QEMU/KVM) and waits until Proxmox reports it running. Finds the node from the VMID. Starting a running VM changes nothing. Fails with the reason (template, locked, node offline) and, when the start task fails, the last lines of its log.")
+@ToolService(name = "proxmox_vm_start", title = "Start a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
+        idempotent = true, description = "Starts a VM (QEMU/KVM) and waits until Proxmox reports it running. Finds the node from the VMID. Starting a running VM changes nothing. Fails with the reason (template, locked, node offline) and, when the start task fails, the last lines of its log.")
 public final class VmStartTool extends GuestPowerTool {
 
     public VmStartTool() {

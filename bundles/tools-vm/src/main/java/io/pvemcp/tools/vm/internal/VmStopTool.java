@@ -1,5 +1,6 @@
 package io.pvemcp.tools.vm.internal;
 
+import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
@@ -9,8 +10,8 @@ import io.pvemcp.api.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_stop", title = "Stop a VM", category = "vm", scope = Scopes.POWER,
-        destructive = true, idempotent = true, description = "Stops a VM at once, like pulling the power plug: unsaved data in the guest is lost. Prefer proxmox_vm_shutdown. Waits until Proxmox reports it stopped; stopping a stopped VM changes nothing.")
+@ToolService(name = "proxmox_vm_stop", title = "Stop a VM", risk = Risk.DESTROY, category = "vm", scope = Scopes.POWER,
+        idempotent = true, description = "Stops a VM at once, like pulling the power plug: unsaved data in the guest is lost. Prefer proxmox_vm_shutdown. Waits until Proxmox reports it stopped; stopping a stopped VM changes nothing.")
 public final class VmStopTool extends GuestPowerTool {
 
     public VmStopTool() {

@@ -22,8 +22,8 @@ import io.pvemcp.pve.sim.internal.http.HttpHandler;
 import io.pvemcp.pve.sim.internal.http.HttpRequest;
 import io.pvemcp.pve.sim.internal.http.HttpResponse;
 import io.pvemcp.pve.sim.internal.state.Access;
-import io.pvemcp.pve.sim.internal.state.SimNode;
 import io.pvemcp.pve.sim.internal.state.PveError;
+import io.pvemcp.pve.sim.internal.state.SimNode;
 import io.pvemcp.pve.sim.internal.state.SimState;
 
 import org.slf4j.Logger;
