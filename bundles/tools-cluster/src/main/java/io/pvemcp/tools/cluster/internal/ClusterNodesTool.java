@@ -13,7 +13,7 @@ import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.Sizes;
+import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
 

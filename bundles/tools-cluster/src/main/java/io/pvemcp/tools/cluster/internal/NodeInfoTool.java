@@ -13,8 +13,8 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.GuestTool;
-import io.pvemcp.api.guest.Sizes;
+import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
 

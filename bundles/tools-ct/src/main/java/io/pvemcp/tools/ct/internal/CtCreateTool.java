@@ -18,13 +18,13 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.GuestTool;
-import io.pvemcp.api.guest.GuestType;
-import io.pvemcp.api.guest.Placement;
-import io.pvemcp.api.guest.PropertyStrings;
-import io.pvemcp.api.guest.Sizes;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.TaskResult;
+import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.GuestType;
+import io.pvemcp.tools.guest.Placement;
+import io.pvemcp.tools.guest.PropertyStrings;
+import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
 

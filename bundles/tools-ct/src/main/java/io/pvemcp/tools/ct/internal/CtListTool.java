@@ -3,8 +3,8 @@ package io.pvemcp.tools.ct.internal;
 import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.GuestListTool;
-import io.pvemcp.api.guest.GuestType;
+import io.pvemcp.tools.guest.GuestListTool;
+import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
 

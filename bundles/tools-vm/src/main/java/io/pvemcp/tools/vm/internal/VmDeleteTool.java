@@ -4,8 +4,8 @@ import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.GuestDeleteTool;
-import io.pvemcp.api.guest.GuestType;
+import io.pvemcp.tools.guest.GuestDeleteTool;
+import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
 

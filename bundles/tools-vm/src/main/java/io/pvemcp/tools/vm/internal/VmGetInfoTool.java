@@ -11,11 +11,11 @@ import io.pvemcp.api.Json;
 import io.pvemcp.api.Risk;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
-import io.pvemcp.api.guest.GuestInfoTool;
-import io.pvemcp.api.guest.GuestType;
-import io.pvemcp.api.guest.PropertyStrings;
 import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.GuestInfoTool;
+import io.pvemcp.tools.guest.GuestType;
+import io.pvemcp.tools.guest.PropertyStrings;
 
 import org.osgi.service.component.annotations.Component;
 

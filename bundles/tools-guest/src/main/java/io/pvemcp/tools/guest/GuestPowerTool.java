@@ -1,4 +1,4 @@
-package io.pvemcp.api.guest;
+package io.pvemcp.tools.guest;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.pvemcp.api.guest;
+package io.pvemcp.tools.guest;
 
 import java.time.Duration;
 import java.util.LinkedHashMap;
@@ -190,7 +190,6 @@ public abstract class GuestTool implements Tool {
      * @param call the call
      * @param guest the guest
      * @return the guest as a preview's target
-     * @since 1.1
      */
     protected Preview.Target target(ToolCall call, GuestRef guest) {
         Map<String, Object> resource = Map.of();
@@ -217,7 +216,6 @@ public abstract class GuestTool implements Tool {
      * @param guest a guest
      * @param suffix the path after the guest, e.g. {@code /status/stop}
      * @return the path of a request on it as sent, e.g. {@code /nodes/pve1/qemu/100/status/stop}
-     * @since 1.1
      */
     protected static String concretePath(GuestRef guest, String suffix) {
         return "/nodes/" + guest.node() + "/" + guest.type() + "/" + guest.vmid() + suffix;

@@ -1,4 +1,4 @@
-package io.pvemcp.api.guest;
+package io.pvemcp.tools.guest;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;

@@ -1,4 +1,4 @@
-package io.pvemcp.api.guest;
+package io.pvemcp.tools.guest;
 
 /** The two kinds of Proxmox VE guests, with the words tools use for them. */
 public enum GuestType {

@@ -1,4 +1,4 @@
-package io.pvemcp.api.guest;
+package io.pvemcp.tools.guest;
 
 import java.util.ArrayList;
 import java.util.Comparator;
