@@ -9,7 +9,9 @@ import org.osgi.framework.BundleContext;
 
 /**
  * Takes the passwords and secrets out of the configurations before they reach Configuration Admin, leaving
- * placeholders ({@code io.pvemcp.api.Secrets}); the values go to a {@code java.util.Map} service that only the
+ * placeholders ({@code pvemcp-secret:pid/property}); the values go to a {@code java.util.Map} service (a system type, the
+ * same for the launcher and the bundles) that the security bundle offers as the typed service
+ * {@code io.pvemcp.api.SecretValues}; only the
  * components reading a secret reference. So no configuration listing, component page or service property (web
  * console, shell) ever holds a secret.
  */

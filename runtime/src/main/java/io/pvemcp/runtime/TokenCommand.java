@@ -19,6 +19,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.pvemcp.api.Limits;
+import io.pvemcp.security.LimitsFormat;
 import io.pvemcp.security.store.TokenRecord;
 import io.pvemcp.security.store.Tokens;
 
@@ -111,20 +112,11 @@ final class TokenCommand implements Runnable {
         LimitOptions limits;
 
         static java.util.Set<io.pvemcp.api.Risk> confirmRisks(String list) {
-            java.util.Set<io.pvemcp.api.Risk> out = java.util.EnumSet.noneOf(io.pvemcp.api.Risk.class);
-            if (list.isBlank() || list.strip().equalsIgnoreCase("none")) {
-                return out;
+            try {
+                return LimitsFormat.risks(list);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("--confirm: " + e.getMessage() + ", or none");
             }
-            for (String r : list.split(",")) {
-                if (!r.isBlank()) {
-                    try {
-                        out.add(io.pvemcp.api.Risk.of(r));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("--confirm: " + e.getMessage() + ", or none");
-                    }
-                }
-            }
-            return out;
         }
 
         static final class LimitOptions {
@@ -141,7 +133,7 @@ final class TokenCommand implements Runnable {
             Limits lim;
             Duration life;
             try {
-                lim = limits == null ? Limits.NONE : Limits.parse(limits.nodes, limits.vmids, limits.pools);
+                lim = limits == null ? Limits.NONE : LimitsFormat.parse(limits.nodes, limits.vmids, limits.pools);
                 if (confirm != null) {
                     lim = lim.withConfirm(confirmRisks(confirm));
                 }

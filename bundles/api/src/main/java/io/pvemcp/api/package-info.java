@@ -51,9 +51,13 @@
  * {@link io.pvemcp.api.Tool#preview} and {@link io.pvemcp.api.Preview} (dry runs, confirmations, guard rails),
  * {@link io.pvemcp.api.Scopes#DESTROY}, {@link io.pvemcp.api.Limits#confirm()} (which risk classes a token's calls
  * confirm).</li>
+ * <li>2.0: a thin contract. {@link io.pvemcp.api.Limits} is a value ({@link io.pvemcp.api.Limits#of},
+ * {@link io.pvemcp.api.Limits.VmidRange}); how limits are written moved to the security bundle
+ * ({@code io.pvemcp.security.LimitsFormat}). The guest base classes left for the support library
+ * {@code io.pvemcp.tools.guest} (in 1.5 already).</li>
  * </ul>
  */
-@Version("1.5.0")
+@Version("2.0.0")
 @Export
 package io.pvemcp.api;
 

@@ -21,7 +21,7 @@ import jakarta.servlet.http.HttpServletResponse;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
-import io.pvemcp.api.Secrets;
+import io.pvemcp.api.SecretValues;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.Gatekeeper;
 import io.pvemcp.security.store.AdminPassword;
@@ -66,13 +66,14 @@ public final class ConsoleAccess implements SecurityProvider {
     private final Map<String, Session> sessions = new ConcurrentHashMap<>();
     private final Map<String, Deque<Long>> failures = new ConcurrentHashMap<>();
     private volatile ConsoleConfig config;
-    private final Map<?, ?> secrets;
+    private final SecretValues secrets;
 
     @Activate
-    public ConsoleAccess(@Reference Gatekeeper gatekeeper, ConsoleConfig config, @Reference(service = Map.class,
-            target = Secrets.FILTER, cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
+    public ConsoleAccess(@Reference Gatekeeper gatekeeper, ConsoleConfig config, @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
         this.gatekeeper = gatekeeper;
-        this.secrets = (Map<?, ?>) secrets;
+        this.secrets = secrets;
         modified(config);
     }
 
@@ -307,7 +308,7 @@ public final class ConsoleAccess implements SecurityProvider {
 
     /** @return the configured password (MCP_CONSOLE_PASSWORD), resolved if the launcher kept it aside */
     private String password() {
-        return Secrets.resolve(config.password(), secrets);
+        return SecretValues.resolve(secrets, config.password());
     }
 
     private String storedHash() {

@@ -106,7 +106,7 @@ class ConsoleAccessTest {
     @Test
     void aPasswordTheLauncherKeptAsideIsResolved() {
         ConsoleAccess access = new ConsoleAccess(gatekeeper(), config("", "pvemcp-secret:io.pvemcp.console/password",
-                false), Map.of("io.pvemcp.console/password", "the real password"));
+                false), v -> v.equals("pvemcp-secret:io.pvemcp.console/password") ? "the real password" : v);
         assertThat(access.checkPassword("127.0.0.1", "the real password".toCharArray())).isNull();
         assertThat(access.checkPassword("127.0.0.1", "pvemcp-secret:io.pvemcp.console/password".toCharArray()))
                 .isEqualTo("Wrong password.");

@@ -57,7 +57,7 @@ final class Safety {
             Set<Risk> c = risks(confirm);
             Limits v;
             try {
-                v = Limits.parse(null, vmids, null);
+                v = io.pvemcp.security.LimitsFormat.parse(null, vmids, null);
             } catch (IllegalArgumentException e) {
                 throw new IllegalArgumentException("protected.vmids: " + e.getMessage());
             }
@@ -67,20 +67,11 @@ final class Safety {
 
         /** @return the risk classes in a comma-separated list; {@code none} or empty for none */
         static Set<Risk> risks(String list) {
-            Set<Risk> out = EnumSet.noneOf(Risk.class);
-            if (list == null || list.isBlank() || list.strip().equalsIgnoreCase("none")) {
-                return out;
+            try {
+                return io.pvemcp.security.LimitsFormat.risks(list);
+            } catch (IllegalArgumentException e) {
+                throw new IllegalArgumentException("confirm: " + e.getMessage() + ", or none");
             }
-            for (String s : list.split(",")) {
-                if (!s.isBlank()) {
-                    try {
-                        out.add(Risk.of(s));
-                    } catch (IllegalArgumentException e) {
-                        throw new IllegalArgumentException("confirm: " + e.getMessage() + ", or none");
-                    }
-                }
-            }
-            return out;
         }
 
         private static Set<String> list(String s) {

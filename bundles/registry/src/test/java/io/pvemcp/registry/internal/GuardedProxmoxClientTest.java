@@ -71,7 +71,7 @@ class GuardedProxmoxClientTest {
 
     @Test
     void refusesGuestsAndNodesOutsideTheLimitsBeforeAskingProxmox() {
-        GuardedProxmoxClient c = client(Limits.parse("pve1", "100-199", null), new ArrayList<>());
+        GuardedProxmoxClient c = client(io.pvemcp.security.LimitsFormat.parse("pve1", "100-199", null), new ArrayList<>());
         assertThat(cause(c.post("/nodes/{node}/qemu/{vmid}/status/stop", Map.of("node", "pve1", "vmid", 250))))
                 .isInstanceOf(ToolException.class).hasMessageContaining("token 'ci' is limited to nodes pve1; VMIDs 100-199")
                 .hasMessageContaining("guest 250 is outside");
@@ -86,7 +86,7 @@ class GuardedProxmoxClientTest {
 
     @Test
     void listsLeaveOutWhatTheCallerMayNotSee() {
-        GuardedProxmoxClient c = client(Limits.parse("pve1", null, "dev"), new ArrayList<>());
+        GuardedProxmoxClient c = client(io.pvemcp.security.LimitsFormat.parse("pve1", null, "dev"), new ArrayList<>());
         @SuppressWarnings("unchecked")
         List<Map<String, Object>> seen = (List<Map<String, Object>>) c.get("/cluster/resources", Map.of()).join();
         assertThat(seen).extracting(m -> m.get("vmid")).containsExactly(null, 100, 250);
@@ -140,7 +140,7 @@ class GuardedProxmoxClientTest {
     @Test
     void poolLimitsApplyToTasksToo() {
         List<String> tasks = new ArrayList<>();
-        GuardedProxmoxClient c = client(Limits.parse(null, null, "dev"), tasks);
+        GuardedProxmoxClient c = client(io.pvemcp.security.LimitsFormat.parse(null, null, "dev"), tasks);
         String outside = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:150:root@pam:";
         String inside = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:100:root@pam:";
         String nodeTask = "UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:aptupdate::root@pam:";
@@ -155,6 +155,6 @@ class GuardedProxmoxClientTest {
     void withoutLimitsEverythingPassesUnchanged() {
         GuardedProxmoxClient c = client(Limits.NONE, new ArrayList<>());
         assertThat(c.get("/cluster/resources", Map.of()).join()).isSameAs(RESOURCES);
-        assertThatThrownBy(() -> Limits.parse(null, "99", null)).hasMessageContaining("VMIDs are whole numbers from 100");
+        assertThatThrownBy(() -> io.pvemcp.security.LimitsFormat.parse(null, "99", null)).hasMessageContaining("VMIDs are whole numbers from 100");
     }
 }

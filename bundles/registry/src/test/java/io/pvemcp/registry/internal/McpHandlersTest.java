@@ -376,7 +376,7 @@ class McpHandlersTest {
         };
         assertThat(prompts.add(Fixtures.objects(prompt, pp, "test.bundle"), pp)).isTrue();
         Caller limited = Caller.builder().subject("l").scopes(Set.of(Scopes.READ)).tokenName("only-pve1")
-                .limits(io.pvemcp.api.Limits.parse("pve1", null, null)).build();
+                .limits(io.pvemcp.security.LimitsFormat.parse("pve1", null, null)).build();
 
         McpSchema.ReadResourceResult read = (McpSchema.ReadResourceResult) h.requestHandlers().get("resources/read")
                 .handle(exchange(limited), Map.of("uri", "proxmox://cluster/overview")).block();

@@ -15,7 +15,7 @@ import java.util.concurrent.ConcurrentHashMap;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
-import io.pvemcp.api.Secrets;
+import io.pvemcp.api.SecretValues;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.AuditEvent;
 import io.pvemcp.security.AuditLog;
@@ -63,20 +63,21 @@ public final class GatekeeperComponent implements Gatekeeper {
     volatile AuditLog audit;
 
     @Activate
-    public GatekeeperComponent(SecurityConfig config, @Reference(service = java.util.Map.class, target = Secrets.FILTER,
-            cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
-        this(config, System::nanoTime, (java.util.Map<?, ?>) secrets);
+    public GatekeeperComponent(SecurityConfig config, @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
+        this(config, System::nanoTime, secrets);
     }
 
     GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos) {
         this(config, nanos, null);
     }
 
-    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos, java.util.Map<?, ?> secrets) {
+    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos, SecretValues secrets) {
         this.enabled = config.enabled();
         this.resource = config.resource().strip();
         Tokens.Settings settings = Tokens.Settings.forResource(resource, config.issuer(), List.of(config.audiences()),
-                Secrets.resolve(config.secret_key(), secrets), Secrets.resolve(config.secret_key_previous(), secrets),
+                SecretValues.resolve(secrets, config.secret_key()), SecretValues.resolve(secrets, config.secret_key_previous()),
                 config.algorithm(),
                 Duration.ofSeconds(config.clock_skew_s()));
         URI uri = URI.create(resource);

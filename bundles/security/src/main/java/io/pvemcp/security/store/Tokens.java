@@ -40,6 +40,7 @@ import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pvemcp.api.Limits;
+import io.pvemcp.security.LimitsFormat;
 import io.pvemcp.api.Scopes;
 
 /**
@@ -256,7 +257,7 @@ public final class Tokens {
                     .withNotBefore(now).withExpiresAt(now.plus(ttl)).withClaim("scope", String.join(" ", granted))
                     .withClaim("client_id", name);
             if (!lim.isNone()) {
-                builder.withClaim(LIMITS_CLAIM, lim.toClaim());
+                builder.withClaim(LIMITS_CLAIM, LimitsFormat.toClaim(lim));
             }
             String token = builder.sign(key.algorithm());
             TokenRecord r = new TokenRecord(jti, TokenRecord.JWT, name, sub, granted, lim, key.kid(), now, now.plus(ttl),
@@ -595,7 +596,7 @@ public final class Tokens {
         Limits limits;
         try {
             Claim claim = jwt.getClaim(LIMITS_CLAIM);
-            limits = claim.isMissing() || claim.isNull() ? Limits.NONE : Limits.fromClaim(claim.asMap());
+            limits = claim.isMissing() || claim.isNull() ? Limits.NONE : LimitsFormat.fromClaim(claim.asMap());
         } catch (RuntimeException e) {
             throw new Refused("the token's " + LIMITS_CLAIM + " claim is malformed");
         }
@@ -738,7 +739,7 @@ public final class Tokens {
             @SuppressWarnings("unchecked")
             List<String> scopes = (List<String>) m.getOrDefault("scopes", List.of());
             TokenRecord r = new TokenRecord(str(m, "id"), str(m, "kind"), str(m, "name"), str(m, "subject"),
-                    List.copyOf(scopes), Limits.fromClaim(lim), str(m, "kid"), time(m, "issued"), time(m, "expires"),
+                    List.copyOf(scopes), LimitsFormat.fromClaim(lim), str(m, "kid"), time(m, "issued"), time(m, "expires"),
                     time(m, "revoked"), str(m, "hash"));
             out.put(r.id(), r);
         }
@@ -760,7 +761,7 @@ public final class Tokens {
             put(m, "subject", r.subject());
             m.put("scopes", r.scopes());
             if (!r.limits().isNone()) {
-                m.put("limits", r.limits().toClaim());
+                m.put("limits", LimitsFormat.toClaim(r.limits()));
             }
             put(m, "kid", r.kid());
             put(m, "issued", r.issued());

@@ -133,7 +133,7 @@ class TokensTest {
     @Test
     void issuesEs256TokensWithLimitsThatVerify() throws Exception {
         Tokens t = tokens(null, "ES256");
-        Limits limits = Limits.parse("pve1", "100-199", "dev");
+        Limits limits = io.pvemcp.security.LimitsFormat.parse("pve1", "100-199", "dev");
         String token = t.issueJwt("ops", "bob", Set.of(Scopes.POWER, Scopes.READ), Duration.ofDays(7), limits).token();
         assertThat(JWT.decode(token).getAlgorithm()).isEqualTo("ES256");
         Tokens.Verified v = t.verify(token);
@@ -150,7 +150,7 @@ class TokensTest {
                 .token());
         assertThat(automation.limits().confirm()).isEmpty();
         assertThat(automation.limits().describe()).isEqualTo("confirms nothing");
-        Limits careful = Limits.parse("pve1", null, null).withConfirm(java.util.EnumSet.of(io.pvemcp.api.Risk.POWER,
+        Limits careful = io.pvemcp.security.LimitsFormat.parse("pve1", null, null).withConfirm(java.util.EnumSet.of(io.pvemcp.api.Risk.POWER,
                 io.pvemcp.api.Risk.DESTROY));
         Tokens.Issued key = t.issueApiKey("intern", Set.of(Scopes.POWER), null, careful);
         Tokens.Verified intern = tokens(null, null).verify(key.token());

@@ -4,7 +4,7 @@ import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
 
-import io.pvemcp.api.Secrets;
+import io.pvemcp.api.SecretValues;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
@@ -36,12 +36,13 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
 
     private volatile ProxmoxClient current;
     private final ServiceRegistration<ProxmoxClient> registration;
-    private final Map<?, ?> secrets;
+    private final SecretValues secrets;
 
     @Activate
-    public ProxmoxClientComponent(BundleContext context, ClientConfig config, @Reference(service = Map.class,
-            target = Secrets.FILTER, cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
-        this.secrets = (Map<?, ?>) secrets;
+    public ProxmoxClientComponent(BundleContext context, ClientConfig config, @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
+        this.secrets = secrets;
         current = create(config, this.secrets);
         registration = context.registerService(ProxmoxClient.class, this, properties(current.connection()));
     }
@@ -69,9 +70,9 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         return new PveClient(Settings.from(MapConfig.of(settings)));
     }
 
-    private static ProxmoxClient create(ClientConfig config, Map<?, ?> secrets) {
+    private static ProxmoxClient create(ClientConfig config, SecretValues secrets) {
         try {
-            Settings settings = Settings.from(config, value -> Secrets.resolve(value, secrets));
+            Settings settings = Settings.from(config, value -> SecretValues.resolve(secrets, value));
             PveClient client = new PveClient(settings);
             LOG.info("Proxmox VE connection: {}", settings);
             return client;

@@ -32,7 +32,7 @@ public final class SimulatorComponent {
 
     private final BundleContext context;
     private final SimulatorConfig config;
-    private final java.util.Map<?, ?> secrets;
+    private final io.pvemcp.api.SecretValues secrets;
     private Simulator simulator;
     private ServiceRegistration<Simulator> registration;
 
@@ -41,24 +41,18 @@ public final class SimulatorComponent {
      * level), so a client never reaches a demo whose Proxmox is not listening yet.
      */
     @Activate
-    public SimulatorComponent(BundleContext context, SimulatorConfig config, @Reference(service = java.util.Map.class,
-            target = "(pvemcp.secrets=true)", cardinality = ReferenceCardinality.OPTIONAL) Object secrets) {
+    public SimulatorComponent(BundleContext context, SimulatorConfig config, @Reference(
+            cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) io.pvemcp.api.SecretValues secrets) {
         this.context = context;
         this.config = config;
-        this.secrets = (java.util.Map<?, ?>) secrets;
+        this.secrets = secrets;
         start();
     }
 
-    /**
-     * A setting the launcher kept out of Configuration Admin, its placeholder resolved as {@code io.pvemcp.api.Secrets}
-     * does; written out here because the simulator also runs alone ({@code proxmox-mcp sim}) without the API bundle.
-     */
+    /** A setting the launcher kept out of Configuration Admin, resolved; {@code null} stays {@code null}. */
     private String secret(String value) {
-        if (value != null && value.startsWith("pvemcp-secret:") && secrets != null) {
-            Object v = secrets.get(value.substring("pvemcp-secret:".length()));
-            return v == null ? value : String.valueOf(v);
-        }
-        return value;
+        return value == null ? null : io.pvemcp.api.SecretValues.resolve(secrets, value);
     }
 
     private void start() {

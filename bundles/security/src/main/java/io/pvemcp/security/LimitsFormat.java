@@ -1,0 +1,159 @@
+package io.pvemcp.security;
+
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.regex.Pattern;
+
+import io.pvemcp.api.Limits;
+import io.pvemcp.api.Risk;
+
+/**
+ * How {@link Limits} are written: as the operator types them ({@code token create --nodes pve1 --vmids 100-199
+ * --pools dev --confirm none}) and as the claim a token carries ({@code {"nodes": [...], "vmids": ["100-199"],
+ * "pools": [...], "confirm": [...]}}). Both ways check what they read and say what to fix.
+ *
+ * @since 1.2
+ */
+public final class LimitsFormat {
+
+    private static final Pattern NAME = Pattern.compile("[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
+    private static final long MIN_VMID = 100;
+    private static final long MAX_VMID = 999_999_999L;
+
+    private LimitsFormat() {
+    }
+
+    /**
+     * @param nodes node names, comma-separated, or {@code null}
+     * @param vmids VMIDs and ranges, e.g. {@code 100-199,250}, or {@code null}
+     * @param pools pool names, comma-separated, or {@code null}
+     * @return the limits (with the operator's confirmation policy)
+     * @throws IllegalArgumentException naming the value that is wrong and how to write it
+     */
+    public static Limits parse(String nodes, String vmids, String pools) {
+        return Limits.of(names(nodes, "node"), ranges(vmids), names(pools, "pool"), null);
+    }
+
+    /**
+     * @param list risk classes, comma-separated, or {@code none} (or empty) for none
+     * @return the risk classes
+     * @throws IllegalArgumentException naming the class that does not exist
+     */
+    public static Set<Risk> risks(String list) {
+        Set<Risk> out = java.util.EnumSet.noneOf(Risk.class);
+        if (list == null || list.isBlank() || list.strip().equalsIgnoreCase("none")) {
+            return out;
+        }
+        for (String r : list.split(",")) {
+            if (!r.isBlank()) {
+                out.add(Risk.of(r));
+            }
+        }
+        return out;
+    }
+
+    /**
+     * @param claim the claim of a token, or {@code null}
+     * @return the limits it carries
+     * @throws IllegalArgumentException when it holds something that is no limit
+     */
+    public static Limits fromClaim(Map<String, ?> claim) {
+        if (claim == null || claim.isEmpty()) {
+            return Limits.NONE;
+        }
+        Limits l = parse(join(claim.get("nodes")), join(claim.get("vmids")), join(claim.get("pools")));
+        Object c = claim.get("confirm");
+        return c == null ? l : l.withConfirm(risks(join(c)));
+    }
+
+    /**
+     * @param limits limits
+     * @return the claim a token carries for them; empty for {@link Limits#NONE}
+     */
+    public static Map<String, Object> toClaim(Limits limits) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        if (!limits.nodes().isEmpty()) {
+            out.put("nodes", List.copyOf(limits.nodes()));
+        }
+        if (limits.limitsVmids()) {
+            out.put("vmids", limits.vmids().stream().map(Limits.VmidRange::toString).toList());
+        }
+        if (!limits.pools().isEmpty()) {
+            out.put("pools", List.copyOf(limits.pools()));
+        }
+        if (limits.confirm() != null) {
+            out.put("confirm", limits.confirm().stream().map(Risk::id).toList());
+        }
+        return out;
+    }
+
+    private static List<Limits.VmidRange> ranges(String vmids) {
+        List<Limits.VmidRange> v = new ArrayList<>();
+        if (vmids == null || vmids.isBlank()) {
+            return v;
+        }
+        for (String part : vmids.split(",")) {
+            String s = part.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            int dash = s.indexOf('-');
+            long from = vmid(dash < 0 ? s : s.substring(0, dash).strip(), s);
+            long to = dash < 0 ? from : vmid(s.substring(dash + 1).strip(), s);
+            if (to < from) {
+                throw new IllegalArgumentException("The VMID range '" + s + "' ends before it starts; write it as "
+                        + "LOW-HIGH, e.g. 100-199");
+            }
+            v.add(new Limits.VmidRange(from, to));
+        }
+        return v;
+    }
+
+    private static Set<String> names(String list, String what) {
+        Set<String> out = new LinkedHashSet<>();
+        if (list == null) {
+            return out;
+        }
+        for (String part : list.split(",")) {
+            String s = part.strip();
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!NAME.matcher(s).matches()) {
+                throw new IllegalArgumentException("'" + s + "' is not a valid " + what + " name (letters, digits, "
+                        + "'.', '_' and '-', up to 64 characters)");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    private static long vmid(String s, String range) {
+        try {
+            long v = Long.parseLong(s);
+            if (v >= MIN_VMID && v <= MAX_VMID) {
+                return v;
+            }
+        } catch (NumberFormatException e) {
+            // reported below
+        }
+        throw new IllegalArgumentException("'" + range + "' is not a VMID or VMID range: VMIDs are whole numbers from "
+                + MIN_VMID + " to " + MAX_VMID + ", ranges are written LOW-HIGH, e.g. 100-199");
+    }
+
+    private static String join(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof List<?> list) {
+            List<String> parts = new ArrayList<>();
+            list.forEach(o -> parts.add(String.valueOf(o)));
+            return String.join(",", parts);
+        }
+        return String.valueOf(value);
+    }
+}
