@@ -14,8 +14,10 @@
  *
  * <h2>Versions</h2>
  * 1.1: {@code awaitTask}, {@code Upid}, {@code TaskResult}, {@code Guests}, {@code GuestRef}.
+ * 1.2: {@code awaitTask} is the Proxmox client bundle's to implement (how tasks are followed is no longer code in
+ * this package); a provider type, so only clients change.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.pvemcp.api.pve;
 

@@ -94,6 +94,20 @@ final class GuardedProxmoxClient implements ProxmoxClient {
      *
      * @return the refusal, or {@code null}
      */
+    /**
+     * Follows a task as the caller may: its status is read once through this client (scopes, limits, a preview's
+     * read-only rule), then the Proxmox client follows it.
+     */
+    @Override
+    public CompletableFuture<io.pvemcp.api.pve.TaskResult> awaitTask(String upid, java.time.Duration timeout,
+            java.util.function.Consumer<io.pvemcp.api.pve.TaskResult> progress) {
+        if (!Upid.isUpid(upid)) {
+            return CompletableFuture.failedFuture(new IllegalArgumentException("not a task id (UPID): " + upid));
+        }
+        return get("/nodes/{node}/tasks/{upid}/status", Map.of("node", Upid.parse(upid).node(), "upid", upid))
+                .thenCompose(first -> delegate.awaitTask(upid, timeout, progress));
+    }
+
     static String outsideLimits(Caller caller, Map<String, Object> arguments) {
         Limits limits = caller.limits();
         if (limits.isNone()) {

@@ -29,6 +29,7 @@ class GuardedProxmoxClientTest {
             Map.of("type", "qemu", "vmid", 120, "node", "pve2", "pool", "dev"));
 
     final List<String> sent = new ArrayList<>();
+    final List<String> awaited = new ArrayList<>();
     final ProxmoxClient pve = new ProxmoxClient() {
         @Override
         public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
@@ -40,6 +41,14 @@ class GuardedProxmoxClientTest {
                 return CompletableFuture.completedFuture("UPID:pve1:0000A1B2:00C3D4E5:6553F0A0:qmstart:100:root@pam:");
             }
             return CompletableFuture.completedFuture(Map.of("status", "running"));
+        }
+
+        @Override
+        public CompletableFuture<io.pvemcp.api.pve.TaskResult> awaitTask(String upid, java.time.Duration timeout,
+                java.util.function.Consumer<io.pvemcp.api.pve.TaskResult> progress) {
+            awaited.add(upid);
+            return CompletableFuture.completedFuture(new io.pvemcp.api.pve.TaskResult(
+                    io.pvemcp.api.pve.Upid.parse(upid), false, "OK", java.time.Duration.ZERO, List.of()));
         }
 
         @Override
@@ -149,6 +158,11 @@ class GuardedProxmoxClientTest {
         assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/status", Map.of("node", "pve1", "upid", nodeTask))))
                 .hasMessageContaining("belongs to no guest");
         assertThat(cause(c.get("/nodes/{node}/tasks/{upid}/log", Map.of("node", "pve1", "upid", inside)))).isNull();
+        assertThat(cause(c.awaitTask(outside, java.time.Duration.ofSeconds(1), null)))
+                .as("following a task is held to the same limits").hasMessageContaining("guest 150 (in no pool)");
+        assertThat(awaited).isEmpty();
+        assertThat(c.awaitTask(inside, java.time.Duration.ofSeconds(1), null).join().succeeded()).isTrue();
+        assertThat(awaited).containsExactly(inside);
     }
 
     @Test

@@ -340,6 +340,12 @@ class McpHandlersTest {
             }
 
             @Override
+            public java.util.concurrent.CompletableFuture<io.pvemcp.api.pve.TaskResult> awaitTask(String upid,
+                    Duration timeout, java.util.function.Consumer<io.pvemcp.api.pve.TaskResult> progress) {
+                throw new UnsupportedOperationException("no tasks here");
+            }
+
+            @Override
             public io.pvemcp.api.pve.ConnectionInfo connection() {
                 return null;
             }

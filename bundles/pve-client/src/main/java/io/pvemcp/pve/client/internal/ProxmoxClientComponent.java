@@ -1,13 +1,16 @@
 package io.pvemcp.pve.client.internal;
 
+import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
+import java.util.function.Consumer;
 
 import io.pvemcp.api.SecretValues;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.api.pve.TaskResult;
 
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.ServiceRegistration;
@@ -103,6 +106,11 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     }
 
     @Override
+    public CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout, Consumer<TaskResult> progress) {
+        return current.awaitTask(upid, timeout, progress);
+    }
+
+    @Override
     public ConnectionInfo connection() {
         return current.connection();
     }
@@ -113,6 +121,11 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
             return CompletableFuture.failedFuture(new ProxmoxException(ProxmoxException.Kind.NOT_CONFIGURED, 0,
                     "The Proxmox VE connection is misconfigured: " + problem, null, Map.of(), method, path, null));
+        }
+
+        @Override
+        public CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout, Consumer<TaskResult> progress) {
+            return TaskWaiter.await(this, upid, timeout, progress);
         }
 
         @Override

@@ -35,6 +35,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
+import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.api.pve.ProxmoxException.Kind;
 
 import org.slf4j.Logger;
@@ -104,6 +105,12 @@ final class PveClient implements ProxmoxClient {
             }
         }
         return http;
+    }
+
+    @Override
+    public CompletableFuture<TaskResult> awaitTask(String upid, java.time.Duration timeout,
+            java.util.function.Consumer<TaskResult> progress) {
+        return TaskWaiter.await(this, upid, timeout, progress);
     }
 
     @Override

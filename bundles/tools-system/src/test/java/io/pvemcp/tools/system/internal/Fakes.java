@@ -56,6 +56,12 @@ final class Fakes {
         }
 
         @Override
+        public CompletableFuture<io.pvemcp.api.pve.TaskResult> awaitTask(String upid, java.time.Duration timeout,
+                java.util.function.Consumer<io.pvemcp.api.pve.TaskResult> progress) {
+            throw new UnsupportedOperationException("no tasks here");
+        }
+
+        @Override
         public ConnectionInfo connection() {
             return info;
         }

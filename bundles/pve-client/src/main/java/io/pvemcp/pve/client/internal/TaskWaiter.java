@@ -1,4 +1,4 @@
-package io.pvemcp.api.pve;
+package io.pvemcp.pve.client.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
@@ -10,6 +10,9 @@ import java.util.concurrent.TimeUnit;
 import java.util.function.Consumer;
 
 import io.pvemcp.api.Json;
+import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.api.pve.TaskResult;
+import io.pvemcp.api.pve.Upid;
 
 /**
  * Follows one task for {@link ProxmoxClient#awaitTask}: polls its status with growing pauses (250 ms, then
