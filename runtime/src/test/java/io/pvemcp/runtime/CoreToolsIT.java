@@ -122,6 +122,7 @@ class CoreToolsIT {
     // ---- tests
 
     @Test
+    @SuppressWarnings("unchecked")
     void listsEveryCoreTool() {
         List<String> names = new ArrayList<>();
         for (McpSchema.Tool t : client.listTools().tools()) {
@@ -132,15 +133,21 @@ class CoreToolsIT {
                 "proxmox_ct_get_info", "proxmox_ct_create", "proxmox_ct_start", "proxmox_ct_stop", "proxmox_ct_shutdown",
                 "proxmox_ct_delete", "proxmox_storage_list", "proxmox_cluster_status", "proxmox_cluster_nodes",
                 "proxmox_cluster_get_node_info", "proxmox_system_version", "proxmox_test_connection",
-                "proxmox_task_status");
+                "proxmox_task_status", "proxmox_task_list", "proxmox_task_log", "proxmox_task_stop",
+                "proxmox_approval_status");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();
             if (t.name().endsWith("_list") || t.name().endsWith("_get_info") || t.name().startsWith("proxmox_cluster")) {
                 assertThat(t.annotations().readOnlyHint()).as("%s is read-only", t.name()).isTrue();
             }
-            if (t.name().endsWith("_delete") || t.name().endsWith("_stop")) {
+            if (t.name().endsWith("_delete") || t.name().matches("proxmox_(vm|ct)_stop")) {
                 assertThat(t.annotations().destructiveHint()).as("%s is destructive", t.name()).isTrue();
+            }
+            if (t.name().equals("proxmox_task_stop")) {
+                assertThat(t.annotations().destructiveHint()).as("stopping a task is a change").isFalse();
+                assertThat(t.annotations().readOnlyHint()).isFalse();
+                assertThat((Map<String, Object>) t.inputSchema().get("properties")).containsKey("dry_run");
             }
         }
     }

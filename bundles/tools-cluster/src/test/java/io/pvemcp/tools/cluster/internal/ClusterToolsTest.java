@@ -103,4 +103,72 @@ class ClusterToolsTest {
         assertThatThrownBy(() -> new TaskStatusTool().call(new RecordingToolCall(Map.of("upid", "UPID:pve1:nope"),
                 cluster.client()))).isInstanceOf(ToolException.class).hasMessageContaining("is not a Proxmox task id");
     }
+
+    String started(String path, Map<String, Object> params) {
+        return String.valueOf(cluster.client().post(path, params).join());
+    }
+
+    void waitEnded(String upid) {
+        io.pvemcp.api.pve.Upid u = io.pvemcp.api.pve.Upid.parse(upid);
+        cluster.client().awaitTask(upid, java.time.Duration.ofSeconds(60), null).join();
+        assertThat(u.node()).isNotEmpty();
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void listsTasksNewestFirstWithFiltersAndReadsTheirLogs() throws Exception {
+        String start = started("/nodes/{node}/qemu/{vmid}/status/start", Map.of("node", "pve2", "vmid", 102));
+        waitEnded(start);
+        cluster.simulator().setIgnoresShutdown(104, true);
+        String shutdown = started("/nodes/{node}/qemu/{vmid}/status/shutdown", Map.of("node", "pve3", "vmid", 104,
+                "timeout", 1));
+        waitEnded(shutdown);
+
+        ToolResult all = call(new TaskListTool(), Map.of());
+        List<Map<String, Object>> tasks = (List<Map<String, Object>>) all.structuredContent().get("tasks");
+        assertThat(tasks).extracting(t -> t.get("upid")).contains(start, shutdown);
+        assertThat(tasks).extracting(t -> String.valueOf(t.get("started_at"))).isSortedAccordingTo(
+                java.util.Comparator.reverseOrder());
+        ToolResult mine = call(new TaskListTool(), Map.of("vmid", 102, "type", "qmstart"));
+        assertThat((List<Map<String, Object>>) mine.structuredContent().get("tasks")).singleElement()
+                .satisfies(t -> assertThat(t).containsEntry("state", "ok").containsEntry("exit_status", "OK")
+                        .containsEntry("node", "pve2").containsEntry("id", "102"));
+        ToolResult failed = call(new TaskListTool(), Map.of("state", "failed", "since", "1h"));
+        assertThat((List<Map<String, Object>>) failed.structuredContent().get("tasks")).extracting(t -> t.get("upid"))
+                .containsExactly(shutdown);
+        assertThat(failed.text()).contains("qmshutdown 104 on pve3");
+        assertThatThrownBy(() -> new TaskListTool().call(new RecordingToolCall(Map.of("since", "yesterday"),
+                cluster.client()))).hasMessageContaining("neither a span such as 30m");
+
+        cluster.simulator().setNodeOnline("pve3", false);
+        ToolResult partial = call(new TaskListTool(), Map.of());
+        assertThat((List<String>) partial.structuredContent().get("warnings")).singleElement().asString()
+                .contains("pve3 is offline");
+
+        ToolResult page = call(new TaskLogTool(), Map.of("upid", start, "limit", 1));
+        assertThat((List<String>) page.structuredContent().get("lines")).hasSize(1);
+        assertThat(page.structuredContent()).containsEntry("next_start", 1);
+        ToolResult rest = call(new TaskLogTool(), Map.of("upid", start, "start", 1, "limit", 500));
+        assertThat(rest.structuredContent()).doesNotContainKey("next_start");
+        assertThat((List<String>) rest.structuredContent().get("lines")).last().asString().startsWith("TASK OK");
+    }
+
+    @Test
+    void stopsARunningTaskAndSaysWhatItInterrupts() throws Exception {
+        cluster.simulator().setTaskTimeScale(1.0);
+        String clone = started("/nodes/{node}/qemu/{vmid}/clone", Map.of("node", "pve1", "vmid", 9000, "newid", 150,
+                "full", 1));
+        TaskStopTool stop = new TaskStopTool();
+        io.pvemcp.api.Preview plan = stop.preview(new RecordingToolCall(Map.of("upid", clone), cluster.client()));
+        assertThat(plan.summary()).startsWith("Stop task qmclone of 9000 by root@pam!tools on pve1")
+                .contains("the clone is interrupted");
+        assertThat(plan.requests()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("DELETE"));
+        ToolResult stopped = call(stop, Map.of("upid", clone));
+        assertThat(stopped.structuredContent()).containsEntry("stopped", true).containsEntry("state", "stopped");
+        assertThat(String.valueOf(stopped.structuredContent().get("exit_status"))).contains("interrupted");
+        ToolResult again = call(stop, Map.of("upid", clone));
+        assertThat(again.structuredContent()).containsEntry("stopped", false);
+        assertThat(again.text()).contains("had already ended");
+        assertThat(stop.preview(new RecordingToolCall(Map.of("upid", clone), cluster.client())).requests()).isEmpty();
+    }
 }
