@@ -84,6 +84,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     private final McpSchema.ServerCapabilities capabilities;
     private volatile ProxmoxClient proxmox;
     private volatile AuditLog audit;
+    private volatile io.pvemcp.security.Gatekeeper gatekeeper;
     private final SwitchStore switches;
     private final McpHandlers handlers;
     private final org.osgi.framework.ServiceRegistration<Tool> approvalStatus;
@@ -141,6 +142,10 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
         }
         approvalPages.open(true);
         handlers.invoker().approvers(() -> !approvalPages.isEmpty());
+        handlers.invoker().credentials(caller -> {
+            io.pvemcp.security.Gatekeeper g = gatekeeper;
+            return g == null ? null : g.invalidated(caller);
+        });
         this.approvalStatus = context.registerService(Tool.class, new ApprovalStatusTool(this::approval),
                 ApprovalStatusTool.properties());
         timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
@@ -256,6 +261,19 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     void unbindAudit(AuditLog log) {
         if (audit == log) {
             audit = null;
+        }
+    }
+
+    /** Tells whether a held call's caller still holds valid credentials when a person approves it. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    void bindGatekeeper(io.pvemcp.security.Gatekeeper g) {
+        gatekeeper = g;
+    }
+
+    void unbindGatekeeper(io.pvemcp.security.Gatekeeper g) {
+        if (gatekeeper == g) {
+            gatekeeper = null;
         }
     }
 

@@ -92,6 +92,13 @@ final class ToolInvoker {
     private final Safety safety = new Safety();
     private volatile java.util.function.BooleanSupplier approvers = () -> true;
 
+    private volatile java.util.function.Function<Caller, String> invalidated = caller -> null;
+
+    /** @param check why a caller's credentials are no longer valid, or {@code null} while they are */
+    void credentials(java.util.function.Function<Caller, String> check) {
+        this.invalidated = check;
+    }
+
     /** @param present whether a page runs where people approve held calls */
     void approvers(java.util.function.BooleanSupplier present) {
         this.approvers = present;
@@ -380,6 +387,16 @@ final class ToolInvoker {
             throw new IllegalStateException("Approval " + id + " is " + h.state() + ", no longer pending.");
         }
         Map<String, Object> how = confirmation(h.caller, "console", by);
+        String revoked = approve ? invalidated.apply(h.caller) : null;
+        if (revoked != null) {
+            h.finish(false, "Not run: the credentials of the caller that made this call are no longer valid ("
+                    + revoked + ").", null);
+            Map<String, Object> refused = new java.util.LinkedHashMap<>(how);
+            refused.put("answer", "approved, but the caller's credentials had ended");
+            record(audit.get(), h.caller, h.tool, h.arguments, "denied", "Approved in the admin console by " + by
+                    + ", not run: " + revoked, Instant.now(), List.of(), refused);
+            return h.view();
+        }
         if (!approve) {
             AuditLog log = audit.get();
             Map<String, Object> rejected = new java.util.LinkedHashMap<>(how);

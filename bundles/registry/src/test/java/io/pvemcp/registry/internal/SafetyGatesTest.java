@@ -256,6 +256,18 @@ class SafetyGatesTest {
     }
 
     @Test
+    void anApprovedCallOfACallerWhoseTokenEndedDoesNotRun() {
+        register("del", guestTool(List.of(), null), Risk.DESTROY);
+        String id = (String) call(alice, "del", Map.of("vmid", 108), ClientChannel.NONE).details().get("approval_id");
+        invoker.credentials(c -> c.subject().equals("alice") ? "it was revoked" : null);
+        ToolRegistry.Approval a = invoker.decide(id, true, "console user admin");
+        assertThat(a.state()).isEqualTo("failed");
+        assertThat(a.result()).contains("no longer valid", "it was revoked");
+        assertThat(ran).hasValue(0);
+        assertThat(audited.get(audited.size() - 1).outcome()).isEqualTo("denied");
+    }
+
+    @Test
     void aDryRunShowsThePlanAndChangesNothing() {
         register("del", guestTool(List.of(), "started"), Risk.DESTROY);
         AskingClient client = new AskingClient(new Elicitation("accept", Map.of("confirm", true)));
