@@ -16,6 +16,7 @@ import java.nio.file.attribute.FileTime;
 import java.time.Duration;
 import java.util.Dictionary;
 import java.util.List;
+import java.util.Map;
 import java.util.function.BooleanSupplier;
 import java.util.jar.Attributes;
 import java.util.jar.JarOutputStream;
@@ -64,10 +65,14 @@ public class HotDeployIT {
         Path plugins = Path.of(System.getProperty("pvemcp.plugins", "target/it-plugins")).toAbsolutePath();
         Path deploy = Files.createTempDirectory("pvemcp-deploy-it");
         List<Option> options = PaxDistribution.options(List.of("base", "mcp", "tools", "deploy"));
-        options.add(frameworkProperty("felix.fileinstall.dir").value(deploy.toString()));
-        options.add(frameworkProperty("felix.fileinstall.poll").value("200"));
-        options.add(frameworkProperty("felix.fileinstall.noInitialDelay").value("true"));
-        options.add(frameworkProperty("felix.fileinstall.bundles.new.start").value("true"));
+        // the deploy folder as the launcher sets it up (among others: configurations are never written back, which
+        // would race with a file that is deleted right after it was applied), polled faster
+        Deployment.frameworkProperties(deploy, Map.of("deploy.dir", deploy.toString(), "deploy.poll.ms", "200"))
+                .forEach((k, v) -> {
+                    if (k.startsWith("felix.fileinstall.") && !k.startsWith("felix.fileinstall.log.")) {
+                        options.add(frameworkProperty(k).value(v));
+                    }
+                });
         options.add(frameworkProperty("felix.fileinstall.log.level").value("1"));
         options.add(frameworkProperty("it.sample").value(plugins.resolve("sample-capacity.jar").toString()));
         options.add(frameworkProperty("it.throwing").value(throwingBundle().toString()));
