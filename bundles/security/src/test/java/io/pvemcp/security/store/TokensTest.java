@@ -189,7 +189,10 @@ class TokensTest {
         String key = t.issueApiKey("backup-job", Set.of(Scopes.READ), null, Limits.NONE).token();
         assertThat(key).startsWith("pvemcp_");
         String file = Files.readString(dir.resolve("tokens.json"));
-        assertThat(file).doesNotContain(key).doesNotContain(key.substring(key.lastIndexOf('_') + 1));
+        // pvemcp_<id>_<secret>: the secret is everything after the id, and may itself hold '_' (base64url)
+        String secret = key.substring(key.indexOf('_', "pvemcp_".length()) + 1);
+        assertThat(secret).hasSizeGreaterThan(20);
+        assertThat(file).doesNotContain(key).doesNotContain(secret);
         assertThat(t.verify(key).kind()).isEqualTo(TokenRecord.API_KEY);
         assertThat(refusal(t, key.substring(0, key.length() - 2) + "xx")).contains("unknown API key");
         t.revoke("backup-job");
