@@ -22,7 +22,7 @@ import io.pvemcp.api.pve.TaskResult;
  */
 public abstract class GuestTool implements Tool {
 
-    /** The guest type this tool works on. */
+    /** The guest type this tool works on, or {@code null} for a tool that works on VMs and containers alike. */
     protected final GuestType type;
 
     /** @param type the guest type this tool works on */
@@ -30,13 +30,19 @@ public abstract class GuestTool implements Tool {
         this.type = Objects.requireNonNull(type, "type");
     }
 
+    /** For a tool that works on VMs and containers alike: the VMID says which one it is. */
+    protected GuestTool() {
+        this.type = null;
+    }
+
     /**
      * @param type the guest type
      * @return the schema of the {@code vmid} argument: an integer from 100 to 999999999
      */
     public static JsonSchema vmidSchema(GuestType type) {
-        return JsonSchema.integer().minimum(100).maximum(999_999_999)
-                .description("VMID of the " + type.noun() + ", e.g. " + (type == GuestType.VM ? "100" : "200"));
+        return JsonSchema.integer().minimum(100).maximum(999_999_999).description(type == null
+                ? "VMID of the VM or container" : "VMID of the " + type.noun() + ", e.g. "
+                        + (type == GuestType.VM ? "100" : "200"));
     }
 
     /**
@@ -131,7 +137,7 @@ public abstract class GuestTool implements Tool {
     protected GuestRef locate(ToolCall call) {
         int vmid = (int) call.arguments().integer("vmid");
         String node = call.arguments().string("node", null);
-        return Guests.locate(call.proxmox(), vmid, type.api(), node).join();
+        return Guests.locate(call.proxmox(), vmid, type == null ? null : type.api(), node).join();
     }
 
     /**
@@ -171,7 +177,7 @@ public abstract class GuestTool implements Tool {
      * @return how messages name it, e.g. {@code VM 100 (web01)}
      */
     protected String name(GuestRef guest) {
-        return type.noun() + " " + guest.vmid() + (guest.name() == null ? "" : " (" + guest.name() + ")");
+        return GuestType.of(guest.type()).noun() + " " + guest.vmid() + (guest.name() == null ? "" : " (" + guest.name() + ")");
     }
 
     /**

@@ -46,4 +46,18 @@ public enum GuestType {
     public String toolPrefix() {
         return toolPrefix;
     }
+
+    /**
+     * @param api the API's name of a guest type, {@code qemu} or {@code lxc}
+     * @return the guest type
+     * @throws IllegalArgumentException for another name
+     */
+    public static GuestType of(String api) {
+        for (GuestType t : values()) {
+            if (t.api.equals(api)) {
+                return t;
+            }
+        }
+        throw new IllegalArgumentException("not a guest type: " + api);
+    }
 }
