@@ -4,6 +4,7 @@ Usage: proxmoxer_check.py HOST PORT CA_FILE ROOT_PASSWORD TOKEN_NAME TOKEN_SECRE
 
 Prints one line per step; exits 0 when every step behaved as on a real node, 1 otherwise.
 """
+import hashlib
 import sys
 import time
 
@@ -62,6 +63,32 @@ step("snapshot", exit_status == "OK" and "proxmoxer" in snapshots, snapshots)
 upid = api.nodes("pve1").qemu(vmid).status.stop.post()
 step("stop", wait(api, "pve1", upid) == "OK"
      and api.nodes("pve1").qemu(vmid).status.current.get()["status"] == "stopped")
+
+api.nodes("pve1").qemu(vmid).config.put(cores=3)
+upid = api.nodes("pve1").qemu(vmid).snapshot("proxmoxer").rollback.post()
+step("rollback restores the snapshot's configuration", wait(api, "pve1", upid) == "OK"
+     and int(api.nodes("pve1").qemu(vmid).config.get()["cores"]) == 1)
+upid = api.nodes("pve1").qemu(vmid).snapshot("proxmoxer").delete()
+step("delete the snapshot", wait(api, "pve1", upid) == "OK"
+     and [s["name"] for s in api.nodes("pve1").qemu(vmid).snapshot.get()] == ["current"])
+
+url = "https://example.org/isos/proxmoxer.iso"
+local = api.nodes("pve1").storage("local")
+upid = local("download-url").post(url=url, content="iso", filename="proxmoxer.iso",
+                                  checksum=hashlib.sha256(url.encode()).hexdigest(), **{"checksum-algorithm": "sha256"})
+exit_status = wait(api, "pve1", upid)
+isos = [v["volid"] for v in local.content.get(content="iso")]
+step("download an ISO by URL with its checksum", exit_status == "OK" and "local:iso/proxmoxer.iso" in isos, isos)
+upid = local("download-url").post(url=url, content="iso", filename="other.iso", checksum="0" * 64,
+                                  **{"checksum-algorithm": "sha256"})
+exit_status = wait(api, "pve1", upid)
+step("a wrong checksum fails the download", exit_status.startswith("checksum mismatch"), exit_status)
+upid = local.content("local:iso/proxmoxer.iso").delete()
+step("delete a volume", wait(api, "pve1", upid) == "OK"
+     and "local:iso/proxmoxer.iso" not in [v["volid"] for v in local.content.get(content="iso")])
+upid = api.nodes("pve1").aplinfo.post(storage="local", template="debian-12-standard_12.12-1_amd64.tar.zst")
+step("download a template from the appliance index", wait(api, "pve1", upid) == "OK"
+     and "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst" in [v["volid"] for v in local.content.get()])
 
 upid = api.nodes("pve1").qemu(vmid).delete()
 step("delete", wait(api, "pve1", upid) == "OK" and

@@ -135,7 +135,9 @@ class CoreToolsIT {
                 "proxmox_cluster_get_node_info", "proxmox_system_version", "proxmox_test_connection",
                 "proxmox_task_status", "proxmox_task_list", "proxmox_task_log", "proxmox_task_stop",
                 "proxmox_approval_status", "proxmox_snapshot_list", "proxmox_snapshot_create",
-                "proxmox_snapshot_rollback", "proxmox_snapshot_delete");
+                "proxmox_snapshot_rollback", "proxmox_snapshot_delete", "proxmox_storage_content",
+                "proxmox_template_list", "proxmox_template_download", "proxmox_storage_download",
+                "proxmox_volume_delete");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

@@ -50,6 +50,8 @@ class ContractReturnsTest {
             call("POST", "/nodes/pve1/vzdump", "vmid", "100", "storage", "local", "compress", "zstd"),
             call("POST", "/nodes/pve1/aplinfo", "storage", "local", "template",
                     "alpine-3.22-default_20250617_amd64.tar.xz"),
+            call("POST", "/nodes/pve1/storage/local/download-url", "url", "https://example.org/a.iso", "content", "iso",
+                    "filename", "a.iso"),
             call("POST", "/nodes/pve1/qemu", "vmid", "150", "name", "t150", "memory", "1024", "scsi0", "local-lvm:4",
                     "net0", "virtio,bridge=vmbr0", "ide2", ISO + ",media=cdrom"),
             call("PUT", "/nodes/pve1/qemu/150/config", "cores", "2"),

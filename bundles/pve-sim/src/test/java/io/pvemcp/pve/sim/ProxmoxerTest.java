@@ -37,7 +37,10 @@ class ProxmoxerTest {
             assertThat(p.exitValue()).as(output).isZero();
             assertThat(output).contains("OK   password login", "OK   token login and node list",
                     "OK   start and wait for the task", "OK   a limited token is refused",
-                    "OK   a bad parameter is refused", "all proxmoxer checks passed");
+                    "OK   a bad parameter is refused", "OK   rollback restores the snapshot's configuration",
+                    "OK   download an ISO by URL with its checksum", "OK   a wrong checksum fails the download",
+                    "OK   delete a volume", "OK   download a template from the appliance index",
+                    "all proxmoxer checks passed");
         }
     }
 

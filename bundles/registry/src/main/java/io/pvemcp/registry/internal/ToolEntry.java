@@ -58,13 +58,15 @@ final class ToolEntry extends Contributions.Entry<Tool> {
             outputSchema = outputSchema == null ? null : Safety.withPreviewResult(outputSchema);
         }
 
-        McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder().title(title)
-                .readOnlyHint(readOnly).destructiveHint(destructive).idempotentHint(idempotent)
-                .openWorldHint(openWorld).build();
+        // hints at their defaults (readOnly false, idempotent false; idempotent of a read) are left out, the title
+        // is the tool's own
+        McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder()
+                .readOnlyHint(readOnly ? Boolean.TRUE : null).destructiveHint(destructive)
+                .idempotentHint(idempotent && !readOnly ? Boolean.TRUE : null).openWorldHint(openWorld).build();
         this.description = new ToolRegistry.ToolDescription(name, title == null ? "" : title, description, category, scope,
                 risk.id(), readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
-                .inputSchema(inputSchema).outputSchema(outputSchema).annotations(annotations).build();
+                .inputSchema(inputSchema).outputSchema(WireSchemas.output(outputSchema)).annotations(annotations).build();
     }
 
     static ToolEntry read(Contributions.Source<Tool> source, SchemaChecker schemas) {

@@ -32,15 +32,14 @@ public abstract class GuestDeleteTool extends GuestTool {
         super(type);
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
-                .optional("node", nodeSchema("The node the " + type.noun() + " is on; found from the VMID when "
-                        + "left out"))
+                .optional("node", guestNodeSchema())
                 .optional("stop_first", JsonSchema.bool().defaultValue(false).description("Stop the " + type.noun()
                         + " first if it runs (default false: a running " + type.noun() + " is not deleted)"))
                 .optional("purge", JsonSchema.bool().defaultValue(true).description("Also remove it from backup "
                         + "jobs, replication and HA (default true)"))
                 .optional("destroy_unreferenced_disks", JsonSchema.bool().defaultValue(false).description(
                         "Also destroy disks with its VMID that its configuration does not reference (default false)"))
-                .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "How long to wait for the Proxmox tasks"))
+                .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds to wait"))
                 .build();
         this.output = JsonSchema.object()
                 .required("vmid", JsonSchema.integer())

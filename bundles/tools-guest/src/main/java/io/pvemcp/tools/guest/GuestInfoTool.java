@@ -30,8 +30,7 @@ public abstract class GuestInfoTool extends GuestTool {
         super(type);
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
-                .optional("node", nodeSchema("The node the " + type.noun() + " is on; found from the VMID when "
-                        + "left out"))
+                .optional("node", guestNodeSchema())
                 .build();
         this.output = JsonSchema.object()
                 .required("vmid", JsonSchema.integer())

@@ -67,12 +67,11 @@ public abstract class GuestPowerTool extends GuestTool {
         this.action = Objects.requireNonNull(action, "action");
         JsonSchema in = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
-                .optional("node", nodeSchema("The node the " + type.noun() + " is on; found from the VMID when "
-                        + "left out"));
+                .optional("node", guestNodeSchema());
         if (action == Action.SHUTDOWN || action == Action.REBOOT) {
-            in.optional("timeout", timeoutSchema(action.timeout, "How long the guest OS may take to shut down"));
+            in.optional("timeout", timeoutSchema(action.timeout, "Seconds the OS gets to shut down"));
         } else {
-            in.optional("timeout", timeoutSchema(action.timeout, "How long to wait for the Proxmox task"));
+            in.optional("timeout", timeoutSchema(action.timeout, "Seconds to wait"));
         }
         if (action == Action.SHUTDOWN) {
             in.optional("force_stop", JsonSchema.bool().defaultValue(false).description("Stop the " + type.noun()

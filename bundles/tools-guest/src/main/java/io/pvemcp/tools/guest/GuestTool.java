@@ -36,13 +36,19 @@ public abstract class GuestTool implements Tool {
     }
 
     /**
-     * @param type the guest type
+     * @param type the guest type, or {@code null} for either
      * @return the schema of the {@code vmid} argument: an integer from 100 to 999999999
      */
     public static JsonSchema vmidSchema(GuestType type) {
-        return JsonSchema.integer().minimum(100).maximum(999_999_999).description(type == null
-                ? "VMID of the VM or container" : "VMID of the " + type.noun() + ", e.g. "
-                        + (type == GuestType.VM ? "100" : "200"));
+        return JsonSchema.integer().minimum(100).maximum(999_999_999);
+    }
+
+    /**
+     * @return the schema of the optional {@code node} argument of a tool that finds its guest by VMID: when given,
+     *         the guest must be there
+     */
+    public static JsonSchema guestNodeSchema() {
+        return nodeSchema("The guest's node, if known (checked)");
     }
 
     /**
@@ -50,30 +56,27 @@ public abstract class GuestTool implements Tool {
      * @return the schema of a node name argument
      */
     public static JsonSchema nodeSchema(String what) {
-        return JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9-]*[a-zA-Z0-9])?$").maxLength(63).description(what);
+        return JsonSchema.string().pattern("^[a-zA-Z0-9-]{1,63}$").description(what);
     }
 
     /**
      * @param fallback the default in seconds
-     * @param what what the timeout limits
+     * @param what what the timeout limits, in seconds, e.g. {@code Seconds to wait}
      * @return the schema of a {@code timeout} argument in seconds
      */
     public static JsonSchema timeoutSchema(int fallback, String what) {
-        return JsonSchema.integer().minimum(1).maximum(3600).defaultValue(fallback).description(what
-                + ", in seconds (default " + fallback + ")");
+        return JsonSchema.integer().minimum(1).maximum(3600).defaultValue(fallback).description(what);
     }
 
     /** @return the schema of a followed task, as {@link #describe(TaskResult)} writes it */
     public static JsonSchema taskSchema() {
         return JsonSchema.object()
-                .required("upid", JsonSchema.string().description("The Proxmox task id"))
-                .required("running", JsonSchema.bool().description("true if the task still ran when the wait ended"))
-                .optional("exit_status", JsonSchema.anyOfTypes("string", "null")
-                        .description("OK, WARNINGS: n, or the error"))
+                .required("upid", JsonSchema.string())
+                .required("running", JsonSchema.bool())
+                .optional("exit_status", JsonSchema.anyOfTypes("string", "null"))
                 .required("succeeded", JsonSchema.bool())
-                .required("seconds", JsonSchema.number().minimum(0).description("How long the tool waited"))
-                .optional("log_tail", JsonSchema.array(JsonSchema.string())
-                        .description("The last lines of the task log, when the task failed or warned"));
+                .required("seconds", JsonSchema.number().minimum(0))
+                .optional("log_tail", JsonSchema.array(JsonSchema.string()));
     }
 
     /**

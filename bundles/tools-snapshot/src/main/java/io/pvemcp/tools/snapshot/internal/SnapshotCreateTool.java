@@ -38,7 +38,7 @@ public final class SnapshotCreateTool extends SnapshotTool {
             .optional("description", JsonSchema.string().maxLength(8192))
             .optional("ram", JsonSchema.bool().defaultValue(false).description("Also save the RAM of a running VM, "
                     + "so a rollback resumes it where it was"))
-            .optional("node", nodeSchema("Node of the guest; found from the VMID when left out"))
+            .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))
             .build();
 

@@ -29,7 +29,7 @@ public final class SnapshotDeleteTool extends SnapshotTool {
             .required("name", NAME)
             .optional("force", JsonSchema.bool().defaultValue(false).description("Remove it from the configuration "
                     + "even if removing its data fails, and despite a snapshot lock"))
-            .optional("node", nodeSchema("Node of the guest; found from the VMID when left out"))
+            .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))
             .build();
 

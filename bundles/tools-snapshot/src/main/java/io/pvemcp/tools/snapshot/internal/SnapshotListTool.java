@@ -24,7 +24,7 @@ public final class SnapshotListTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .optional("node", nodeSchema("Node of the guest; found from the VMID when left out"))
+            .optional("node", guestNodeSchema())
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

@@ -31,7 +31,7 @@ public final class SnapshotRollbackTool extends SnapshotTool {
             .required("vmid", vmidSchema(null))
             .required("name", NAME)
             .optional("start", JsonSchema.bool().defaultValue(false).description("Start the guest afterwards"))
-            .optional("node", nodeSchema("Node of the guest; found from the VMID when left out"))
+            .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))
             .build();
 

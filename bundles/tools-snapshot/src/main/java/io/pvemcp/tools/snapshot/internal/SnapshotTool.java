@@ -147,6 +147,6 @@ abstract class SnapshotTool extends GuestTool {
     }
 
     static JsonSchema timeout(int fallback) {
-        return timeoutSchema(fallback, "How long to wait for the Proxmox task");
+        return timeoutSchema(fallback, "Seconds to wait");
     }
 }

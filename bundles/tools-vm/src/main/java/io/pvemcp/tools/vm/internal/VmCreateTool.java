@@ -87,7 +87,7 @@ public final class VmCreateTool extends GuestTool {
                     .description("Resource pool to add it to"))
             .optional("start", JsonSchema.bool().defaultValue(false).description("Start it after creating (default "
                     + "false)"))
-            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "How long to wait for Proxmox"))
+            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds to wait"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

@@ -9,6 +9,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
+import io.pvemcp.pve.sim.internal.state.Perms;
 import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimNode;
 import io.pvemcp.pve.sim.internal.state.SimStorage;
@@ -80,6 +81,7 @@ final class AdminHandlers {
             return out;
         });
         h.put("POST /nodes/{node}/aplinfo", AdminHandlers::download);
+        h.put("POST /nodes/{node}/storage/{storage}/download-url", AdminHandlers::downloadUrl);
         h.put("GET /access/domains/{realm}", c -> realm(c.param("realm")));
         h.put("GET /cluster/options", c -> {
             Map<String, Object> m = new LinkedHashMap<>();
@@ -207,6 +209,72 @@ final class AdminHandlers {
                 c.state().volumes().register(st, c.node(), volid, "vztmpl", size, null, c.state().clock().seconds());
             }
             t.log("download of '" + template + "' to '" + volid + "' finished");
+        }, null).upid();
+    }
+
+    /**
+     * Downloads a file by URL to a storage ({@code download-url}): a task. The simulated file's digest under any
+     * algorithm is that of its URL, so a checksum can be right or wrong; a URL whose path contains {@code /missing}
+     * answers 404.
+     */
+    private static Object downloadUrl(ApiCall c) {
+        String storage = c.param("storage");
+        String content = c.param("content");
+        String filename = c.param("filename");
+        String url = c.param("url");
+        Perms.require(c.state(), c.authid(), "/storage/" + storage, "Datastore.AllocateTemplate");
+        if (!Perms.has(c.state(), c.authid(), "/nodes/" + c.node(), "Sys.AccessNetwork")) {
+            Perms.require(c.state(), c.authid(), "/", "Sys.Audit", "Sys.Modify");
+        }
+        SimStorage st = c.state().storage(storage).orElseThrow(() -> PveError.fail("storage '" + storage
+                + "' does not exist"));
+        if (!st.availableOn(c.node())) {
+            throw PveError.fail("storage '" + storage + "' is not available on node '" + c.node() + "'");
+        }
+        if (!st.content().contains(content)) {
+            throw PveError.fail("storage '" + storage + "' is not configured for content-type '" + content + "'");
+        }
+        boolean ok = switch (content) {
+            case "iso" -> filename.matches("[^/]+\\.(?i:iso|img)");
+            case "vztmpl" -> filename.matches("[^/]+\\.tar\\.(gz|xz|zst)");
+            default -> filename.matches("[^/]+\\.(ova|ovf|qcow2|raw|vmdk)");
+        };
+        if (!ok) {
+            throw PveError.param("filename", "invalid filename or wrong extension");
+        }
+        String volid = storage + ":" + content + "/" + filename;
+        if (c.state().volume(c.node(), volid).isPresent()) {
+            throw PveError.fail("refusing to override existing file '" + filename + "'");
+        }
+        String algorithm = c.param("checksum-algorithm");
+        String expected = c.param("checksum");
+        long size = (content.equals("iso") ? 300L << 20 : 120L << 20)
+                + (Math.abs((long) url.hashCode()) % 500) * (1L << 20);
+        return c.state().tasks().start(c.node(), "download", filename, c.authid(), 2500, t -> {
+            t.log("downloading " + url + " to " + filename);
+        }, t -> {
+            if (url.contains("/missing")) {
+                throw PveError.fail("download failed: 404 Not Found");
+            }
+            t.log("download of '" + url + "' finished (" + size + " bytes)");
+            if (expected != null) {
+                String got = hash(switch (algorithm) {
+                    case "md5" -> "MD5";
+                    case "sha1" -> "SHA-1";
+                    case "sha224" -> "SHA-224";
+                    case "sha384" -> "SHA-384";
+                    case "sha512" -> "SHA-512";
+                    default -> "SHA-256";
+                }, url);
+                if (!got.equalsIgnoreCase(expected.strip())) {
+                    throw PveError.fail("checksum mismatch: got '" + got + "' != expect '" + expected.strip() + "'");
+                }
+                t.log("calculating checksum... OK, checksum verified");
+            }
+            if (c.state().volume(c.node(), volid).isEmpty()) {
+                c.state().volumes().register(st, c.node(), volid, content, size, null, c.state().clock().seconds());
+            }
+            t.log("download of '" + url + "' to '" + volid + "' finished");
         }, null).upid();
     }
 

@@ -1,0 +1,55 @@
+package io.pvemcp.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import io.pvemcp.api.JsonSchema;
+
+import org.junit.jupiter.api.Test;
+
+class WireSchemasTest {
+
+    final ObjectMapper mapper = new ObjectMapper();
+    final SchemaChecker checker = new SchemaChecker(mapper);
+
+    final Map<String, Object> full = Safety.withPreviewResult(JsonSchema.object()
+            .required("vmid", JsonSchema.integer().minimum(100).description("The VMID"))
+            .required("status", JsonSchema.string().enumValues("running", "stopped").description("State afterwards"))
+            .optional("disks", JsonSchema.array(JsonSchema.object()
+                    .required("key", JsonSchema.string().pattern("^[a-z]+\\d+$"))
+                    .optional("size_bytes", JsonSchema.integer().minimum(0))).maxItems(30))
+            .build());
+
+    @Test
+    void keepsTheStructureAndDropsWhatOnlyOurValidationNeeds() throws Exception {
+        Map<String, Object> lean = WireSchemas.output(full);
+        String json = mapper.writeValueAsString(lean);
+        assertThat(json).doesNotContain("description", "minimum", "pattern", "maxItems", "additionalProperties")
+                .contains("\"enum\":[\"running\",\"stopped\"]", "\"size_bytes\":{\"type\":\"integer\"}", "anyOf",
+                        "dry_run");
+        assertThat(json.length()).isLessThan(mapper.writeValueAsString(full).length() * 2 / 3);
+        checker.compile("lean output schema", lean);
+    }
+
+    @Test
+    void whatTheFullFormAcceptsTheLeanFormAcceptsAndTheShapeStillCounts() {
+        SchemaChecker.Compiled f = checker.compile("full", full);
+        SchemaChecker.Compiled l = checker.compile("lean", WireSchemas.output(full));
+        for (Map<String, Object> ok : List.of(Map.<String, Object>of("vmid", 100, "status", "running"),
+                Map.<String, Object>of("vmid", 101, "status", "stopped", "disks", List.of(Map.of("key", "scsi0",
+                        "size_bytes", 1024))), Map.<String, Object>of("dry_run", Map.of("summary", "x")))) {
+            assertThat(f.problems(ok)).isEmpty();
+            assertThat(l.problems(ok)).as("lean accepts %s", ok).isEmpty();
+        }
+        for (Map<String, Object> bad : List.of(Map.<String, Object>of("vmid", "100", "status", "running"),
+                Map.<String, Object>of("vmid", 100, "status", "paused"), Map.<String, Object>of("status", "running"),
+                Map.<String, Object>of("vmid", 100, "status", "running", "disks", List.of(Map.of("size_bytes", "1K"))))) {
+            assertThat(f.problems(bad)).isNotEmpty();
+            assertThat(l.problems(bad)).as("lean refuses %s", bad).isNotEmpty();
+        }
+    }
+}
