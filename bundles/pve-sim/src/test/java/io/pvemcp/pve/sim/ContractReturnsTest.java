@@ -50,6 +50,10 @@ class ContractReturnsTest {
             call("POST", "/nodes/pve1/vzdump", "vmid", "100", "storage", "local", "compress", "zstd"),
             call("POST", "/nodes/pve1/aplinfo", "storage", "local", "template",
                     "alpine-3.22-default_20250617_amd64.tar.xz"),
+            call("POST", "/cluster/backup", "id", "backup-test", "schedule", "mon 01:00", "storage", "local", "vmid",
+                    "100"),
+            call("PUT", "/cluster/backup/backup-test", "schedule", "tue 01:00"),
+            call("DELETE", "/cluster/backup/backup-test"),
             call("POST", "/nodes/pve1/storage/local/download-url", "url", "https://example.org/a.iso", "content", "iso",
                     "filename", "a.iso"),
             call("POST", "/nodes/pve1/qemu", "vmid", "150", "name", "t150", "memory", "1024", "scsi0", "local-lvm:4",
@@ -150,7 +154,7 @@ class ContractReturnsTest {
             Map.entry("userid", "auditor@pve"), Map.entry("tokenid", "monitoring"), Map.entry("groupid", "operators"),
             Map.entry("roleid", "PVEAuditor"), Map.entry("poolid", "production"), Map.entry("sid", "vm:101"),
             Map.entry("group", "prefer-pve1"), Map.entry("pos", "0"), Map.entry("service", "pveproxy"),
-            Map.entry("realm", "pve"));
+            Map.entry("realm", "pve"), Map.entry("id", "backup-prod-nightly"));
 
     /** Values for required query parameters of reads. */
     static final Map<String, String> QUERY_SAMPLES = Map.of("timeframe", "hour", "feature", "snapshot");
@@ -205,7 +209,11 @@ class ContractReturnsTest {
                 assertThat(path).as("sample path for %s", key).doesNotContain("{");
                 Map<String, String> query = new LinkedHashMap<>();
                 for (String required : api.requiredParameters()) {
-                    if (!template.contains("{" + required + "}")) {
+                    if (required.equals("volume") && template.endsWith("/vzdump/extractconfig")) {
+                        query.put("volume", String.valueOf(((List<Map<String, Object>>) client.get(
+                                "/nodes/pve1/storage/local/content", Map.of("content", "backup"), root).data()).get(0)
+                                .get("volid")));
+                    } else if (!template.contains("{" + required + "}")) {
                         assertThat(QUERY_SAMPLES).as("sample value of %s for %s", required, key).containsKey(required);
                         query.put(required, QUERY_SAMPLES.get(required));
                     }

@@ -125,7 +125,12 @@ class RealClientFindingsTest extends SimTestSupport {
         assertThat(map("/access/domains/pam")).containsEntry("type", "pam");
         assertThat(message(call("GET", "/access/domains/nope"))).isEqualTo("domain 'nope' does not exist");
         assertThat(map("/cluster/options")).containsKey("keyboard");
-        assertThat(list("/cluster/backup")).isEmpty();
+        assertThat(list("/cluster/backup")).extracting(j -> j.get("id")).containsExactly("backup-prod-nightly",
+                "backup-infra-weekly", "backup-ci-paused");
+        assertThat(map("/cluster/backup/backup-ci-paused")).containsEntry("enabled", 0).doesNotContainKey("next-run");
+        assertThat(message(call("GET", "/cluster/backup/nope"))).isEqualTo("Job 'nope' does not exist");
+        assertThat(list("/cluster/backup-info/not-backed-up")).extracting(g -> g.get("vmid")).contains(102, 202, 204)
+                .doesNotContain(100, 200, 9000);
         assertThat(list("/nodes/pve1/services")).extracting(s -> s.get("service")).contains("pveproxy", "corosync");
         assertThat(map("/nodes/pve1/services/pveproxy/state")).containsEntry("state", "running");
         assertThat(list("/nodes/pve1/syslog", "limit", "5")).isNotEmpty().allSatisfy(l -> assertThat(l)

@@ -12,6 +12,7 @@ import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.StorageScan;
 
 /** What the download tools share: a download is planned, previewed, then run as a followed Proxmox task. */
 final class Downloads {

@@ -16,6 +16,7 @@ import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
 

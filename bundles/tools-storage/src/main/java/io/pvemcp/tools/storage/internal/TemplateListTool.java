@@ -18,6 +18,7 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxException;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
 

@@ -16,8 +16,8 @@ import io.pvemcp.pve.sim.internal.state.SimStorage;
 
 /**
  * What clients read about a node and the cluster beyond guests and storage: the appliance index ({@code pveam}) and
- * template downloads from it, a realm's settings, the datacenter options, backup jobs, a node's services, syslog,
- * hosts file and subscription. Read-only, with the values of a freshly installed node, except the download.
+ * template downloads from it and by URL, a realm's settings, the datacenter options, a node's services, syslog,
+ * hosts file and subscription. Read-only, with the values of a freshly installed node, except the downloads.
  */
 final class AdminHandlers {
 
@@ -94,7 +94,6 @@ final class AdminHandlers {
             m.put("user-tag-access", Map.of("user-allow", "free"));
             return m;
         });
-        h.put("GET /cluster/backup", c -> List.of());
         h.put("GET /nodes/{node}/services", c -> {
             node(c);
             List<Map<String, Object>> out = new ArrayList<>();

@@ -162,6 +162,7 @@ public final class CoreHandlers {
         HaHandlers.register(handlers);
         FirewallHandlers.register(handlers);
         AdminHandlers.register(handlers);
+        BackupJobHandlers.register(handlers);
     }
 
     private static List<Map<String, Object>> index(String... subdirs) {

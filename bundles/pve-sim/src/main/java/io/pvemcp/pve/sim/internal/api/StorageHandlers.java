@@ -110,6 +110,23 @@ final class StorageHandlers {
             SimTask t = c.backups().vzdump(c.node(), c.strings(), c.authid());
             return t == null ? "OK" : t.upid();
         });
+        h.put("GET /nodes/{node}/vzdump/extractconfig", c -> {
+            String volid = c.param("volume");
+            SimVolume v = c.state().volume(c.node(), volid).orElseThrow(() -> PveError.fail("volume '" + volid
+                    + "' does not exist"));
+            if (v.backupConfig() == null) {
+                throw PveError.fail("'" + volid + "' is not a backup archive");
+            }
+            Perms.require(c.state(), c.authid(), "/storage/" + v.storage(), "Datastore.AllocateSpace");
+            Perms.require(c.state(), c.authid(), "/vms/" + v.vmid(), "VM.Backup");
+            StringBuilder text = new StringBuilder();
+            v.backupConfig().forEach((k, val) -> {
+                if (!k.equals("lock") && !k.equals("parent")) {
+                    text.append(k).append(": ").append(val).append('\n');
+                }
+            });
+            return text.toString();
+        });
         h.put("GET /nodes/{node}/vzdump/defaults", c -> {
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("storage", c.param("storage") != null ? c.param("storage") : "local");

@@ -153,6 +153,13 @@ public final class Fixture {
             access.addAcl(str(a, "path", null), str(a, "ugid", null), str(a, "role", null),
                     !Boolean.FALSE.equals(a.get("propagate")));
         }
+        for (Map<String, Object> job : list(f, "backupJobs")) {
+            Map<String, String> settings = new LinkedHashMap<>();
+            job.forEach((k, v) -> settings.put(k, v instanceof Boolean b ? (b ? "1" : "0") : String.valueOf(v)));
+            settings.putIfAbsent("enabled", "1");
+            settings.put("type", "vzdump");
+            s.backupJobs().put(settings.get("id"), settings);
+        }
         Map<String, Object> ha = (Map<String, Object>) f.getOrDefault("ha", Map.of());
         for (Map<String, Object> g : (List<Map<String, Object>>) ha.getOrDefault("groups", List.of())) {
             Map<String, Object> group = new LinkedHashMap<>(g);

@@ -35,6 +35,7 @@ public final class SimState {
     private final Map<Integer, SimGuest> guests = new TreeMap<>();
     private final Map<String, SimStorage> storages = new LinkedHashMap<>();
     private final Map<String, SimPool> pools = new TreeMap<>();
+    private final Map<String, Map<String, String>> backupJobs = new LinkedHashMap<>();
     private final Access access;
     private final Tasks tasks = new Tasks(this);
     private final Faults faults = new Faults();
@@ -266,6 +267,11 @@ public final class SimState {
      */
     public boolean removePool(String id) {
         return pools.remove(id) != null;
+    }
+
+    /** @return the backup jobs of the cluster by id, each its settings as {@code jobs.cfg} holds them (live) */
+    public Map<String, Map<String, String>> backupJobs() {
+        return backupJobs;
     }
 
     /** @return the pools by id (live) */

@@ -104,6 +104,11 @@ public final class SimVolume {
         return backupType;
     }
 
+    /** @return for a backup, the guest configuration it holds (a copy); otherwise {@code null} */
+    public java.util.Map<String, String> backupConfig() {
+        return backupConfig == null ? null : new java.util.LinkedHashMap<>(backupConfig);
+    }
+
     /** @return the owning VMID, or {@code null} */
     public Integer vmid() {
         return vmid;

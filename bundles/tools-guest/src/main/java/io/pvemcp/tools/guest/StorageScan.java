@@ -1,4 +1,4 @@
-package io.pvemcp.tools.storage.internal;
+package io.pvemcp.tools.guest;
 
 import java.time.Instant;
 import java.util.ArrayList;
@@ -11,20 +11,34 @@ import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
-import io.pvemcp.tools.guest.Sizes;
 
-/** Where storage content lives, and how the storage tools read and describe it. */
-final class StorageScan {
+/**
+ * Where storage content lives, and how tools read and describe it: the storages of the cluster as seen from their
+ * nodes (shared ones once), their volumes (ISOs, templates, disk images, backups) in one shape for a model.
+ */
+public final class StorageScan {
 
     /** The content types a storage can hold. */
-    static final List<String> CONTENT = List.of("iso", "vztmpl", "images", "rootdir", "backup", "snippets", "import");
+    public static final List<String> CONTENT = List.of("iso", "vztmpl", "images", "rootdir", "backup", "snippets", "import");
 
-    /** A storage as seen from one node. */
-    record Place(String storage, String node, boolean shared, String type, List<String> content, boolean available) {
+    /**
+     * A storage as seen from one node.
+     *
+     * @param storage its id
+     * @param node the node it is seen from (for shared storage, the first that can reach it)
+     * @param shared whether all its nodes see the same content
+     * @param type its plugin type, e.g. {@code dir}, {@code pbs}
+     * @param content what it holds
+     * @param available whether the node reaches it now
+     */
+    public record Place(String storage, String node, boolean shared, String type, List<String> content, boolean available) {
     }
 
-    /** A storage id argument. */
-    static JsonSchema storageSchema(String what) {
+    /**
+     * @param what what the storage is for
+     * @return the schema of a storage id argument
+     */
+    public static JsonSchema storageSchema(String what) {
         return JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]{1,99}$").description(what);
     }
 
@@ -32,13 +46,14 @@ final class StorageScan {
     }
 
     /**
+     * @param call the call
      * @param node only this node, or {@code null}
      * @param storage only this storage, or {@code null}
      * @param content only storages that hold this, or {@code null}
      * @param offline collects the nodes that could not be asked
      * @return the storages, a shared one once (from its first available node), a local one once per node
      */
-    static List<Place> places(ToolCall call, String node, String storage, String content, Set<String> offline) {
+    public static List<Place> places(ToolCall call, String node, String storage, String content, Set<String> offline) {
         Map<String, Place> out = new LinkedHashMap<>();
         for (Object o : Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "storage")).join())) {
             Map<String, Object> r = Json.map(o);
@@ -65,10 +80,14 @@ final class StorageScan {
     }
 
     /**
+     * @param call the call
+     * @param p the storage
+     * @param content only this content type, or {@code null}
+     * @param vmid only volumes of this guest, or {@code null}
      * @return the content of a storage as {@code GET .../content} lists it, each entry described for a model: volid,
      *         storage, node (for local storage), content, format, size, date, vmid, notes, protection
      */
-    static List<Map<String, Object>> content(ToolCall call, Place p, String content, Integer vmid) {
+    public static List<Map<String, Object>> content(ToolCall call, Place p, String content, Integer vmid) {
         Map<String, Object> params = new LinkedHashMap<>();
         params.put("node", p.node());
         params.put("storage", p.storage());
@@ -85,7 +104,12 @@ final class StorageScan {
         return out;
     }
 
-    static Map<String, Object> describe(Map<String, Object> v, Place p) {
+    /**
+     * @param v a volume as {@code GET .../content} lists it
+     * @param p the storage it is on
+     * @return it described for a model, conforming to {@link #volumeSchema()}
+     */
+    public static Map<String, Object> describe(Map<String, Object> v, Place p) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("volid", Json.string(v, "volid"));
         m.put("storage", p.storage());
@@ -119,8 +143,8 @@ final class StorageScan {
         return m;
     }
 
-    /** The schema of one entry as {@link #describe} writes it. */
-    static JsonSchema volumeSchema() {
+    /** @return the schema of one entry as {@link #describe} writes it */
+    public static JsonSchema volumeSchema() {
         return JsonSchema.object()
                 .required("volid", JsonSchema.string())
                 .required("storage", JsonSchema.string())
@@ -142,7 +166,7 @@ final class StorageScan {
      * @return its storage
      * @throws ToolException if it is not a volume id
      */
-    static String storageOf(String volid) {
+    public static String storageOf(String volid) {
         int colon = volid.indexOf(':');
         if (colon < 2 || colon == volid.length() - 1) {
             throw new ToolException("'" + volid + "' is not a volume id; it looks like storage:content/name, e.g. "
@@ -151,8 +175,14 @@ final class StorageScan {
         return volid.substring(0, colon);
     }
 
-    /** @return the place to ask about a volume on a storage: the given node, or where it is available */
-    static Place placeOf(ToolCall call, String storage, String node) {
+    /**
+     * @param call the call
+     * @param storage a storage id
+     * @param node the node to see it from, or {@code null} for the first that reaches it
+     * @return the place to ask about a volume on a storage
+     * @throws ToolException if there is no such storage or it is not available
+     */
+    public static Place placeOf(ToolCall call, String storage, String node) {
         Set<String> offline = new java.util.LinkedHashSet<>();
         List<Place> places = places(call, node, storage, null, offline);
         if (places.isEmpty()) {

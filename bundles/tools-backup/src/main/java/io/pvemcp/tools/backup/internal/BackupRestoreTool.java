@@ -1,0 +1,19 @@
+package io.pvemcp.tools.backup.internal;
+
+import io.pvemcp.api.Risk;
+import io.pvemcp.api.Scopes;
+import io.pvemcp.api.Tool;
+import io.pvemcp.api.ToolService;
+
+import org.osgi.service.component.annotations.Component;
+
+@Component(service = Tool.class)
+@ToolService(name = "proxmox_backup_restore", title = "Restore a backup as a new guest", risk = Risk.CHANGE,
+        category = "backup", scope = Scopes.WRITE, description = "Restores a backup (VM or container, any backup "
+                + "storage) as a new guest, by default under the next free VMID, and waits until it exists.")
+public final class BackupRestoreTool extends RestoreTool {
+
+    public BackupRestoreTool() {
+        super(false);
+    }
+}
