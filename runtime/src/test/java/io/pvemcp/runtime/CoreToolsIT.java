@@ -139,7 +139,10 @@ class CoreToolsIT {
                 "proxmox_template_list", "proxmox_template_download", "proxmox_storage_download",
                 "proxmox_volume_delete", "proxmox_backup_list", "proxmox_backup_create", "proxmox_backup_restore",
                 "proxmox_backup_restore_over", "proxmox_backup_update", "proxmox_backup_jobs",
-                "proxmox_backup_job_run");
+                "proxmox_backup_job_run", "proxmox_vm_clone", "proxmox_vm_migrate", "proxmox_vm_resize",
+                "proxmox_vm_config", "proxmox_vm_template", "proxmox_vm_suspend", "proxmox_vm_resume",
+                "proxmox_vm_agent_info", "proxmox_ct_clone", "proxmox_ct_migrate", "proxmox_ct_resize",
+                "proxmox_ct_config", "proxmox_ct_template");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

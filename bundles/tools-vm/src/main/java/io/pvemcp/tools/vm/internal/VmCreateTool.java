@@ -402,7 +402,7 @@ public final class VmCreateTool extends GuestTool {
     }
 
     /** Adds the cloud-init settings that were given; returns whether there were any. */
-    private static boolean cloudInit(Arguments args, Map<String, Object> p) {
+    static boolean cloudInit(Arguments args, Map<String, Object> p) {
         boolean any = false;
         if (args.has("ci_user")) {
             p.put("ciuser", args.string("ci_user"));

@@ -147,8 +147,10 @@ final class GuestHandlers {
             return Map.of("result", Map.of("version", "9.2.0", "supported_commands", List.of(
                     Map.of("name", "guest-ping", "enabled", true, "success-response", true),
                     Map.of("name", "guest-get-osinfo", "enabled", true, "success-response", true),
-                    Map.of("name", "guest-network-get-interfaces", "enabled", true, "success-response", true))));
+                    Map.of("name", "guest-network-get-interfaces", "enabled", true, "success-response", true),
+                    Map.of("name", "guest-get-fsinfo", "enabled", true, "success-response", true))));
         });
+        h.put("GET /nodes/{node}/qemu/{vmid}/agent/get-fsinfo", c -> Map.of("result", fsinfo(agent(c))));
         h.put("POST /nodes/{node}/qemu/{vmid}/agent/ping", c -> {
             agent(c);
             return Map.of("result", Map.of());
@@ -159,6 +161,7 @@ final class GuestHandlers {
                 case "ping" -> Map.of("result", Map.of());
                 case "get-osinfo" -> Map.of("result", osinfo(g));
                 case "network-get-interfaces" -> agentInterfaces(g);
+                case "get-fsinfo" -> Map.of("result", fsinfo(g));
                 case "get-host-name" -> Map.of("result", Map.of("host-name", g.name()));
                 default -> throw PveError.fail("guest agent command '" + c.param("command")
                         + "' is not supported by the Proxmox VE simulator");
@@ -319,6 +322,30 @@ final class GuestHandlers {
     private static String address(SimGuest g) {
         String a = g.guestAddress();
         return a != null ? a : "10.0." + (g.vmid() / 250 % 250) + "." + (g.vmid() % 250 + 2);
+    }
+
+    /** The file systems the guest agent reports: the system disk's root (and EFI partition), 40 % used. */
+    private static List<Map<String, Object>> fsinfo(SimGuest g) {
+        long disk = Math.max(2L << 30, g.diskSize());
+        boolean windows = g.config().getOrDefault("ostype", "l26").startsWith("win");
+        List<Map<String, Object>> out = new ArrayList<>();
+        long root = disk - (windows ? 600L << 20 : 512L << 20);
+        out.add(fs(windows ? "C:\\" : "/", windows ? "NTFS" : "ext4", windows ? "Volume{c0ffee}" : "sda1", root,
+                root * 2 / 5));
+        out.add(fs(windows ? "System Reserved" : "/boot/efi", windows ? "NTFS" : "vfat", windows ? "Volume{b007}"
+                : "sda15", 512L << 20, 6L << 20));
+        return out;
+    }
+
+    private static Map<String, Object> fs(String mountpoint, String type, String name, long total, long used) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("name", name);
+        m.put("mountpoint", mountpoint);
+        m.put("type", type);
+        m.put("total-bytes", total);
+        m.put("used-bytes", used);
+        m.put("disk", List.of(Map.of("bus-type", "scsi", "bus", 0, "target", 0, "unit", 0, "dev", "/dev/sda")));
+        return m;
     }
 
     private static Map<String, Object> osinfo(SimGuest g) {
