@@ -126,6 +126,9 @@ final class TokenCommand implements Runnable {
             String vmids;
             @Option(names = "--pools", paramLabel = "POOLS", description = "Allowed resource pools, comma-separated.")
             String pools;
+            @Option(names = "--toolsets", paramLabel = "TOOLSETS", description = "Toolsets it may use (vm, ct, "
+                    + "snapshot, backup, storage, tasks, cluster, system), comma-separated; it sees no other tools.")
+            String toolsets;
         }
 
         @Override
@@ -133,7 +136,8 @@ final class TokenCommand implements Runnable {
             Limits lim;
             Duration life;
             try {
-                lim = limits == null ? Limits.NONE : LimitsFormat.parse(limits.nodes, limits.vmids, limits.pools);
+                lim = limits == null ? Limits.NONE : LimitsFormat.parse(limits.nodes, limits.vmids, limits.pools)
+                        .withToolsets(LimitsFormat.toolsets(limits.toolsets));
                 if (confirm != null) {
                     lim = lim.withConfirm(confirmRisks(confirm));
                 }

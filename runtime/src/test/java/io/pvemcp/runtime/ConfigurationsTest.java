@@ -50,7 +50,7 @@ class ConfigurationsTest {
                 "MCP_MESSAGE_RATE_PER_MINUTE", "MCP_MESSAGE_BURST", "MCP_TLS_CERT",
                 "MCP_TLS_KEY", "MCP_TLS_KEYSTORE", "MCP_TLS_KEYSTORE_PASSWORD", "MCP_CONFIRM",
                 "MCP_PROTECTED_TAGS", "MCP_PROTECTED_VMIDS", "MCP_PROTECTED_POOLS", "MCP_DESTROY_PER_MINUTE",
-                "MCP_APPROVALS_URL", "MCP_FEATURES", "MCP_EXCLUDE",
+                "MCP_APPROVALS_URL", "MCP_TOOLSETS", "MCP_DYNAMIC_TOOLSETS", "MCP_FEATURES", "MCP_EXCLUDE",
                 "MCP_DEPLOY_DIR", "MCP_CONSOLE_PASSWORD", "MCP_CONSOLE_REMOTE", "MCP_STDIO_SCOPES");
         assertThat(Configurations.environmentMappings()).filteredOn(m -> m.variable().equals("PROXMOX_VERIFY_SSL"))
                 .singleElement().satisfies(m -> {

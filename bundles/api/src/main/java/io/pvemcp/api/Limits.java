@@ -9,7 +9,7 @@ import java.util.Set;
 
 /**
  * What a caller's credentials confine it to, beyond their scopes: some nodes, some VMID ranges, some
- * resource pools; and which of its calls a person confirms. Each dimension left empty allows everything; a caller
+ * resource pools, some toolsets; and which of its calls a person confirms. Each dimension left empty allows everything; a caller
  * with several dimensions must satisfy all of them. The server enforces limits on every Proxmox request a tool makes
  * on the caller's behalf, and removes guests and nodes outside them from cluster-wide lists; tools need not check
  * them themselves. An immutable value: how limits are written (in tokens, on the command line) is the security
@@ -20,7 +20,7 @@ import java.util.Set;
 public final class Limits {
 
     /** No limits. */
-    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null);
+    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null, Set.of());
 
     /**
      * A range of VMIDs, both ends included.
@@ -53,13 +53,16 @@ public final class Limits {
     private final List<VmidRange> vmids;
     private final Set<String> pools;
     private final Set<Risk> confirm;
+    private final Set<String> toolsets;
 
-    private Limits(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm) {
+    private Limits(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm,
+            Set<String> toolsets) {
         this.nodes = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nodes));
         this.vmids = List.copyOf(vmids);
         this.pools = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(pools));
         this.confirm = confirm == null ? null : Collections.unmodifiableSet(
                 confirm.isEmpty() ? EnumSet.noneOf(Risk.class) : EnumSet.copyOf(confirm));
+        this.toolsets = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(toolsets));
     }
 
     /**
@@ -73,8 +76,36 @@ public final class Limits {
      */
     public static Limits of(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm) {
         Limits l = new Limits(Objects.requireNonNull(nodes, "nodes"), Objects.requireNonNull(vmids, "vmids"),
-                Objects.requireNonNull(pools, "pools"), confirm);
+                Objects.requireNonNull(pools, "pools"), confirm, Set.of());
         return l.isNone() ? NONE : l;
+    }
+
+    /**
+     * @param sets the toolsets (tool categories, e.g. {@code vm}, {@code backup}) these credentials may use; empty
+     *        for all
+     * @return these limits with that toolset restriction
+     * @since 2.1
+     */
+    public Limits withToolsets(Set<String> sets) {
+        Limits l = new Limits(nodes, vmids, pools, confirm, Objects.requireNonNull(sets, "sets"));
+        return l.isNone() ? NONE : l;
+    }
+
+    /**
+     * @return the toolsets these credentials may use; empty for all
+     * @since 2.1
+     */
+    public Set<String> toolsets() {
+        return toolsets;
+    }
+
+    /**
+     * @param toolset a toolset (a tool's category)
+     * @return whether these credentials may use its tools
+     * @since 2.1
+     */
+    public boolean allowsToolset(String toolset) {
+        return toolsets.isEmpty() || toolsets.contains(toolset);
     }
 
     /**
@@ -84,7 +115,7 @@ public final class Limits {
      * @since 1.5
      */
     public Limits withConfirm(Set<Risk> risks) {
-        return of(nodes, vmids, pools, risks);
+        return of(nodes, vmids, pools, risks).withToolsets(toolsets);
     }
 
     /**
@@ -98,7 +129,7 @@ public final class Limits {
 
     /** @return {@code true} if nothing is limited and the operator's confirmation policy applies */
     public boolean isNone() {
-        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty() && confirm == null;
+        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty() && confirm == null && toolsets.isEmpty();
     }
 
     /** @return the allowed nodes; empty for all */
@@ -163,6 +194,9 @@ public final class Limits {
         if (!pools.isEmpty()) {
             parts.add("pools " + String.join(",", pools));
         }
+        if (!toolsets.isEmpty()) {
+            parts.add("toolsets " + String.join(",", toolsets));
+        }
         if (confirm != null) {
             parts.add("confirms " + (confirm.isEmpty() ? "nothing" : String.join(",",
                     confirm.stream().map(Risk::id).toList())));
@@ -173,12 +207,12 @@ public final class Limits {
     @Override
     public boolean equals(Object o) {
         return o instanceof Limits l && nodes.equals(l.nodes) && vmids.equals(l.vmids) && pools.equals(l.pools)
-                && Objects.equals(confirm, l.confirm);
+                && Objects.equals(confirm, l.confirm) && toolsets.equals(l.toolsets);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, vmids, pools, confirm);
+        return Objects.hash(nodes, vmids, pools, confirm, toolsets);
     }
 
     @Override

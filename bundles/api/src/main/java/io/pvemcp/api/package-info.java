@@ -57,7 +57,7 @@
  * {@code io.pvemcp.tools.guest} (in 1.5 already).</li>
  * </ul>
  */
-@Version("2.0.0")
+@Version("2.1.0")
 @Export
 package io.pvemcp.api;
 

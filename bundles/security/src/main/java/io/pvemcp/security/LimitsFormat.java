@@ -13,8 +13,8 @@ import io.pvemcp.api.Risk;
 
 /**
  * How {@link Limits} are written: as the operator types them ({@code token create --nodes pve1 --vmids 100-199
- * --pools dev --confirm none}) and as the claim a token carries ({@code {"nodes": [...], "vmids": ["100-199"],
- * "pools": [...], "confirm": [...]}}). Both ways check what they read and say what to fix.
+ * --pools dev --confirm none --toolsets vm,snapshot}) and as the claim a token carries ({@code {"nodes": [...], "vmids": ["100-199"],
+ * "pools": [...], "confirm": [...], "toolsets": [...]}}). Both ways check what they read and say what to fix.
  *
  * @since 1.2
  */
@@ -57,6 +57,31 @@ public final class LimitsFormat {
     }
 
     /**
+     * @param list toolsets (tool categories such as {@code vm}, {@code backup}), comma-separated, or {@code null}
+     * @return them; empty for all
+     * @throws IllegalArgumentException naming a value that is no toolset name
+     * @since 1.3
+     */
+    public static Set<String> toolsets(String list) {
+        Set<String> out = new LinkedHashSet<>();
+        if (list == null) {
+            return out;
+        }
+        for (String t : list.split(",")) {
+            String s = t.strip().toLowerCase(java.util.Locale.ROOT);
+            if (s.isEmpty()) {
+                continue;
+            }
+            if (!s.matches("[a-z][a-z0-9_-]{0,31}")) {
+                throw new IllegalArgumentException("'" + t.strip() + "' is not a toolset name; toolsets are tool "
+                        + "categories such as vm, ct, backup (proxmox-mcp tools list shows them)");
+            }
+            out.add(s);
+        }
+        return out;
+    }
+
+    /**
      * @param claim the claim of a token, or {@code null}
      * @return the limits it carries
      * @throws IllegalArgumentException when it holds something that is no limit
@@ -67,7 +92,9 @@ public final class LimitsFormat {
         }
         Limits l = parse(join(claim.get("nodes")), join(claim.get("vmids")), join(claim.get("pools")));
         Object c = claim.get("confirm");
-        return c == null ? l : l.withConfirm(risks(join(c)));
+        l = c == null ? l : l.withConfirm(risks(join(c)));
+        Object t = claim.get("toolsets");
+        return t == null ? l : l.withToolsets(toolsets(join(t)));
     }
 
     /**
@@ -87,6 +114,9 @@ public final class LimitsFormat {
         }
         if (limits.confirm() != null) {
             out.put("confirm", limits.confirm().stream().map(Risk::id).toList());
+        }
+        if (!limits.toolsets().isEmpty()) {
+            out.put("toolsets", List.copyOf(limits.toolsets()));
         }
         return out;
     }

@@ -47,7 +47,7 @@ final class ApprovalStatusTool implements Tool {
         java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
         p.put(Tool.NAME, "proxmox_approval_status");
         p.put(Tool.TITLE, "Follow an approval");
-        p.put(Tool.CATEGORY, "system");
+        p.put(Tool.CATEGORY, Toolsets.REGISTRY);
         p.put(Tool.SCOPE, Scopes.READ);
         p.put(Tool.RISK, Risk.READ.id());
         p.put(Tool.IDEMPOTENT, true);

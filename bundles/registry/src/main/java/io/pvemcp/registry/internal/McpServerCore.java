@@ -88,6 +88,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
     private final SwitchStore switches;
     private final McpHandlers handlers;
     private final org.osgi.framework.ServiceRegistration<Tool> approvalStatus;
+    private final List<org.osgi.framework.ServiceRegistration<Tool>> discovery = new ArrayList<>();
     /** The admin console's approvals page, where held calls are decided; without it, nothing can be held. */
     private final org.osgi.util.tracker.ServiceTracker<Object, Object> approvalPages;
 
@@ -148,6 +149,15 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
         });
         this.approvalStatus = context.registerService(Tool.class, new ApprovalStatusTool(this::approval),
                 ApprovalStatusTool.properties());
+        Toolsets toolsets = new Toolsets(io.pvemcp.security.LimitsFormat.toolsets(config.toolsets()),
+                config.toolsets_dynamic());
+        handlers.invoker().toolsets(toolsets);
+        sessions.onClosed(toolsets::forget);
+        if (toolsets.dynamic()) {
+            ToolsetTools tt = new ToolsetTools(() -> handlers.invoker().toolsets(), this::catalogue, sessions::notify);
+            discovery.add(context.registerService(Tool.class, tt.list(), ToolsetTools.listProperties()));
+            discovery.add(context.registerService(Tool.class, tt.enable(), ToolsetTools.enableProperties()));
+        }
         timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }
@@ -159,6 +169,13 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
             approvalStatus.unregister();
         } catch (IllegalStateException e) {
             LOG.debug("the approval status tool was already gone");
+        }
+        for (var r : discovery) {
+            try {
+                r.unregister();
+            } catch (IllegalStateException e) {
+                LOG.debug("a toolset discovery tool was already gone");
+            }
         }
         for (McpStreamableServerTransportProvider t : transports) {
             t.setSessionFactory(null);
@@ -297,6 +314,21 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
 
     void unbindConnectionTransport(McpServerTransportProvider transport) {
         connectionTransports.remove(transport);
+    }
+
+    /** @return the tools a caller could use by toolset, were the toolset enabled (the registry's own left out) */
+    private Map<String, List<ToolsetTools.Listed>> catalogue(io.pvemcp.api.Caller caller) {
+        List<Map.Entry<String, ToolsetTools.Listed>> out = new ArrayList<>();
+        Toolsets sets = handlers.invoker().toolsets();
+        ToolRegistry.Switches on = switches.get();
+        for (ToolEntry t : tools.active()) {
+            if (!Toolsets.REGISTRY.equals(t.category) && caller.hasScope(t.scope) && on.allows(t.bundle, t.name)
+                    && sets.allowed(caller, t.category)) {
+                out.add(Map.entry(t.category, new ToolsetTools.Listed(t.name, t.descriptor.title() == null ? t.name
+                        : t.descriptor.title(), t.risk.id())));
+            }
+        }
+        return ToolsetTools.group(out);
     }
 
     private void broadcast(String method) {

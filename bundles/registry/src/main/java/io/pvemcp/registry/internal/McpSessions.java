@@ -135,10 +135,37 @@ final class McpSessions {
         return PROTOCOL_VERSIONS.get(PROTOCOL_VERSIONS.size() - 1);
     }
 
+    private volatile java.util.function.Consumer<String> onClosed = id -> { };
+
+    /** @param listener told the id of each session that closes */
+    void onClosed(java.util.function.Consumer<String> listener) {
+        this.onClosed = listener;
+    }
+
     private void closed(String id) {
         if (sessions.remove(id) != null) {
             LOG.info("MCP session {} closed", id);
         }
+        onClosed.accept(id);
+    }
+
+    /**
+     * Sends a notification to one session.
+     *
+     * @param id the session
+     * @param method the notification, e.g. {@code notifications/tools/list_changed}
+     * @return whether the session exists
+     */
+    boolean notify(String id, String method) {
+        Tracked t = sessions.get(id);
+        if (t == null) {
+            return false;
+        }
+        t.session.sendNotification(method, null).onErrorResume(e -> {
+            LOG.debug("{} not delivered to session {}: {}", method, id, e.toString());
+            return Mono.empty();
+        }).subscribe();
+        return true;
     }
 
     /** Records who made the latest request of a session. */

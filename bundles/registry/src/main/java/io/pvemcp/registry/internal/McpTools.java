@@ -51,8 +51,9 @@ final class McpTools {
         Caller caller = core.caller(exchange);
         List<McpSchema.Tool> visible = new ArrayList<>();
         ToolRegistry.Switches on = switches.get();
+        Toolsets sets = invoker.toolsets();
         for (ToolEntry t : tools.active()) {
-            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name)) {
+            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name) && sets.visible(caller, t.category)) {
                 visible.add(t.descriptor);
             }
         }
@@ -63,8 +64,9 @@ final class McpTools {
     List<ToolRegistry.ToolDescription> describe(Caller caller) {
         List<ToolRegistry.ToolDescription> out = new ArrayList<>();
         ToolRegistry.Switches on = switches.get();
+        Toolsets sets = invoker.toolsets();
         for (ToolEntry t : tools.active()) {
-            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name)) {
+            if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name) && sets.visible(caller, t.category)) {
                 out.add(t.description);
             }
         }

@@ -54,4 +54,14 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     @AttributeDefinition(name = "Approvals URL", description = "Where people approve held calls, as the model is "
             + "told (e.g. https://mcp.example.org/system/console/mcp-approvals); empty for the console path.")
     String approvals_url() default "";
+
+    @AttributeDefinition(name = "Toolsets", description = "The toolsets (tool categories: vm, ct, snapshot, backup, "
+            + "storage, tasks, cluster, system, or a plugin's) this server offers, comma-separated; empty for all. A "
+            + "token's own toolsets (token create --toolsets) narrow them further.")
+    String toolsets() default "";
+
+    @AttributeDefinition(name = "Dynamic toolsets", description = "MCP sessions start with the discovery tools only "
+            + "(proxmox_toolsets, proxmox_toolset_enable) and enable the toolsets they need; tools/list_changed brings "
+            + "their tools. Keeps a desktop client's tool list small.")
+    boolean toolsets_dynamic() default false;
 }

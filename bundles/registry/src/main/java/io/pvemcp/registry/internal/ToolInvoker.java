@@ -50,6 +50,17 @@ final class ToolInvoker {
     private final Supplier<AuditLog> audit;
     private final Supplier<ToolRegistry.Switches> switches;
 
+    private volatile Toolsets toolsets = Toolsets.all();
+
+    /** @param sets which toolsets callers see, as the operator configured them */
+    void toolsets(Toolsets sets) {
+        this.toolsets = sets;
+    }
+
+    Toolsets toolsets() {
+        return toolsets;
+    }
+
     ToolInvoker(Contributions<Tool, ToolEntry> tools, Executor workers, Supplier<ProxmoxClient> proxmox,
             Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
         this.tools = tools;
@@ -147,6 +158,10 @@ final class ToolInvoker {
             return done(new Invocation("unavailable", null, "The server cannot record tool calls right now ("
                     + auditProblem + "), so it runs none that could change anything. Ask the operator to check the "
                     + "server log.", tool));
+        }
+        String hidden = toolsets.refusal(caller, tool.name, tool.category);
+        if (hidden != null) {
+            return done(refuse(log, caller, tool.name, args, started, "denied", tool, hidden));
         }
         if (!switches.get().allows(tool.bundle, tool.name)) {
             Invocation off = refuse(log, caller, tool.name, args, started, "denied", tool, "The tool " + tool.name

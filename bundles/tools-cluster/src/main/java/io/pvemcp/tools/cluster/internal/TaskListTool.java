@@ -25,7 +25,7 @@ import io.pvemcp.api.pve.ProxmoxException;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_list", title = "List tasks", risk = Risk.READ, category = "cluster", idempotent = true,
+@ToolService(name = "proxmox_task_list", title = "List tasks", risk = Risk.READ, category = "tasks", idempotent = true,
         description = "Lists Proxmox tasks (start, clone, backup, migrate, ...) of the cluster or one node, newest "
                 + "first: type, guest, user, state (running, ok, warning, error), exit status, times. Filters: node, "
                 + "vmid, type, user, state (running or failed only), since. Follow one with proxmox_task_log.")

@@ -17,7 +17,7 @@ import io.pvemcp.api.pve.Upid;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_log", title = "Read a task's log", risk = Risk.READ, category = "cluster",
+@ToolService(name = "proxmox_task_log", title = "Read a task's log", risk = Risk.READ, category = "tasks",
         idempotent = true, description = "Reads the log of a Proxmox task by UPID, a page at a time (start, limit); "
                 + "next_start tells where the next page begins. For the state and the last lines, proxmox_task_status.")
 public final class TaskLogTool implements Tool {

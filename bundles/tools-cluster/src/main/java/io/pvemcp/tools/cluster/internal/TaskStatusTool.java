@@ -21,7 +21,7 @@ import io.pvemcp.api.pve.Upid;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "cluster", idempotent = true, description = "Reports a Proxmox task (a UPID, as start, create, backup and other long "
+@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks", idempotent = true, description = "Reports a Proxmox task (a UPID, as start, create, backup and other long "
                 + "operations return it): running or stopped, its exit status (OK, WARNINGS: n, or the error) and the "
                 + "last lines of its log. With wait_seconds, waits up to that long for it to end, reporting progress.")
 public final class TaskStatusTool implements Tool {

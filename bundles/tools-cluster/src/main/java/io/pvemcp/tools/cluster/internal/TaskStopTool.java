@@ -21,7 +21,7 @@ import io.pvemcp.api.pve.Upid;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_stop", title = "Stop a task", risk = Risk.CHANGE, category = "cluster",
+@ToolService(name = "proxmox_task_stop", title = "Stop a task", risk = Risk.CHANGE, category = "tasks",
         scope = Scopes.WRITE, idempotent = true, description = "Stops a running Proxmox task by UPID (a clone, backup, "
                 + "migration, shutdown, ...) and reports the state it ended in. What the task had done so far may "
                 + "remain; check the guest afterwards.")

@@ -1,0 +1,140 @@
+// An operator's day through the official MCP TypeScript SDK, against the demo cluster of a server started with
+// MCP_DYNAMIC_TOOLSETS=true: the session starts with the discovery tools only and enables toolsets (list_changed
+// brings their tools); then snapshot → change → rollback, backup → delete → restore, migrate, grow a disk, and a
+// failed task found and read, with every destroy-class step confirmed by the user through elicitation.
+// Prints one JSON line per step and exits 0 when every step held, 1 otherwise.
+// Usage: BASE=http://127.0.0.1:8000 MCP_TOKEN=... node operator-client.mjs
+import assert from 'node:assert/strict';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { ElicitRequestSchema, ToolListChangedNotificationSchema } from '@modelcontextprotocol/sdk/types.js';
+
+let failed = 0;
+async function step(name, fn) {
+  try {
+    const detail = await fn();
+    console.log(JSON.stringify({ step: name, ok: true, ...(detail === undefined ? {} : { detail }) }));
+  } catch (e) {
+    failed++;
+    console.log(JSON.stringify({ step: name, ok: false, error: String(e?.stack ?? e) }));
+  }
+}
+const text = (r) => r.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
+
+const client = new Client({ name: 'operator', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+const asked = [];
+client.setRequestHandler(ElicitRequestSchema, async (request) => {
+  asked.push(request.params.message);
+  return { action: 'accept', content: { confirm: true } };
+});
+let changes = 0;
+client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+  changes++;
+});
+await client.connect(new StreamableHTTPClientTransport(new URL(`${process.env.BASE}/mcp`), {
+  requestInit: { headers: { Authorization: `Bearer ${process.env.MCP_TOKEN}` } },
+}));
+const names = async () => (await client.listTools()).tools.map((t) => t.name).sort();
+const call = async (name, args) => {
+  const r = await client.callTool({ name, arguments: args });
+  assert.ok(!r.isError, `${name} ${JSON.stringify(args)}: ${text(r)}`);
+  return r;
+};
+const until = async (what, check, ms = 10000) => {
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    if (await check()) return;
+    await new Promise((r) => setTimeout(r, 100));
+  }
+  throw new Error(`timed out waiting for ${what}`);
+};
+
+await step('a dynamic session starts with the discovery tools only', async () => {
+  const tools = await names();
+  assert.deepEqual(tools, ['proxmox_approval_status', 'proxmox_toolset_enable', 'proxmox_toolsets']);
+  const sets = (await call('proxmox_toolsets', {})).structuredContent.toolsets;
+  const byName = Object.fromEntries(sets.map((s) => [s.name, s]));
+  for (const s of ['vm', 'ct', 'snapshot', 'backup', 'storage', 'tasks', 'cluster', 'system']) {
+    assert.ok(byName[s], `toolset ${s} is listed`);
+    assert.equal(byName[s].enabled, false);
+  }
+  assert.ok(byName.vm.tools.some((t) => t.startsWith('proxmox_vm_migrate: ')), 'tools carry their titles');
+  const other = await client.callTool({ name: 'proxmox_vm_list', arguments: {} });
+  assert.ok(other.isError && text(other).includes('proxmox_toolset_enable'), text(other));
+  return { toolsets: sets.length };
+});
+
+await step('enabling toolsets sends list_changed and brings their tools, and only theirs', async () => {
+  const before = changes;
+  const r = await call('proxmox_toolset_enable', { toolsets: ['vm', 'snapshot'] });
+  assert.equal(r.structuredContent.changed, true);
+  await until('list_changed', async () => changes > before);
+  const tools = await names();
+  assert.ok(tools.includes('proxmox_vm_list') && tools.includes('proxmox_snapshot_rollback'));
+  assert.ok(!tools.includes('proxmox_ct_list') && !tools.includes('proxmox_backup_create'));
+  await call('proxmox_toolset_enable', { toolsets: ['ct', 'backup', 'storage', 'tasks'] });
+  await until('the second list_changed', async () => changes > before + 1);
+  assert.ok((await names()).includes('proxmox_backup_restore'));
+  const unknown = await client.callTool({ name: 'proxmox_toolset_enable', arguments: { toolsets: ['nosuch'] } });
+  assert.ok(unknown.isError && text(unknown).includes('No toolset nosuch'), text(unknown));
+  return { tools: (await names()).length };
+});
+
+await step('snapshot, change, roll back (confirmed): the configuration is restored', async () => {
+  await call('proxmox_snapshot_create', { vmid: 104, name: 'pre-upgrade', description: 'before the upgrade' });
+  await call('proxmox_vm_config', { vmid: 104, cores: 6, memory_mb: 6144 });
+  const dry = await call('proxmox_snapshot_rollback', { vmid: 104, name: 'pre-upgrade', dry_run: true });
+  assert.match(dry.structuredContent.dry_run.summary, /cores 6 → 2/);
+  const n = asked.length;
+  const r = await call('proxmox_snapshot_rollback', { vmid: 104, name: 'pre-upgrade' });
+  assert.equal(asked.length, n + 1, 'the user was asked');
+  assert.match(asked[n], /Lost for good/);
+  const info = (await call('proxmox_vm_get_info', { vmid: 104 })).structuredContent;
+  assert.equal(info.config.cores, 2);
+  return { restored: r.structuredContent.restored.map((c) => c.key) };
+});
+
+await step('back up, delete (confirmed), restore: the guest comes back with its configuration and disks', async () => {
+  const before = (await call('proxmox_ct_get_info', { vmid: 204 })).structuredContent;
+  const b = await call('proxmox_backup_create', { vmid: [204], storage: 'nfs-shared', notes: 'before delete' });
+  const volid = b.structuredContent.guests[0].volid;
+  assert.ok(volid.startsWith('nfs-shared:backup/'), volid);
+  const n = asked.length;
+  await call('proxmox_ct_delete', { vmid: 204 });
+  assert.equal(asked.length, n + 1, 'the delete was confirmed');
+  const gone = await client.callTool({ name: 'proxmox_ct_get_info', arguments: { vmid: 204 } });
+  assert.ok(gone.isError);
+  const r = await call('proxmox_backup_restore', { archive: volid, vmid: 204, node: 'pve3' });
+  assert.equal(r.structuredContent.vmid, 204);
+  const after = (await call('proxmox_ct_get_info', { vmid: 204 })).structuredContent;
+  assert.equal(after.config.hostname, before.config.hostname);
+  assert.equal(after.config.cores, before.config.cores);
+  assert.deepEqual(after.disks.map((d) => d.size), before.disks.map((d) => d.size));
+  return { volid };
+});
+
+await step('migrate a VM and grow its disk', async () => {
+  const m = await call('proxmox_vm_migrate', { vmid: 101, target: 'pve3' });
+  assert.equal(m.structuredContent.node, 'pve3');
+  assert.equal(m.structuredContent.mode, 'online');
+  const r = await call('proxmox_vm_resize', { vmid: 101, size: '+10G' });
+  assert.equal(r.structuredContent.new_bytes - r.structuredContent.old_bytes, 10 * 2 ** 30);
+  const info = (await call('proxmox_vm_get_info', { vmid: 101 })).structuredContent;
+  assert.equal(info.node, 'pve3');
+  return { disk: r.structuredContent.new_size };
+});
+
+await step('a failed task is found by proxmox_task_list and its log read', async () => {
+  const d = await client.callTool({ name: 'proxmox_storage_download', arguments: {
+    url: 'https://downloads.example.org/missing/tool.iso', node: 'pve2' } });
+  assert.ok(d.isError && text(d).includes('404'), text(d));
+  const list = await call('proxmox_task_list', { state: 'failed', type: 'download', limit: 5 });
+  const task = list.structuredContent.tasks[0];
+  assert.ok(task && task.exit_status.includes('404'), JSON.stringify(list.structuredContent));
+  const log = await call('proxmox_task_log', { upid: task.upid });
+  assert.ok(log.structuredContent.lines.some((l) => l.includes('downloading')), JSON.stringify(log.structuredContent));
+  return { upid: task.upid };
+});
+
+await client.close();
+process.exit(failed === 0 ? 0 : 1);
