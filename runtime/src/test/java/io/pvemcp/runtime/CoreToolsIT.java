@@ -160,6 +160,28 @@ class CoreToolsIT {
         }
     }
 
+    /**
+     * What a model pays for the whole catalogue: the {@code tools/list} result as JSON, per tool. The issue's target
+     * is 1,000 characters per tool; this guards what has been reached (tools/list carries lean schemas, see
+     * WireSchemas) so that no new tool makes it grow unnoticed. Figures are printed for the note.
+     */
+    @Test
+    void theToolListStaysWithinItsBudget() throws Exception {
+        McpSchema.ListToolsResult list = client.listTools();
+        String json = new ObjectMapper().writeValueAsString(list);
+        int tools = list.tools().size();
+        double perTool = json.length() / (double) tools;
+        System.out.printf("tools/list: %d tools, %d characters, %.0f per tool%n", tools, json.length(), perTool);
+        for (McpSchema.Tool t : list.tools()) {
+            assertThat(t.description()).as("description of %s", t.name()).isNotBlank().hasSizeLessThanOrEqualTo(170);
+            assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();
+        }
+        assertThat(perTool).as("characters per tool in tools/list").isLessThanOrEqualTo(BUDGET_PER_TOOL);
+    }
+
+    /** The ceiling reached; the target is 1,000 (see the issue). */
+    static final double BUDGET_PER_TOOL = 1_350;
+
     @Test
     @SuppressWarnings("unchecked")
     void aVmFromCreationToDeletionAsAUserChainsIt() {

@@ -51,9 +51,8 @@ final class ApprovalStatusTool implements Tool {
         p.put(Tool.SCOPE, Scopes.READ);
         p.put(Tool.RISK, Risk.READ.id());
         p.put(Tool.IDEMPOTENT, true);
-        p.put(Tool.DESCRIPTION, "Reports a call held for a person's approval (a destroy-class call whose client could "
-                + "not ask its user): pending, rejected, expired, or approved with the call's result. Only the caller "
-                + "that made the call sees it.");
+        p.put(Tool.DESCRIPTION, "How a call held for a person's approval stands: pending, rejected, expired, or done "
+                + "with its result. Only its caller sees it.");
         return p;
     }
 

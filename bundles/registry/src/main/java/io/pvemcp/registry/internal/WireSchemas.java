@@ -6,12 +6,17 @@ import java.util.Map;
 import java.util.Set;
 
 /**
- * The form in which {@code tools/list} carries a tool's output schema: its structure (types, properties, items,
- * enums, the top-level {@code required} and {@code anyOf}), without what only our own validation needs
- * (descriptions, bounds, patterns, {@code additionalProperties}, nested {@code required}). The full schema stays
- * what the registry validates results against and what OpenAPI and the console show. A model pays for every
- * character of {@code tools/list}; a client validating a result against the lean form accepts what the full form
- * accepts.
+ * The form in which {@code tools/list} carries a tool's schemas. A model pays for every character of it, so it
+ * carries what a model needs to call the tool and read its answer, and leaves to the server what only validation
+ * needs:
+ * <ul>
+ * <li>input: every argument with its type, description, enum, default and numeric bounds; string patterns and
+ * length and item limits are left out (the server checks arguments against the full schema and names what to fix);
+ * <li>output: the result's fields with their types and enums, the top-level {@code required} and {@code anyOf};
+ * nested objects and arrays of objects by type only (their fields are in the OpenAPI document).
+ * </ul>
+ * The full schemas stay what the registry validates against and what OpenAPI and the console show; whatever conforms
+ * to a full schema conforms to its lean form.
  */
 final class WireSchemas {
 
@@ -21,8 +26,68 @@ final class WireSchemas {
     private WireSchemas() {
     }
 
+    private static final Set<String> INPUT_DROPPED = Set.of("pattern", "minLength", "maxLength", "minItems",
+            "maxItems", "examples", "title");
+
     static Map<String, Object> output(Map<String, Object> schema) {
-        return schema == null ? null : lean(schema, true);
+        return schema == null ? null : shallow(lean(schema, true));
+    }
+
+    static Map<String, Object> input(Map<String, Object> schema) {
+        return schema == null ? null : inputs(schema);
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> inputs(Map<String, Object> schema) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (Map.Entry<String, Object> e : schema.entrySet()) {
+            String k = e.getKey();
+            Object v = e.getValue();
+            if (INPUT_DROPPED.contains(k) && !(v instanceof Map)) {
+                continue;
+            }
+            if (k.equals("properties") && v instanceof Map<?, ?> props) {
+                Map<String, Object> p = new LinkedHashMap<>();
+                props.forEach((name, s) -> p.put((String) name, s instanceof Map<?, ?> m
+                        ? inputs((Map<String, Object>) m) : s));
+                out.put(k, p);
+            } else if (k.equals("items") && v instanceof Map<?, ?> m) {
+                out.put(k, inputs((Map<String, Object>) m));
+            } else {
+                out.put(k, v);
+            }
+        }
+        return out;
+    }
+
+    /** The top-level fields as they are; below them, objects and arrays of objects by type only. */
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> shallow(Map<String, Object> schema) {
+        if (!(schema.get("properties") instanceof Map<?, ?> props)) {
+            return schema;
+        }
+        Map<String, Object> p = new LinkedHashMap<>();
+        props.forEach((name, s) -> p.put((String) name, s instanceof Map<?, ?> m ? typeOnly((Map<String, Object>) m)
+                : s));
+        Map<String, Object> out = new LinkedHashMap<>(schema);
+        out.put("properties", p);
+        return out;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Object> typeOnly(Map<String, Object> s) {
+        Map<String, Object> out = new LinkedHashMap<>();
+        for (String k : List.of("type", "enum", "anyOf")) {
+            if (s.containsKey(k)) {
+                out.put(k, s.get(k));
+            }
+        }
+        if (s.get("items") instanceof Map<?, ?> items) {
+            Object t = items.get("type");
+            out.put("items", "object".equals(t) || t == null ? Map.of("type", "object")
+                    : typeOnly((Map<String, Object>) items));
+        }
+        return out;
     }
 
     @SuppressWarnings("unchecked")

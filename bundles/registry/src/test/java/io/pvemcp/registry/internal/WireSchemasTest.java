@@ -29,8 +29,8 @@ class WireSchemasTest {
         Map<String, Object> lean = WireSchemas.output(full);
         String json = mapper.writeValueAsString(lean);
         assertThat(json).doesNotContain("description", "minimum", "pattern", "maxItems", "additionalProperties")
-                .contains("\"enum\":[\"running\",\"stopped\"]", "\"size_bytes\":{\"type\":\"integer\"}", "anyOf",
-                        "dry_run");
+                .contains("\"enum\":[\"running\",\"stopped\"]", "\"disks\":{\"type\":\"array\",\"items\":"
+                        + "{\"type\":\"object\"}}", "anyOf", "dry_run");
         assertThat(json.length()).isLessThan(mapper.writeValueAsString(full).length() * 2 / 3);
         checker.compile("lean output schema", lean);
     }
@@ -47,9 +47,24 @@ class WireSchemasTest {
         }
         for (Map<String, Object> bad : List.of(Map.<String, Object>of("vmid", "100", "status", "running"),
                 Map.<String, Object>of("vmid", 100, "status", "paused"), Map.<String, Object>of("status", "running"),
-                Map.<String, Object>of("vmid", 100, "status", "running", "disks", List.of(Map.of("size_bytes", "1K"))))) {
+                Map.<String, Object>of("vmid", 100, "status", "running", "disks", List.of("scsi0")))) {
             assertThat(f.problems(bad)).isNotEmpty();
             assertThat(l.problems(bad)).as("lean refuses %s", bad).isNotEmpty();
         }
+    }
+
+    @Test
+    void inputsKeepWhatAModelNeedsAndLeavePatternsToTheServer() throws Exception {
+        Map<String, Object> full = JsonSchema.object()
+                .required("vmid", JsonSchema.integer().minimum(100).maximum(999_999_999))
+                .optional("name", JsonSchema.string().pattern("^[a-z]+$").maxLength(63).description("DNS name"))
+                .optional("tags", JsonSchema.array(JsonSchema.string().pattern("^[a-z]+$")).maxItems(20))
+                .optional("mode", JsonSchema.string().enumValues("snapshot", "stop").defaultValue("snapshot"))
+                .build();
+        String json = mapper.writeValueAsString(WireSchemas.input(full));
+        assertThat(json).doesNotContain("pattern", "maxLength", "maxItems").contains("\"minimum\":100",
+                "\"description\":\"DNS name\"", "\"enum\":[\"snapshot\",\"stop\"]", "\"default\":\"snapshot\"",
+                "\"additionalProperties\":false", "\"required\":[\"vmid\"]");
+        checker.compile("lean input schema", WireSchemas.input(full));
     }
 }

@@ -18,9 +18,7 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster", idempotent = true, description = "Lists the nodes of the cluster with their status (online or offline), "
-                + "CPU and memory use, root disk use, uptime and how many guests run on each. Offline nodes are "
-                + "listed without figures.")
+@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster", idempotent = true, description = "Nodes with status, CPU, memory, root disk, uptime and running guests; offline nodes without figures.")
 public final class ClusterNodesTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();

@@ -20,9 +20,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_cluster_get_node_info", title = "Describe a node", risk = Risk.READ, category = "cluster",
-        idempotent = true, description = "Describes one node: CPU model and use, load, memory, swap, "
-                + "root disk, uptime, kernel and Proxmox VE version, its guests (running and total) and its storage "
-                + "with free space, and its network bridges.")
+        idempotent = true, description = "One node: CPU model and use, load, memory, swap, root disk, uptime, kernel "
+                + "and PVE version, guests, storage with free space, bridges.")
 public final class NodeInfoTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

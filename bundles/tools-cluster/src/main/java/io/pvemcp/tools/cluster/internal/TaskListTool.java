@@ -26,9 +26,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_task_list", title = "List tasks", risk = Risk.READ, category = "tasks", idempotent = true,
-        description = "Lists Proxmox tasks (start, clone, backup, migrate, ...) of the cluster or one node, newest "
-                + "first: type, guest, user, state (running, ok, warning, error), exit status, times. Filters: node, "
-                + "vmid, type, user, state (running or failed only), since. Follow one with proxmox_task_log.")
+        description = "Proxmox tasks of the cluster or a node, newest first: type, guest, user, state, exit status, "
+                + "times. Filters: vmid, type, user, running/failed, since.")
 public final class TaskListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -18,8 +18,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_task_log", title = "Read a task's log", risk = Risk.READ, category = "tasks",
-        idempotent = true, description = "Reads the log of a Proxmox task by UPID, a page at a time (start, limit); "
-                + "next_start tells where the next page begins. For the state and the last lines, proxmox_task_status.")
+        idempotent = true, description = "A task's log by UPID, a page at a time; next_start is where the next page "
+                + "begins.")
 public final class TaskLogTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -21,9 +21,7 @@ import io.pvemcp.api.pve.Upid;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks", idempotent = true, description = "Reports a Proxmox task (a UPID, as start, create, backup and other long "
-                + "operations return it): running or stopped, its exit status (OK, WARNINGS: n, or the error) and the "
-                + "last lines of its log. With wait_seconds, waits up to that long for it to end, reporting progress.")
+@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks", idempotent = true, description = "A task by UPID: running or stopped, exit status, last log lines; wait_seconds waits for it to end.")
 public final class TaskStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

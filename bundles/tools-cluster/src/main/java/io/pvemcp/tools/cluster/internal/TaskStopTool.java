@@ -22,9 +22,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_task_stop", title = "Stop a task", risk = Risk.CHANGE, category = "tasks",
-        scope = Scopes.WRITE, idempotent = true, description = "Stops a running Proxmox task by UPID (a clone, backup, "
-                + "migration, shutdown, ...) and reports the state it ended in. What the task had done so far may "
-                + "remain; check the guest afterwards.")
+        scope = Scopes.WRITE, idempotent = true, description = "Stops a running task by UPID and reports how it ended; "
+                + "what it did so far may remain.")
 public final class TaskStopTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().required("upid", Tasks.UPID).build();

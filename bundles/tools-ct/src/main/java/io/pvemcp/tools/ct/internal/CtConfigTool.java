@@ -21,9 +21,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_config", title = "Change a container's settings", risk = Risk.CHANGE, category = "ct",
-        scope = Scopes.WRITE, idempotent = true, description = "Changes a container's settings: CPU, memory, swap, "
-                + "hostname, notes, tags, start at boot and order, NICs and mount points (add, detach); answers old → "
-                + "new and what waits for a restart.")
+        scope = Scopes.WRITE, idempotent = true, description = "Changes a container's settings (CPU, memory, swap, "
+                + "hostname, notes, tags, boot, NICs, mount points); answers old → new and what is pending.")
 public final class CtConfigTool extends GuestConfigTool {
 
     public CtConfigTool() {

@@ -30,11 +30,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
-        description = "Creates an LXC container from a container template and returns when it "
-                + "exists. The template is a volume id (local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst) or a "
-                + "name to look for among the node's templates (debian-13). Sets the root disk, root password or SSH "
-                + "keys, the network (DHCP or a static address) and whether it is unprivileged (default yes). Picks "
-                + "the next free VMID, the node with the most free memory and the storage unless given.")
+        description = "Creates an LXC container from a template (volid, or a name such as debian-13; see "
+                + "proxmox_template_list) and waits. Defaults: next free VMID, roomiest node.")
 public final class CtCreateTool extends GuestTool {
 
     private static final int DEFAULT_TIMEOUT = 300;

@@ -11,9 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_delete", title = "Delete a container", risk = Risk.DESTROY, category = "ct", scope = Scopes.DESTROY,
-        description = "Deletes a container and its volumes, for good, and waits until Proxmox is "
-                + "done. Refuses a running container unless stop_first is set, and a container with protection on. "
-                + "By default also removes it from backup jobs, replication and HA (purge).")
+        description = "Deletes a container and its volumes for good. Refuses a running one unless stop_first, and a "
+                + "protected one; purge also drops it from jobs and HA.")
 public final class CtDeleteTool extends GuestDeleteTool {
 
     public CtDeleteTool() {

@@ -11,7 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
-        idempotent = false, description = "Reboots a running container and waits until it runs again; pending configuration changes take effect.")
+        idempotent = false, description = "Reboots a running container and waits until it runs again; pending "
+                + "configuration changes take effect.")
 public final class CtRebootTool extends GuestPowerTool {
 
     public CtRebootTool() {

@@ -11,7 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
-        idempotent = true, description = "Asks the container's init to shut down cleanly and waits until it is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped container changes nothing.")
+        idempotent = true, description = "Shuts a container down cleanly and waits; force_stop stops it hard after the "
+                + "timeout. A stopped one is left alone.")
 public final class CtShutdownTool extends GuestPowerTool {
 
     public CtShutdownTool() {

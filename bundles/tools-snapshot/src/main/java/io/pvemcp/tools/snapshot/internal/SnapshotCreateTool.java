@@ -24,9 +24,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_snapshot_create", title = "Take a snapshot", risk = Risk.CHANGE, category = "snapshot",
-        scope = Scopes.WRITE, description = "Takes a snapshot of a VM or container (disks and configuration; with "
-                + "ram, also the RAM of a running VM) and waits until it exists. Roll back with "
-                + "proxmox_snapshot_rollback.")
+        scope = Scopes.WRITE, description = "Takes a snapshot of a VM or container (with ram: a running VM's RAM too) "
+                + "and waits.")
 public final class SnapshotCreateTool extends SnapshotTool {
 
     private static final DateTimeFormatter AUTO = DateTimeFormatter.ofPattern("'snap-'yyyyMMdd-HHmmss");

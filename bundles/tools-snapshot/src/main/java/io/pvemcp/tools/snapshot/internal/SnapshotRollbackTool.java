@@ -23,8 +23,7 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_snapshot_rollback", title = "Roll back to a snapshot", risk = Risk.DESTROY,
         category = "snapshot", scope = Scopes.DESTROY, description = "Rolls a VM or container back to a snapshot: "
-                + "its disks and configuration return to that moment and everything since is lost (a running guest "
-                + "stops unless the snapshot holds its RAM). The result lists the configuration restored.")
+                + "disks and configuration return to it, everything since is lost. Lists what it restored.")
 public final class SnapshotRollbackTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

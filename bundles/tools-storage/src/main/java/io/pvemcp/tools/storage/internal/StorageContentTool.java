@@ -24,8 +24,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_storage_content", title = "List storage content", risk = Risk.READ,
-        category = "storage", description = "Volumes on the cluster's storages: ISOs, container templates (vztmpl), "
-                + "disk images, backups, with size, date, owner VMID, notes and protection. Newest first.")
+        category = "storage", description = "Volumes on storage (ISOs, templates, disks, backups) with size, date, "
+                + "owner VMID, notes, protection; newest first.")
 public final class StorageContentTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -22,10 +22,7 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage", idempotent = true, description = "Lists the storages of the cluster with their type, what they hold (VM "
-                + "disks, container volumes, ISO images, templates, backups), and their size, use and free space. "
-                + "Shared storage appears once with its nodes; local storage once per node. Filter by node, content "
-                + "and type; sort by name, use or free space. Storage on offline nodes is listed with status unknown.")
+@ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage", idempotent = true, description = "Storages with type, content types, size, use and free space; shared ones once, local ones per node. Filter by node, content, type; sort by use or free.")
 public final class StorageListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -26,9 +26,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_volume_delete", title = "Delete a volume", risk = Risk.DESTROY, category = "storage",
-        scope = Scopes.DESTROY, idempotent = true, description = "Deletes a volume from storage for good: an ISO, a "
-                + "container template, a backup, or a disk image no guest uses. Refuses protected backups and disks "
-                + "or ISOs a guest still uses.")
+        scope = Scopes.DESTROY, idempotent = true, description = "Deletes a volume for good (ISO, template, backup, "
+                + "unused disk); refuses protected backups and what a guest uses.")
 public final class VolumeDeleteTool implements Tool {
 
     /** The guest configuration keys that hold a volume. */

@@ -14,9 +14,7 @@ import io.pvemcp.api.ToolService;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system", idempotent = true, description = "Returns the Proxmox VE version (e.g. 9.1.1), release and repository id of "
-                + "the cluster, or of one node when 'node' is given. Use it to check which features the cluster "
-                + "supports or whether nodes run the same version.")
+@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system", idempotent = true, description = "Proxmox VE version, release and repository id of the cluster, or of one node.")
 public final class SystemVersionTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

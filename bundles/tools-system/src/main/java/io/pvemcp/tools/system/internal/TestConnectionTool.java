@@ -24,10 +24,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_test_connection", title = "Test the Proxmox connection", risk = Risk.READ, category = "system",
-        idempotent = true, description = "Checks the connection to Proxmox VE step by step: "
-                + "configuration, network, TLS, authentication, then reads the version, the cluster status and the "
-                + "privileges the configured account holds on '/'. Reports latency and, when something fails, the "
-                + "stage that failed and what to fix. Use it first when other tools fail to reach Proxmox.")
+        idempotent = true, description = "Checks the Proxmox connection step by step (config, network, TLS, login, "
+                + "version, privileges) and names the stage that failed. Use it when tools fail.")
 public final class TestConnectionTool implements Tool {
 
     private static final long STEP_TIMEOUT_SECONDS = 20;

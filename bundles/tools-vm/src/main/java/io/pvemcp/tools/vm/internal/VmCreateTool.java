@@ -33,10 +33,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
-        description = "Creates a QEMU/KVM VM and returns when it exists: either empty with a disk "
-                + "(optionally booting an ISO image), or as a clone of a template (template=VMID, with cloud-init "
-                + "settings: user, password, SSH keys, IP). Picks the next free VMID, the node with the most free "
-                + "memory and the storage (local-lvm if present) unless given. Optionally starts it.")
+        description = "Creates a VM and waits: empty with a disk (optionally booting an ISO), or cloned from a "
+                + "template with cloud-init. Defaults: next free VMID, roomiest node.")
 public final class VmCreateTool extends GuestTool {
 
     private static final int DEFAULT_TIMEOUT = 300;

@@ -11,9 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_delete", title = "Delete a VM", risk = Risk.DESTROY, category = "vm", scope = Scopes.DESTROY,
-        description = "Deletes a VM and its disks, for good, and waits until Proxmox is done. "
-                + "Refuses a running VM unless stop_first is set, and a VM with protection on. By default also "
-                + "removes it from backup jobs, replication and HA (purge).")
+        description = "Deletes a VM and its disks for good. Refuses a running VM unless stop_first, and a protected "
+                + "one; purge also drops it from jobs and HA.")
 public final class VmDeleteTool extends GuestDeleteTool {
 
     public VmDeleteTool() {

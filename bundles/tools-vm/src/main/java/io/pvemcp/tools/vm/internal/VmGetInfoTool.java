@@ -20,10 +20,7 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm", idempotent = true, description = "Describes one VM: status (running, paused, stopped, uptime, CPU and memory "
-                + "use) and configuration together — disks, network interfaces, IP addresses reported by the guest "
-                + "agent, tags, protection, HA, snapshots and changes pending until the next start. Finds the node "
-                + "from the VMID.")
+@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm", idempotent = true, description = "One VM's status and configuration: disks, NICs, agent-reported addresses, tags, protection, HA, snapshots, changes pending until restart.")
 public final class VmGetInfoTool extends GuestInfoTool {
 
     static final Pattern DISK = Pattern.compile("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0|unused\\d+");

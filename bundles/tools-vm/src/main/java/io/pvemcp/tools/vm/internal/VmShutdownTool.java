@@ -11,7 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
-        idempotent = true, description = "Asks the guest OS to shut down (ACPI) and waits until the VM is stopped. With force_stop, stops it hard when it has not shut down within the timeout. Shutting down a stopped VM changes nothing.")
+        idempotent = true, description = "ACPI shutdown; waits until the VM is stopped; force_stop stops it hard after "
+                + "the timeout. A stopped VM is left alone.")
 public final class VmShutdownTool extends GuestPowerTool {
 
     public VmShutdownTool() {

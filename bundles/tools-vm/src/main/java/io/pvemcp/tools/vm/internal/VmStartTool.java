@@ -11,7 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_start", title = "Start a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
-        idempotent = true, description = "Starts a VM (QEMU/KVM) and waits until Proxmox reports it running. Finds the node from the VMID. Starting a running VM changes nothing. Fails with the reason (template, locked, node offline) and, when the start task fails, the last lines of its log.")
+        idempotent = true, description = "Starts a VM and waits until it runs; a running one is left alone. Failures "
+                + "say why (template, lock, offline node, task log).")
 public final class VmStartTool extends GuestPowerTool {
 
     public VmStartTool() {
