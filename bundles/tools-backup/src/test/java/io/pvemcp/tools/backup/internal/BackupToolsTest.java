@@ -126,6 +126,13 @@ class BackupToolsTest {
         }
         assertThat((String) after.get("rootfs")).startsWith("local-lvm:vm-204-disk-").contains("size=32G");
 
+        String pbs = newestBackup(100);
+        assertThat(pbs).startsWith("pbs:backup/vm/100/");
+        ToolResult fromPbs = call(new BackupRestoreTool(), Map.of("archive", pbs, "vmid", 777));
+        assertThat(fromPbs.structuredContent()).containsEntry("vmid", 777).containsEntry("node", "pve1")
+                .containsEntry("name", "web01");
+        assertThat(config("pve1", "qemu", 777)).containsEntry("name", "web01").containsKey("scsi0");
+
         ToolResult copy = call(new BackupRestoreTool(), Map.of("archive", archive));
         assertThat((Integer) copy.structuredContent().get("vmid")).isNotEqualTo(204);
         assertThat(refusal(new BackupRestoreTool(), Map.of("archive", archive, "vmid", 100)))
