@@ -171,7 +171,18 @@ class CoreToolsIT {
         String json = new ObjectMapper().writeValueAsString(list);
         int tools = list.tools().size();
         double perTool = json.length() / (double) tools;
-        System.out.printf("tools/list: %d tools, %d characters, %.0f per tool%n", tools, json.length(), perTool);
+        ObjectMapper m = new ObjectMapper();
+        long withoutOutput = 0;
+        long modelSees = 0;
+        for (McpSchema.Tool t : list.tools()) {
+            withoutOutput += m.writeValueAsString(new McpSchema.Tool(t.name(), t.title(), t.description(),
+                    t.inputSchema(), null, t.annotations(), t.meta())).length();
+            modelSees += m.writeValueAsString(Map.of("name", t.name(), "description", t.description(), "input_schema",
+                    t.inputSchema())).length();
+        }
+        System.out.printf("tools/list: %d tools, %d characters, %.0f per tool; %.0f without output schemas; %.0f of "
+                + "name, description and input schema%n", tools, json.length(), perTool, withoutOutput / (double) tools,
+                modelSees / (double) tools);
         for (McpSchema.Tool t : list.tools()) {
             assertThat(t.description()).as("description of %s", t.name()).isNotBlank().hasSizeLessThanOrEqualTo(170);
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();
