@@ -39,6 +39,8 @@ public abstract class GuestMigrateTool extends GuestTool {
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
                 .required("target", nodeSchema("Node to move it to"))
+                .optional("target_storage", StorageScan.storageSchema("Storage on the target for its local disks "
+                        + "(default: the same storage)"))
                 .optional("offline", JsonSchema.bool().defaultValue(false).description(type == GuestType.VM
                         ? "Refuse to move it while it runs" : "Refuse to restart it while it runs"))
                 .optional("node", guestNodeSchema())
@@ -103,6 +105,14 @@ public abstract class GuestMigrateTool extends GuestTool {
             mode = "restart";
             params.put("restart", 1);
         }
+        if (args.has("target_storage")) {
+            if (local.isEmpty()) {
+                throw new ToolException(title(guest) + " has no local disks; its disks stay on shared storage, so "
+                        + "leave out target_storage.");
+            }
+            params.put(type == GuestType.VM ? "targetstorage" : "target-storage", Placement.storage(call.proxmox(),
+                    target, type == GuestType.VM ? "images" : "rootdir", args.string("target_storage")));
+        }
         return new Plan(guest, target, mode, params, local);
     }
 
@@ -116,7 +126,10 @@ public abstract class GuestMigrateTool extends GuestTool {
             default -> " while stopped" + (p.local.isEmpty() ? "" : "; its local disks (" + String.join(", ", p.local)
                     + ") are copied");
         };
-        return new Preview("Move " + name(p.guest) + " from " + p.guest.node() + " to " + p.target + how + ".",
+        Object to = p.params.containsKey("targetstorage") ? p.params.get("targetstorage")
+                : p.params.get("target-storage");
+        return new Preview("Move " + name(p.guest) + " from " + p.guest.node() + " to " + p.target + how
+                + (to == null ? "" : "; its local disks go to " + to) + ".",
                 List.of(target(call, p.guest)), List.of(new Preview.Request("POST", concretePath(p.guest, "/migrate"),
                         p.params)), title(p.guest) + " is on " + p.target + ", " + p.guest.status() + ".", true,
                 p.mode.equals("restart"));

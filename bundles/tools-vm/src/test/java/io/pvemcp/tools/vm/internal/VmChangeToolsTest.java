@@ -89,6 +89,12 @@ class VmChangeToolsTest {
                 .containsEntry("mode", "online");
         assertThat(config("pve2", 100)).containsKey("scsi0");
 
+        ToolResult toNfs = call(new VmMigrateTool(), Map.of("vmid", 107, "target", "pve1", "target_storage",
+                "nfs-shared"));
+        assertThat(toNfs.structuredContent()).containsEntry("node", "pve1");
+        assertThat((String) config("pve1", 107).get("scsi0")).startsWith("nfs-shared:107/vm-107-disk-0.qcow2");
+        assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve1", "target_storage", "local-lvm")))
+                .hasMessageContaining("has no local disks");
         assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 104, "target", "pve3")))
                 .hasMessageContaining("already on pve3");
         assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 104, "target", "pve1", "offline", true)))

@@ -66,7 +66,8 @@ final class GuestHandlers {
                     c.strings(), c.authid())));
             h.put("GET " + vm + "/migrate", c -> c.guests().migratePreconditions(guest(c, type)));
             h.put("POST " + vm + "/migrate", c -> upid(c.guests().migrate(guest(c, type), c.param("target"),
-                    c.flag("online"), c.flag("restart"), c.flag("with-local-disks"), c.authid())));
+                    c.flag("online"), c.flag("restart"), c.flag("with-local-disks"), c.param(type.equals("qemu")
+                            ? "targetstorage" : "target-storage"), c.authid())));
             h.put("PUT " + vm + "/resize", c -> upid(c.guests().resize(guest(c, type), c.param("disk"), c.param("size"),
                     c.param("digest"), rootOnly(c, "skiplock"), c.authid())));
             h.put("POST " + vm + "/template", c -> {

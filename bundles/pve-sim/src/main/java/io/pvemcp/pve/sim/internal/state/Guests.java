@@ -1345,7 +1345,20 @@ public final class Guests {
      */
     public SimTask migrate(SimGuest g, String target, boolean online, boolean restart, boolean withLocalDisks,
             String authid) {
+        return migrate(g, target, online, restart, withLocalDisks, null, authid);
+    }
+
+    /**
+     * As {@link #migrate(SimGuest, String, boolean, boolean, boolean, String)}, with local disks moved to other
+     * storage on the target node ({@code targetstorage}, {@code target-storage}): {@code source:target} pairs, or one
+     * storage for all; {@code 1} keeps each disk's storage.
+     *
+     * @param targetStorage the mapping, or {@code null}
+     */
+    public SimTask migrate(SimGuest g, String target, boolean online, boolean restart, boolean withLocalDisks,
+            String targetStorage, String authid) {
         boolean qemu = g.type.equals("qemu");
+        Map<String, String> mapping = storageMapping(targetStorage);
         if (target.equals(g.node)) {
             throw PveError.param("target", "target is local node.");
         }
@@ -1361,13 +1374,20 @@ public final class Guests {
         }
         for (String vol : g.diskVolumes().values()) {
             SimStorage st = s.storage(vol.substring(0, vol.indexOf(':'))).orElseThrow();
-            if (!st.availableOn(target)) {
-                throw PveError.fail("storage '" + st.id + "' is not available on node '" + target + "'");
+            String to = st.shared ? st.id : mapped(mapping, st.id);
+            SimStorage dest = s.storage(to).orElseThrow(() -> PveError.param("targetstorage", "storage '" + to
+                    + "' does not exist"));
+            if (!dest.availableOn(target)) {
+                throw PveError.fail("storage '" + dest.id + "' is not available on node '" + target + "'");
+            }
+            if (!dest.content.contains(qemu ? "images" : "rootdir")) {
+                throw PveError.fail("storage '" + dest.id + "' does not support " + (qemu ? "vm images"
+                        : "container directories"));
             }
         }
         if (s.ha().managed(g)) {
             return task(g, "hamigrate", "hamigrate", authid, MIGRATE_MS, t -> t.log("Requesting HA migration for "
-                    + g.kind() + " " + g.vmid + " to node " + target), t -> moveGuest(g, target), null);
+                    + g.kind() + " " + g.vmid + " to node " + target), t -> moveGuest(g, target, mapping), null);
         }
         List<String> localDisks = new ArrayList<>();
         for (String vol : g.diskVolumes().values()) {
@@ -1393,7 +1413,7 @@ public final class Guests {
             if (running && !qemu) {
                 t.log("shutdown CT " + g.vmid);
             }
-            moveGuest(g, target);
+            moveGuest(g, target, mapping);
             g.config.remove("lock");
             if (running && !qemu) {
                 g.startedAt = s.clock().seconds();
@@ -1405,21 +1425,61 @@ public final class Guests {
 
     /** Moves a guest's configuration and local volumes to another node. */
     void moveGuest(SimGuest g, String target) {
-        for (String vol : g.diskVolumes().values()) {
+        moveGuest(g, target, Map.of());
+    }
+
+    /** Moves a guest's configuration and local volumes to another node, local volumes to mapped storage. */
+    void moveGuest(SimGuest g, String target, Map<String, String> mapping) {
+        for (var e : new ArrayList<>(g.diskVolumes().entrySet())) {
+            String vol = e.getValue();
             SimStorage st = s.storage(vol.substring(0, vol.indexOf(':'))).orElse(null);
             if (st == null || st.shared) {
                 continue;
             }
             SimVolume v = st.volume(g.node, vol);
-            if (v != null) {
-                st.remove(g.node, vol);
-                SimVolume moved = new SimVolume(v.storage, target, v.volid, v.content, v.format, v.size, v.vmid,
-                        v.ctime);
-                moved.parent = v.parent;
-                st.add(moved);
+            if (v == null) {
+                continue;
             }
+            st.remove(g.node, vol);
+            SimStorage dest = s.storage(mapped(mapping, st.id)).orElse(st);
+            String volid = vol;
+            String format = v.format;
+            if (dest != st) {
+                String name = vol.substring(vol.lastIndexOf(vol.contains("/") ? '/' : ':') + 1).replaceFirst("\\.[a-z0-9]+$",
+                        "");
+                format = dest.fileBased() ? (g.type.equals("qemu") ? "qcow2" : "raw") : "raw";
+                volid = dest.fileBased() ? dest.id + ":" + g.vmid + "/" + name + "." + format : dest.id + ":" + name;
+                String line = g.config.get(e.getKey());
+                if (line != null) {
+                    g.config.put(e.getKey(), line.replace(vol, volid));
+                }
+            }
+            SimVolume moved = new SimVolume(dest.id, target, volid, v.content, format, v.size, v.vmid, v.ctime);
+            moved.parent = dest == st ? v.parent : null;
+            dest.add(moved);
         }
         g.node = target;
+    }
+
+    private static Map<String, String> storageMapping(String spec) {
+        Map<String, String> out = new LinkedHashMap<>();
+        if (spec == null || spec.isBlank() || spec.equals("1")) {
+            return out;
+        }
+        for (String part : spec.split(",")) {
+            String p = part.strip();
+            int colon = p.indexOf(':');
+            if (colon < 0) {
+                out.put("*", p);
+            } else {
+                out.put(p.substring(0, colon), p.substring(colon + 1));
+            }
+        }
+        return out;
+    }
+
+    private static String mapped(Map<String, String> mapping, String storage) {
+        return mapping.getOrDefault(storage, mapping.getOrDefault("*", storage));
     }
 
     // ---- snapshots
