@@ -111,14 +111,6 @@ final class TokenCommand implements Runnable {
         @ArgGroup(exclusive = false, heading = "Limits (optional; the token may act only within them):%n")
         LimitOptions limits;
 
-        static java.util.Set<io.pvemcp.api.Risk> confirmRisks(String list) {
-            try {
-                return LimitsFormat.risks(list);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("--confirm: " + e.getMessage() + ", or none");
-            }
-        }
-
         static final class LimitOptions {
             @Option(names = "--nodes", paramLabel = "NODES", description = "Allowed nodes, comma-separated.")
             String nodes;
@@ -139,7 +131,7 @@ final class TokenCommand implements Runnable {
                 lim = limits == null ? Limits.NONE : LimitsFormat.parse(limits.nodes, limits.vmids, limits.pools)
                         .withToolsets(LimitsFormat.toolsets(limits.toolsets));
                 if (confirm != null) {
-                    lim = lim.withConfirm(confirmRisks(confirm));
+                    lim = lim.withConfirm(LimitsFormat.risks(confirm, "--confirm"));
                 }
                 life = ttl == null ? (apiKey ? null : Duration.ofDays(30)) : parseDuration(ttl);
             } catch (IllegalArgumentException e) {

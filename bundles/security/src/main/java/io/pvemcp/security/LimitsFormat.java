@@ -57,6 +57,21 @@ public final class LimitsFormat {
     }
 
     /**
+     * @param list risk classes, comma-separated, or {@code none} (or empty) for none
+     * @param option the option or property they were given in, for the message, e.g. {@code --confirm}
+     * @return the risk classes
+     * @throws IllegalArgumentException naming the option and the class that does not exist
+     * @since 1.3
+     */
+    public static Set<Risk> risks(String list, String option) {
+        try {
+            return risks(list);
+        } catch (IllegalArgumentException e) {
+            throw new IllegalArgumentException(option + ": " + e.getMessage() + ", or none");
+        }
+    }
+
+    /**
      * @param list toolsets (tool categories such as {@code vm}, {@code backup}), comma-separated, or {@code null}
      * @return them; empty for all
      * @throws IllegalArgumentException naming a value that is no toolset name

@@ -4,12 +4,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import org.junit.jupiter.api.Test;
 
@@ -17,30 +14,11 @@ class TasksAndGuestsTest {
 
     static final String UPID = "UPID:pve2:0000A1B2:00C0FFEE:65A1B2C3:qmstart:102:root@pam!mcp:";
 
-    /** Answers task status and log calls: running for a number of polls, then stopped. */
-    static final class FakeTasks implements ProxmoxClient {
-        final AtomicInteger polls = new AtomicInteger();
-        final List<String> paths = new ArrayList<>();
-        final int runningPolls;
-        final String exit;
-
-        FakeTasks(int runningPolls, String exit) {
-            this.runningPolls = runningPolls;
-            this.exit = exit;
-        }
+    /** Answers {@code /cluster/resources} with a VM and a locked container; task polling is the client's. */
+    static final class FakeCluster implements ProxmoxClient {
 
         @Override
         public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
-            paths.add(method + " " + path + " " + params.get("node"));
-            if (path.endsWith("/status")) {
-                boolean running = polls.incrementAndGet() <= runningPolls;
-                return CompletableFuture.completedFuture(running ? Map.of("status", "running")
-                        : Map.of("status", "stopped", "exitstatus", exit));
-            }
-            if (path.endsWith("/log")) {
-                return CompletableFuture.completedFuture(List.of(Map.of("n", 1, "t", "starting"),
-                        Map.of("n", 2, "t", "step two"), Map.of("n", 3, "t", "TASK " + exit)));
-            }
             if (path.equals("/cluster/resources")) {
                 return CompletableFuture.completedFuture(List.of(
                         Map.of("vmid", 100, "type", "qemu", "node", "pve1", "name", "web01", "status", "running",
@@ -78,7 +56,7 @@ class TasksAndGuestsTest {
 
     @Test
     void locatesGuestsAndExplainsWhatWasSearched() {
-        FakeTasks client = new FakeTasks(0, "OK");
+        FakeCluster client = new FakeCluster();
         GuestRef vm = Guests.locate(client, 100, "qemu", null).join();
         assertThat(vm.node()).isEqualTo("pve1");
         assertThat(vm.path("/status/start")).isEqualTo("/nodes/{node}/qemu/{vmid}/status/start");

@@ -67,11 +67,7 @@ final class Safety {
 
         /** @return the risk classes in a comma-separated list; {@code none} or empty for none */
         static Set<Risk> risks(String list) {
-            try {
-                return io.pvemcp.security.LimitsFormat.risks(list);
-            } catch (IllegalArgumentException e) {
-                throw new IllegalArgumentException("confirm: " + e.getMessage() + ", or none");
-            }
+            return io.pvemcp.security.LimitsFormat.risks(list, "confirm");
         }
 
         private static Set<String> list(String s) {

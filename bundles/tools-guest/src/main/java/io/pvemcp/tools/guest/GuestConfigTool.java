@@ -178,7 +178,7 @@ public abstract class GuestConfigTool extends GuestTool {
         }
         return new Preview("Change " + name(guest) + ": " + ConfigDiff.summary(diff, 10) + "." + ("running".equals(
                 guest.status()) ? " It runs, so what cannot change live waits for its next start." : ""),
-                List.of(target(call, guest)), List.of(new Preview.Request("PUT", concretePath(guest, "/config"),
+                List.of(target(call, guest, config)), List.of(new Preview.Request("PUT", concretePath(guest, "/config"),
                         params)), title(guest) + " has the new settings.", true, false);
     }
 

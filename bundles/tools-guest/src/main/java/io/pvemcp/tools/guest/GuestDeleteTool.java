@@ -71,7 +71,8 @@ public abstract class GuestDeleteTool extends GuestTool {
     public Preview preview(ToolCall call) {
         GuestRef guest = locate(call);
         checkActionable(guest, "delete");
-        Preview.Target target = target(call, guest);
+        Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
+        Preview.Target target = target(call, guest, config);
         String title = title(guest);
         if (target.protection()) {
             throw new ToolException(title + " is protected (protection is on), so Proxmox refuses to delete it. If it "
@@ -83,7 +84,6 @@ public abstract class GuestDeleteTool extends GuestTool {
                     + "first (" + type.toolPrefix() + "_shutdown or " + type.toolPrefix() + "_stop), or call "
                     + "again with stop_first=true.");
         }
-        Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
         List<String> volumes = new java.util.ArrayList<>();
         for (var e : config.entrySet()) {
             String v = String.valueOf(e.getValue());

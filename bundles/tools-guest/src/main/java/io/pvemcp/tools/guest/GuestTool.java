@@ -201,6 +201,18 @@ public abstract class GuestTool implements Tool {
      * @return the guest as a preview's target
      */
     protected Preview.Target target(ToolCall call, GuestRef guest) {
+        return target(call, guest, Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join()));
+    }
+
+    /**
+     * As {@link #target(ToolCall, GuestRef)}, for a tool that read the guest's configuration already.
+     *
+     * @param call the call
+     * @param guest the guest
+     * @param config its configuration
+     * @return the guest as a preview's target
+     */
+    protected Preview.Target target(ToolCall call, GuestRef guest, Map<String, Object> config) {
         Map<String, Object> resource = Map.of();
         for (Object o : Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "vm")).join())) {
             Map<String, Object> r = Json.map(o);
@@ -209,7 +221,6 @@ public abstract class GuestTool implements Tool {
                 break;
             }
         }
-        Map<String, Object> config = Json.map(call.proxmox().get(guest.path("/config"), guest.params()).join());
         List<String> tags = new java.util.ArrayList<>();
         for (String t : String.valueOf(resource.getOrDefault("tags", "")).split("[;, ]")) {
             if (!t.isBlank()) {
