@@ -239,7 +239,8 @@ class CliIT {
         assertThat(down.exit()).isEqualTo(1);
         assertThat(down.out()).contains("UNHEALTHY", "is the server running");
 
-        server = ServerProcess.start("cli", List.of("--demo", "--data", dir.resolve("server-data").toString()), Map.of());
+        server = ServerProcess.start("cli", List.of("--demo", "--sim-port", Integer.toString(ServerProcess.freePort()),
+                "--data", dir.resolve("server-data").toString()), Map.of());
         Map<String, String> env = Map.of("MCP_TOKEN", server.token(), "MCP_URL", server.url());
         Run health = run(env, "health");
         assertThat(health.exit()).as(health.out() + health.err()).isZero();

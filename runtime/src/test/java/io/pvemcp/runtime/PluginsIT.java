@@ -79,7 +79,8 @@ class PluginsIT {
 
     static ServerProcess startServer() throws Exception {
         // default limits: the full conformance suite and the browser must pass with them
-        return ServerProcess.start("plugins", List.of("--demo", "--data", dir.resolve("data").toString()),
+        return ServerProcess.start("plugins", List.of("--demo", "--sim-port", Integer.toString(ServerProcess.freePort()),
+                "--data", dir.resolve("data").toString()),
                 Map.of("MCP_DEPLOY_DIR", deploy.toString(), "MCP_CONSOLE_PASSWORD", PASSWORD));
     }
 

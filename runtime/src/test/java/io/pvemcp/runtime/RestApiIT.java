@@ -38,7 +38,8 @@ class RestApiIT {
     @BeforeAll
     static void start() throws Exception {
         deploy = Files.createDirectories(dir.resolve("deploy"));
-        server = ServerProcess.start("rest", List.of("--demo", "--data", dir.resolve("data").toString()),
+        server = ServerProcess.start("rest", List.of("--demo", "--sim-port", Integer.toString(ServerProcess.freePort()),
+                "--data", dir.resolve("data").toString()),
                 Map.of("SECRET_KEY", SECRET, "MCP_DEPLOY_DIR", deploy.toString()));
         base = "http://127.0.0.1:" + server.port();
     }
