@@ -90,6 +90,20 @@ upid = api.nodes("pve1").aplinfo.post(storage="local", template="debian-12-stand
 step("download a template from the appliance index", wait(api, "pve1", upid) == "OK"
      and "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst" in [v["volid"] for v in local.content.get()])
 
+jobs = [j["id"] for j in api.cluster.backup.get()]
+api.cluster.backup.post(id="proxmoxer-job", schedule="sun 01:00", storage="local", vmid=str(vmid))
+job = api.cluster.backup("proxmoxer-job").get()
+uncovered = [int(g["vmid"]) for g in api.cluster("backup-info")("not-backed-up").get()]
+api.cluster.backup("proxmoxer-job").delete()
+step("backup jobs and the guests none covers", "backup-prod-nightly" in jobs and job["schedule"] == "sun 01:00"
+     and "next-run" in job and vmid not in uncovered and 102 in uncovered, job)
+upid = api.nodes("pve1").vzdump.post(vmid=vmid, storage="local", compress="zstd")
+exit_status = wait(api, "pve1", upid)
+backup = [v["volid"] for v in local.content.get(content="backup") if int(v.get("vmid", 0)) == vmid][0]
+extracted = api.nodes("pve1").vzdump.extractconfig.get(volume=backup)
+step("a backup and the configuration it holds", exit_status == "OK" and "name: proxmoxer-vm" in extracted,
+     extracted[:80])
+
 upid = api.nodes("pve1").qemu(vmid).delete()
 step("delete", wait(api, "pve1", upid) == "OK" and
      vmid not in [int(v["vmid"]) for v in api.nodes("pve1").qemu.get()])

@@ -40,6 +40,7 @@ class ProxmoxerTest {
                     "OK   a bad parameter is refused", "OK   rollback restores the snapshot's configuration",
                     "OK   download an ISO by URL with its checksum", "OK   a wrong checksum fails the download",
                     "OK   delete a volume", "OK   download a template from the appliance index",
+                    "OK   backup jobs and the guests none covers", "OK   a backup and the configuration it holds",
                     "all proxmoxer checks passed");
         }
     }
