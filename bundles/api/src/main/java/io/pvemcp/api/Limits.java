@@ -9,8 +9,8 @@ import java.util.Set;
 
 /**
  * What a caller's credentials confine it to, beyond their scopes: some nodes, some VMID ranges, some
- * resource pools, some toolsets; and which of its calls a person confirms. Each dimension left empty allows everything; a caller
- * with several dimensions must satisfy all of them. The server enforces limits on every Proxmox request a tool makes
+ * resource pools, some toolsets; and which of its calls a person confirms. Each dimension left empty allows
+ * everything; a caller with several dimensions must satisfy all of them. The server enforces limits on every Proxmox request a tool makes
  * on the caller's behalf, and removes guests and nodes outside them from cluster-wide lists; tools need not check
  * them themselves. An immutable value: how limits are written (in tokens, on the command line) is the security
  * bundle's business ({@code io.pvemcp.security.LimitsFormat}).

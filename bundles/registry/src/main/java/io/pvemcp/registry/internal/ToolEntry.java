@@ -66,7 +66,8 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         this.description = new ToolRegistry.ToolDescription(name, title == null ? "" : title, description, category, scope,
                 risk.id(), readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
-                .inputSchema(WireSchemas.input(inputSchema)).outputSchema(WireSchemas.output(outputSchema)).annotations(annotations).build();
+                .inputSchema(WireSchemas.input(inputSchema)).outputSchema(WireSchemas.output(outputSchema))
+                .annotations(annotations).build();
     }
 
     static ToolEntry read(Contributions.Source<Tool> source, SchemaChecker schemas) {

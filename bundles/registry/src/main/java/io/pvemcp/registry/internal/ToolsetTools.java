@@ -153,7 +153,8 @@ final class ToolsetTools {
                 boolean on = call.arguments().bool("enable", true);
                 boolean changed = sets.enable(session, wanted, on);
                 if (changed) {
-                    notifier.notify(session, io.modelcontextprotocol.spec.McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+                    notifier.notify(session,
+                            io.modelcontextprotocol.spec.McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
                 }
                 List<String> enabled = new ArrayList<>(sets.enabled(session));
                 int tools = enabled.stream().mapToInt(s -> known.getOrDefault(s, List.of()).size()).sum();

@@ -18,7 +18,10 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster", idempotent = true, description = "Nodes with status, CPU, memory, root disk, uptime and running guests; offline nodes without figures.")
+@ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster",
+        idempotent = true,
+        description = "Nodes with status, CPU, memory, root disk, uptime and running guests; offline nodes without "
+                + "figures.")
 public final class ClusterNodesTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();

@@ -16,7 +16,10 @@ import io.pvemcp.api.ToolService;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_cluster_status", title = "Cluster status", risk = Risk.READ, category = "cluster", idempotent = true, description = "Cluster name, quorum (without it Proxmox refuses changes), nodes online, counts of VMs and containers. Start here to see if the cluster is healthy.")
+@ToolService(name = "proxmox_cluster_status", title = "Cluster status", risk = Risk.READ, category = "cluster",
+        idempotent = true,
+        description = "Cluster name, quorum (without it Proxmox refuses changes), nodes online, counts of VMs and "
+                + "containers. Start here to see if the cluster is healthy.")
 public final class ClusterStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();

@@ -21,7 +21,10 @@ import io.pvemcp.api.pve.Upid;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks", idempotent = true, description = "A task by UPID: running or stopped, exit status, last log lines; wait_seconds waits for it to end.")
+@ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks",
+        idempotent = true,
+        description = "A task by UPID: running or stopped, exit status, last log lines; wait_seconds waits for it to "
+                + "end.")
 public final class TaskStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_clone", title = "Clone a container", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_ct_clone", title = "Clone a container", risk = Risk.CHANGE, category = "ct",
+        scope = Scopes.WRITE,
         description = "Clones a container or template (full, or linked from a template) to a new VMID, and waits until "
                 + "the clone exists.")
 public final class CtCloneTool extends GuestCloneTool {

@@ -29,7 +29,8 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct",
+        scope = Scopes.WRITE,
         description = "Creates an LXC container from a template (volid, or a name such as debian-13; see "
                 + "proxmox_template_list) and waits. Defaults: next free VMID, roomiest node.")
 public final class CtCreateTool extends GuestTool {

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_delete", title = "Delete a container", risk = Risk.DESTROY, category = "ct", scope = Scopes.DESTROY,
+@ToolService(name = "proxmox_ct_delete", title = "Delete a container", risk = Risk.DESTROY, category = "ct",
+        scope = Scopes.DESTROY,
         description = "Deletes a container and its volumes for good. Refuses a running one unless stop_first, and a "
                 + "protected one; purge also drops it from jobs and HA.")
 public final class CtDeleteTool extends GuestDeleteTool {

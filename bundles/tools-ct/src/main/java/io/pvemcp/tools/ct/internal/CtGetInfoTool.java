@@ -19,7 +19,10 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_get_info", title = "Describe a container", risk = Risk.READ, category = "ct", idempotent = true, description = "One container's status and configuration: root disk, mount points, interfaces and addresses, tags, protection, HA, snapshots, pending changes.")
+@ToolService(name = "proxmox_ct_get_info", title = "Describe a container", risk = Risk.READ, category = "ct",
+        idempotent = true,
+        description = "One container's status and configuration: root disk, mount points, interfaces and addresses, "
+                + "tags, protection, HA, snapshots, pending changes.")
 public final class CtGetInfoTool extends GuestInfoTool {
 
     static final Pattern VOLUME = Pattern.compile("rootfs|mp\\d+|unused\\d+");

@@ -9,7 +9,9 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_list", title = "List containers", risk = Risk.READ, category = "ct", idempotent = true, description = "Containers of the cluster with node, status, CPU, memory, uptime, tags, pool. Filters (name/tag wildcards * ?), sort, limit; offline nodes show unknown.")
+@ToolService(name = "proxmox_ct_list", title = "List containers", risk = Risk.READ, category = "ct", idempotent = true,
+        description = "Containers of the cluster with node, status, CPU, memory, uptime, tags, pool. Filters (name/tag "
+                + "wildcards * ?), sort, limit; offline nodes show unknown.")
 public final class CtListTool extends GuestListTool {
 
     public CtListTool() {

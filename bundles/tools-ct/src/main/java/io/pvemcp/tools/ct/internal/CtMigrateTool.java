@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_migrate", title = "Migrate a container", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_ct_migrate", title = "Migrate a container", risk = Risk.CHANGE, category = "ct",
+        scope = Scopes.WRITE,
         description = "Moves a container to another node; a running one is restarted there (a short outage); refuses "
                 + "nodes that cannot take it.")
 public final class CtMigrateTool extends GuestMigrateTool {

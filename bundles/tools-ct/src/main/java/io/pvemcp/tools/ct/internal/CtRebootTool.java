@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
+@ToolService(name = "proxmox_ct_reboot", title = "Reboot a container", risk = Risk.POWER, category = "ct",
+        scope = Scopes.POWER,
         idempotent = false, description = "Reboots a running container and waits until it runs again; pending "
                 + "configuration changes take effect.")
 public final class CtRebootTool extends GuestPowerTool {

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_resize", title = "Grow a container volume", risk = Risk.CHANGE, category = "ct", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_ct_resize", title = "Grow a container volume", risk = Risk.CHANGE, category = "ct",
+        scope = Scopes.WRITE,
         description = "Grows a container's rootfs or a mount point by an amount (+10G) or to a size; its file system "
                 + "grows with it.")
 public final class CtResizeTool extends GuestResizeTool {

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct", scope = Scopes.POWER,
+@ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct",
+        scope = Scopes.POWER,
         idempotent = true, description = "Shuts a container down cleanly and waits; force_stop stops it hard after the "
                 + "timeout. A stopped one is left alone.")
 public final class CtShutdownTool extends GuestPowerTool {

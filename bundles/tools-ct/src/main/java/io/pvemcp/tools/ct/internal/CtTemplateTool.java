@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_ct_template", title = "Convert a container to a template", risk = Risk.DESTROY, category = "ct", scope = Scopes.WRITE, idempotent = true,
+@ToolService(name = "proxmox_ct_template", title = "Convert a container to a template", risk = Risk.DESTROY,
+        category = "ct", scope = Scopes.WRITE, idempotent = true,
         description = "Converts a stopped container into a template for cloning; it can never be started again.")
 public final class CtTemplateTool extends GuestTemplateTool {
 

@@ -51,7 +51,7 @@ public final class SnapshotRollbackTool extends SnapshotTool {
     }
 
     private record Plan(GuestRef guest, Snap snap, List<ConfigDiff.Change> changes, List<String> lost,
-            String after, boolean start, List<String> newer) {
+            String after, boolean start, List<String> newer, Map<String, Object> current) {
     }
 
     private Plan plan(ToolCall call) {
@@ -77,7 +77,7 @@ public final class SnapshotRollbackTool extends SnapshotTool {
         List<String> newer = new ArrayList<>();
         collect(tree, snap.name(), newer);
         String after = snap.ram() || start ? "running" : "stopped";
-        return new Plan(guest, snap, changes, lost, after, start, newer);
+        return new Plan(guest, snap, changes, lost, after, start, newer, current);
     }
 
     private static void collect(Tree tree, String name, List<String> out) {
@@ -94,7 +94,7 @@ public final class SnapshotRollbackTool extends SnapshotTool {
         return new Preview("Roll " + name(p.guest) + " on " + p.guest.node() + " back to snapshot '" + p.snap.name()
                 + "' (" + p.snap.when() + "). Lost for good: " + String.join("; ", p.lost) + "." + (p.newer.isEmpty()
                         ? "" : " Snapshots taken after it stay: " + String.join(", ", p.newer) + ".")
-                + " To keep the current state, take a snapshot first.", List.of(target(call, p.guest)), List.of(new Preview.Request("POST",
+                + " To keep the current state, take a snapshot first.", List.of(target(call, p.guest, p.current)), List.of(new Preview.Request("POST",
                         concretePath(p.guest, "/snapshot/" + p.snap.name() + "/rollback"), params)),
                 title(p.guest) + " is as it was at snapshot '" + p.snap.name() + "', " + p.after + ".", false,
                 "running".equals(p.guest.status()));

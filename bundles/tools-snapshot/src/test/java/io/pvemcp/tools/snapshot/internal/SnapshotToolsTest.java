@@ -6,14 +6,13 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import java.util.List;
 import java.util.Map;
 
-import io.pvemcp.api.Json;
 import io.pvemcp.api.Preview;
-import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.testing.JsonSchemas;
 import io.pvemcp.testing.RecordingToolCall;
 import io.pvemcp.testing.SimulatedCluster;
+import io.pvemcp.testing.ToolCalls;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -22,33 +21,18 @@ import org.junit.jupiter.api.Test;
 class SnapshotToolsTest {
 
     SimulatedCluster cluster;
+    ToolCalls tools;
 
     @BeforeEach
     void start() {
         cluster = SimulatedCluster.start();
+        tools = new ToolCalls(cluster.client());
     }
 
     @AfterEach
     void stop() {
         assertThat(cluster.simulator().contractViolations()).isEmpty();
         cluster.close();
-    }
-
-    ToolResult call(Tool tool, Map<String, Object> args) throws Exception {
-        assertThat(JsonSchemas.problems(tool.inputSchema(), args)).isEmpty();
-        ToolResult r = tool.call(new RecordingToolCall(args, cluster.client()));
-        assertThat(r.isError()).as(r.text()).isFalse();
-        assertThat(JsonSchemas.problems(tool.outputSchema(), r.structuredContent())).as(r.text()).isEmpty();
-        return r;
-    }
-
-    Preview preview(Tool tool, Map<String, Object> args) throws Exception {
-        return tool.preview(new RecordingToolCall(args, cluster.client()));
-    }
-
-    Map<String, Object> config(String node, String type, int vmid) {
-        return Json.map(cluster.client().get("/nodes/{node}/" + type + "/{vmid}/config", Map.of("node", node, "vmid",
-                vmid)).join());
     }
 
     @SuppressWarnings("unchecked")
@@ -58,16 +42,16 @@ class SnapshotToolsTest {
 
     @Test
     void snapshotChangeRollbackRestoresTheConfiguration() throws Exception {
-        ToolResult before = call(new SnapshotListTool(), Map.of("vmid", 100));
+        ToolResult before = tools.call(new SnapshotListTool(), Map.of("vmid", 100));
         assertThat(snapshots(before)).extracting(s -> s.get("name")).containsExactly("before-upgrade");
         assertThat(before.structuredContent()).containsEntry("current_parent", "before-upgrade");
 
-        ToolResult taken = call(new SnapshotCreateTool(), Map.of("vmid", 100, "name", "pre-change", "description",
+        ToolResult taken = tools.call(new SnapshotCreateTool(), Map.of("vmid", 100, "name", "pre-change", "description",
                 "before cores change"));
         assertThat(taken.text()).startsWith("Took snapshot 'pre-change' of VM 100");
         assertThat(taken.structuredContent()).containsEntry("snapshot", "pre-change").containsEntry("ram", false);
 
-        ToolResult tree = call(new SnapshotListTool(), Map.of("vmid", 100));
+        ToolResult tree = tools.call(new SnapshotListTool(), Map.of("vmid", 100));
         assertThat(snapshots(tree)).extracting(s -> s.get("name"), s -> s.get("depth"), s -> s.get("current"))
                 .containsExactly(org.assertj.core.groups.Tuple.tuple("before-upgrade", 0, false),
                         org.assertj.core.groups.Tuple.tuple("pre-change", 1, true));
@@ -76,61 +60,61 @@ class SnapshotToolsTest {
 
         cluster.client().put("/nodes/{node}/qemu/{vmid}/config", Map.of("node", "pve1", "vmid", 100, "cores", 6,
                 "memory", 8192)).join();
-        assertThat(config("pve1", "qemu", 100)).containsEntry("cores", 6);
+        assertThat(tools.config("pve1", "qemu", 100)).containsEntry("cores", 6);
 
-        Preview p = preview(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "pre-change"));
+        Preview p = tools.preview(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "pre-change"));
         assertThat(p.summary()).contains("back to snapshot 'pre-change'", "Lost for good",
                 "cores 6 → 2", "memory 8192 → 4096", "it is stopped", "take a snapshot first");
         assertThat(p.undoable()).isFalse();
         assertThat(p.interrupts()).isTrue();
         assertThat(p.requests()).singleElement().satisfies(r -> assertThat(r.path())
                 .isEqualTo("/nodes/pve1/qemu/100/snapshot/pre-change/rollback"));
-        assertThat(config("pve1", "qemu", 100)).as("a preview changes nothing").containsEntry("cores", 6);
+        assertThat(tools.config("pve1", "qemu", 100)).as("a preview changes nothing").containsEntry("cores", 6);
 
-        ToolResult back = call(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "pre-change"));
-        assertThat(config("pve1", "qemu", 100)).containsEntry("cores", 2).containsEntry("memory", "4096");
+        ToolResult back = tools.call(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "pre-change"));
+        assertThat(tools.config("pve1", "qemu", 100)).containsEntry("cores", 2).containsEntry("memory", "4096");
         assertThat(back.structuredContent()).containsEntry("status", "stopped");
         assertThat(back.text()).contains("is back at snapshot 'pre-change'", "cores 6 → 2");
         assertThat(back.structuredContent().get("restored")).asList().contains(Map.of("key", "cores", "old", "6",
                 "new", "2"));
 
-        ToolResult started = call(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "before-upgrade",
+        ToolResult started = tools.call(new SnapshotRollbackTool(), Map.of("vmid", 100, "name", "before-upgrade",
                 "start", true));
         assertThat(started.structuredContent()).containsEntry("status", "running");
     }
 
     @Test
     void ramSnapshotResumesTheRunningVm() throws Exception {
-        ToolResult taken = call(new SnapshotCreateTool(), Map.of("vmid", 104, "ram", true));
+        ToolResult taken = tools.call(new SnapshotCreateTool(), Map.of("vmid", 104, "ram", true));
         String name = (String) taken.structuredContent().get("snapshot");
         assertThat(name).matches("snap-\\d{8}-\\d{6}");
         assertThat(taken.structuredContent()).containsEntry("ram", true);
-        assertThat(snapshots(call(new SnapshotListTool(), Map.of("vmid", 104)))).singleElement()
+        assertThat(snapshots(tools.call(new SnapshotListTool(), Map.of("vmid", 104)))).singleElement()
                 .satisfies(s -> assertThat(s).containsEntry("ram", true));
-        Preview p = preview(new SnapshotRollbackTool(), Map.of("vmid", 104, "name", name));
+        Preview p = tools.preview(new SnapshotRollbackTool(), Map.of("vmid", 104, "name", name));
         assertThat(p.summary()).contains("resumes from the snapshot's RAM");
-        ToolResult back = call(new SnapshotRollbackTool(), Map.of("vmid", 104, "name", name));
+        ToolResult back = tools.call(new SnapshotRollbackTool(), Map.of("vmid", 104, "name", name));
         assertThat(back.structuredContent()).containsEntry("status", "running");
 
-        ToolResult stopped = call(new SnapshotCreateTool(), Map.of("vmid", 107, "name", "cold", "ram", true));
+        ToolResult stopped = tools.call(new SnapshotCreateTool(), Map.of("vmid", 107, "name", "cold", "ram", true));
         assertThat(stopped.structuredContent()).containsEntry("ram", false);
         assertThat(stopped.text()).contains("is not running, so there is no RAM to save");
     }
 
     @Test
     void deleteReparentsChildrenAndIsIdempotent() throws Exception {
-        call(new SnapshotCreateTool(), Map.of("vmid", 200, "name", "one"));
-        call(new SnapshotCreateTool(), Map.of("vmid", 200, "name", "two"));
-        Preview p = preview(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
+        tools.call(new SnapshotCreateTool(), Map.of("vmid", 200, "name", "one"));
+        tools.call(new SnapshotCreateTool(), Map.of("vmid", 200, "name", "two"));
+        Preview p = tools.preview(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
         assertThat(p.summary()).startsWith("Delete snapshot 'one' of container 200").contains(
                 "can no longer be rolled back to it", "Its children (two) then follow no snapshot.");
         assertThat(p.requests()).singleElement().satisfies(r -> assertThat(r.method()).isEqualTo("DELETE"));
-        ToolResult deleted = call(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
+        ToolResult deleted = tools.call(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
         assertThat(deleted.structuredContent()).containsEntry("deleted", true);
-        ToolResult list = call(new SnapshotListTool(), Map.of("vmid", 200));
+        ToolResult list = tools.call(new SnapshotListTool(), Map.of("vmid", 200));
         assertThat(snapshots(list)).singleElement().satisfies(s -> assertThat(s).containsEntry("name", "two")
                 .doesNotContainKey("parent").containsEntry("current", true));
-        ToolResult again = call(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
+        ToolResult again = tools.call(new SnapshotDeleteTool(), Map.of("vmid", 200, "name", "one"));
         assertThat(again.structuredContent()).containsEntry("deleted", false);
         assertThat(again.text()).contains("has no snapshot 'one'", "Its snapshots: two.");
     }

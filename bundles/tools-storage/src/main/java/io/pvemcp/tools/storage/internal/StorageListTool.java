@@ -22,7 +22,10 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage", idempotent = true, description = "Storages with type, content types, size, use and free space; shared ones once, local ones per node. Filter by node, content, type; sort by use or free.")
+@ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage",
+        idempotent = true,
+        description = "Storages with type, content types, size, use and free space; shared ones once, local ones per "
+                + "node. Filter by node, content, type; sort by use or free.")
 public final class StorageListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -1,7 +1,6 @@
 package io.pvemcp.tools.storage.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import java.nio.charset.StandardCharsets;
 import java.security.MessageDigest;
@@ -10,12 +9,11 @@ import java.util.List;
 import java.util.Map;
 
 import io.pvemcp.api.Preview;
-import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
-import io.pvemcp.testing.JsonSchemas;
 import io.pvemcp.testing.RecordingToolCall;
 import io.pvemcp.testing.SimulatedCluster;
+import io.pvemcp.testing.ToolCalls;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -24,29 +22,18 @@ import org.junit.jupiter.api.Test;
 class StorageContentToolsTest {
 
     SimulatedCluster cluster;
+    ToolCalls tools;
 
     @BeforeEach
     void start() {
         cluster = SimulatedCluster.start();
+        tools = new ToolCalls(cluster.client());
     }
 
     @AfterEach
     void stop() {
         assertThat(cluster.simulator().contractViolations()).isEmpty();
         cluster.close();
-    }
-
-    ToolResult call(Tool tool, Map<String, Object> args) throws Exception {
-        assertThat(JsonSchemas.problems(tool.inputSchema(), args)).isEmpty();
-        ToolResult r = tool.call(new RecordingToolCall(args, cluster.client()));
-        assertThat(r.isError()).as(r.text()).isFalse();
-        assertThat(JsonSchemas.problems(tool.outputSchema(), r.structuredContent())).as(r.text()).isEmpty();
-        return r;
-    }
-
-    Exception refusal(Tool tool, Map<String, Object> args) {
-        return org.junit.jupiter.api.Assertions.assertThrows(ToolException.class,
-                () -> tool.call(new RecordingToolCall(args, cluster.client())));
     }
 
     @SuppressWarnings("unchecked")
@@ -56,35 +43,35 @@ class StorageContentToolsTest {
 
     @Test
     void listsContentSharedOnceLocalPerNodeNewestFirst() throws Exception {
-        ToolResult isos = call(new StorageContentTool(), Map.of("content", "iso"));
+        ToolResult isos = tools.call(new StorageContentTool(), Map.of("content", "iso"));
         assertThat(list(isos, "volumes")).filteredOn(v -> "local:iso/debian-13.1.0-amd64-netinst.iso"
                 .equals(v.get("volid"))).extracting(v -> v.get("node")).containsExactlyInAnyOrder("pve1", "pve2", "pve3");
         assertThat(list(isos, "volumes")).filteredOn(v -> "nfs-shared:iso/virtio-win-0.1.271.iso".equals(v.get("volid")))
                 .singleElement().satisfies(v -> assertThat(v).doesNotContainKey("node").containsEntry("size", "708 MiB"));
         assertThat(isos.text()).contains("volumes", "nfs-shared:iso/Win11_24H2_English_x64.iso (iso, 5.5 GiB");
 
-        ToolResult backups = call(new StorageContentTool(), Map.of("vmid", 100, "content", "backup"));
+        ToolResult backups = tools.call(new StorageContentTool(), Map.of("vmid", 100, "content", "backup"));
         List<Map<String, Object>> b = list(backups, "volumes");
         assertThat(b).hasSize(2).allSatisfy(v -> assertThat(v).containsEntry("vmid", 100L)
                 .containsEntry("storage", "pbs").containsEntry("notes", "web01 nightly"));
         assertThat((Long) b.get(0).get("ctime")).as("newest first").isGreaterThan((Long) b.get(1).get("ctime"));
 
-        ToolResult bySize = call(new StorageContentTool(), Map.of("storage", "nfs-shared", "sort", "size", "limit", 1));
+        ToolResult bySize = tools.call(new StorageContentTool(), Map.of("storage", "nfs-shared", "sort", "size", "limit", 1));
         assertThat(list(bySize, "volumes")).singleElement().satisfies(v -> assertThat(v.get("size_bytes"))
-                .isEqualTo(list(call(new StorageContentTool(), Map.of("storage", "nfs-shared")), "volumes").stream()
+                .isEqualTo(list(tools.call(new StorageContentTool(), Map.of("storage", "nfs-shared")), "volumes").stream()
                         .mapToLong(x -> (Long) x.get("size_bytes")).max().orElseThrow()));
         assertThat(bySize.structuredContent().get("omitted")).isNotEqualTo(0);
     }
 
     @Test
     void templatesSayWhatTheCreateToolsAcceptAndWhatCanBeDownloaded() throws Exception {
-        ToolResult all = call(new TemplateListTool(), Map.of());
+        ToolResult all = tools.call(new TemplateListTool(), Map.of());
         assertThat(list(all, "vm_templates")).extracting(v -> v.get("vmid")).containsExactly(9000L, 9001L);
         assertThat(list(all, "container_templates")).extracting(v -> v.get("volid"))
                 .contains("local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst");
         assertThat(list(all, "isos")).extracting(v -> v.get("volid")).contains("nfs-shared:iso/virtio-win-0.1.271.iso");
 
-        ToolResult debian = call(new TemplateListTool(), Map.of("name", "debian"));
+        ToolResult debian = tools.call(new TemplateListTool(), Map.of("name", "debian"));
         assertThat(list(debian, "available")).extracting(a -> a.get("template"), a -> a.get("downloaded")).contains(
                 org.assertj.core.groups.Tuple.tuple("debian-13-standard_13.1-2_amd64.tar.zst", true),
                 org.assertj.core.groups.Tuple.tuple("debian-12-standard_12.12-1_amd64.tar.zst", false));
@@ -95,9 +82,9 @@ class StorageContentToolsTest {
 
     @Test
     void downloadsATemplateFromTheIndexOnce() throws Exception {
-        assertThat(refusal(new TemplateDownloadTool(), Map.of("template", "debian"))).hasMessageContaining(
+        assertThat(tools.refusal(ToolException.class, new TemplateDownloadTool(), Map.of("template", "debian"))).hasMessageContaining(
                 "fits 3 templates").hasMessageContaining("Give the whole name");
-        assertThat(refusal(new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "storage", "local-lvm")))
+        assertThat(tools.refusal(ToolException.class, new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "storage", "local-lvm")))
                 .hasMessageContaining("does not hold container templates");
         Preview p = new TemplateDownloadTool().preview(new RecordingToolCall(Map.of("template", "debian-12-standard", "node",
                 "pve2"), cluster.client()));
@@ -105,13 +92,13 @@ class StorageContentToolsTest {
                 "Only containers on pve2 can use it");
         assertThat(p.requests()).singleElement().satisfies(r -> assertThat(r.path()).isEqualTo("/nodes/pve2/aplinfo"));
 
-        ToolResult done = call(new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "node", "pve2"));
+        ToolResult done = tools.call(new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "node", "pve2"));
         assertThat(done.structuredContent()).containsEntry("downloaded", true).containsEntry("volid",
                 "local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst");
-        ToolResult again = call(new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "node", "pve2"));
+        ToolResult again = tools.call(new TemplateDownloadTool(), Map.of("template", "debian-12-standard", "node", "pve2"));
         assertThat(again.structuredContent()).containsEntry("downloaded", false);
         assertThat(again.text()).contains("already on local of pve2");
-        assertThat(list(call(new StorageContentTool(), Map.of("node", "pve2", "content", "vztmpl")), "volumes"))
+        assertThat(list(tools.call(new StorageContentTool(), Map.of("node", "pve2", "content", "vztmpl")), "volumes"))
                 .extracting(v -> v.get("volid")).contains("local:vztmpl/debian-12-standard_12.12-1_amd64.tar.zst");
     }
 
@@ -120,20 +107,20 @@ class StorageContentToolsTest {
         String url = "https://dl-cdn.example.org/alpine/v3.22/alpine-virt-3.22.2-x86_64.iso";
         String sha256 = HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256")
                 .digest(url.getBytes(StandardCharsets.UTF_8)));
-        ToolResult ok = call(new StorageDownloadTool(), Map.of("url", url, "checksum", sha256, "node", "pve1"));
+        ToolResult ok = tools.call(new StorageDownloadTool(), Map.of("url", url, "checksum", sha256, "node", "pve1"));
         assertThat(ok.structuredContent()).containsEntry("volid", "local:iso/alpine-virt-3.22.2-x86_64.iso")
                 .containsEntry("downloaded", true);
         assertThat(ok.text()).contains("Verified with sha256");
-        assertThat(refusal(new StorageDownloadTool(), Map.of("url", url, "node", "pve1")))
+        assertThat(tools.refusal(ToolException.class, new StorageDownloadTool(), Map.of("url", url, "node", "pve1")))
                 .hasMessageContaining("already exists on pve1").hasMessageContaining("proxmox_volume_delete");
 
-        assertThat(refusal(new StorageDownloadTool(), Map.of("url", url, "node", "pve2", "checksum", "0".repeat(64))))
+        assertThat(tools.refusal(ToolException.class, new StorageDownloadTool(), Map.of("url", url, "node", "pve2", "checksum", "0".repeat(64))))
                 .hasMessageContaining("checksum mismatch").hasMessageContaining("check the checksum and its algorithm");
-        assertThat(refusal(new StorageDownloadTool(), Map.of("url", "https://example.org/missing/x.iso", "node",
+        assertThat(tools.refusal(ToolException.class, new StorageDownloadTool(), Map.of("url", "https://example.org/missing/x.iso", "node",
                 "pve2"))).hasMessageContaining("404").hasMessageContaining("check it in a browser");
-        assertThat(refusal(new StorageDownloadTool(), Map.of("url", "https://example.org/readme.txt")))
+        assertThat(tools.refusal(ToolException.class, new StorageDownloadTool(), Map.of("url", "https://example.org/readme.txt")))
                 .hasMessageContaining("does not fit an ISO or a template");
-        assertThat(refusal(new StorageDownloadTool(), Map.of("url", "https://example.org/a.iso", "storage", "pbs")))
+        assertThat(tools.refusal(ToolException.class, new StorageDownloadTool(), Map.of("url", "https://example.org/a.iso", "storage", "pbs")))
                 .hasMessageContaining("does not hold ISOs");
         Preview p = new StorageDownloadTool().preview(new RecordingToolCall(Map.of("url",
                 "https://example.org/images/debian-13-custom.tar.zst", "storage", "local", "node", "pve3"),
@@ -144,25 +131,25 @@ class StorageContentToolsTest {
 
     @Test
     void deletesAVolumeNobodyUsesAndRefusesTheRest() throws Exception {
-        assertThat(refusal(new VolumeDeleteTool(), Map.of("volume", "nfs-shared:iso/virtio-win-0.1.271.iso")))
+        assertThat(tools.refusal(ToolException.class, new VolumeDeleteTool(), Map.of("volume", "nfs-shared:iso/virtio-win-0.1.271.iso")))
                 .hasMessageContaining("in use as ide2 of VM 105").hasMessageContaining("eject it there first");
-        String prot = list(call(new StorageContentTool(), Map.of("vmid", 101, "content", "backup")), "volumes").get(0)
+        String prot = list(tools.call(new StorageContentTool(), Map.of("vmid", 101, "content", "backup")), "volumes").get(0)
                 .get("volid").toString();
-        assertThat(refusal(new VolumeDeleteTool(), Map.of("volume", prot))).hasMessageContaining("is protected");
-        assertThat(refusal(new VolumeDeleteTool(), Map.of("volume", "local:iso/debian-13.1.0-amd64-netinst.iso")))
+        assertThat(tools.refusal(ToolException.class, new VolumeDeleteTool(), Map.of("volume", prot))).hasMessageContaining("is protected");
+        assertThat(tools.refusal(ToolException.class, new VolumeDeleteTool(), Map.of("volume", "local:iso/debian-13.1.0-amd64-netinst.iso")))
                 .hasMessageContaining("exists on 3 nodes");
-        assertThat(refusal(new VolumeDeleteTool(), Map.of("volume", "nowhere:iso/x.iso")))
+        assertThat(tools.refusal(ToolException.class, new VolumeDeleteTool(), Map.of("volume", "nowhere:iso/x.iso")))
                 .hasMessageContaining("There is no storage 'nowhere'");
 
         String iso = "local:iso/ubuntu-24.04.3-live-server-amd64.iso";
         Preview p = new VolumeDeleteTool().preview(new RecordingToolCall(Map.of("volume", iso), cluster.client()));
         assertThat(p.summary()).startsWith("Delete the ISO image " + iso + " (3.0 GiB").contains("on pve1 for good");
         assertThat(p.undoable()).isFalse();
-        ToolResult gone = call(new VolumeDeleteTool(), Map.of("volume", iso));
+        ToolResult gone = tools.call(new VolumeDeleteTool(), Map.of("volume", iso));
         assertThat(gone.structuredContent()).containsEntry("deleted", true).containsEntry("node", "pve1");
-        ToolResult again = call(new VolumeDeleteTool(), Map.of("volume", iso));
+        ToolResult again = tools.call(new VolumeDeleteTool(), Map.of("volume", iso));
         assertThat(again.structuredContent()).containsEntry("deleted", false);
-        assertThat(list(call(new StorageContentTool(), Map.of("content", "iso", "node", "pve1")), "volumes"))
+        assertThat(list(tools.call(new StorageContentTool(), Map.of("content", "iso", "node", "pve1")), "volumes"))
                 .extracting(v -> v.get("volid")).doesNotContain(iso);
     }
 }

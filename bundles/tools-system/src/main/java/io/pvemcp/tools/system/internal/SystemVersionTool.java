@@ -14,7 +14,9 @@ import io.pvemcp.api.ToolService;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system", idempotent = true, description = "Proxmox VE version, release and repository id of the cluster, or of one node.")
+@ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system",
+        idempotent = true,
+        description = "Proxmox VE version, release and repository id of the cluster, or of one node.")
 public final class SystemVersionTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

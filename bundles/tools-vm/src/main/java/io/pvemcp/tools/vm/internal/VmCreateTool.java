@@ -32,7 +32,8 @@ import io.pvemcp.tools.guest.Sizes;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm",
+        scope = Scopes.WRITE,
         description = "Creates a VM and waits: empty with a disk (optionally booting an ISO), or cloned from a "
                 + "template with cloud-init. Defaults: next free VMID, roomiest node.")
 public final class VmCreateTool extends GuestTool {

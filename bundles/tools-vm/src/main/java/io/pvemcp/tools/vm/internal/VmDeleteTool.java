@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_delete", title = "Delete a VM", risk = Risk.DESTROY, category = "vm", scope = Scopes.DESTROY,
+@ToolService(name = "proxmox_vm_delete", title = "Delete a VM", risk = Risk.DESTROY, category = "vm",
+        scope = Scopes.DESTROY,
         description = "Deletes a VM and its disks for good. Refuses a running VM unless stop_first, and a protected "
                 + "one; purge also drops it from jobs and HA.")
 public final class VmDeleteTool extends GuestDeleteTool {

@@ -20,7 +20,10 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm", idempotent = true, description = "One VM's status and configuration: disks, NICs, agent-reported addresses, tags, protection, HA, snapshots, changes pending until restart.")
+@ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm",
+        idempotent = true,
+        description = "One VM's status and configuration: disks, NICs, agent-reported addresses, tags, protection, HA, "
+                + "snapshots, changes pending until restart.")
 public final class VmGetInfoTool extends GuestInfoTool {
 
     static final Pattern DISK = Pattern.compile("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0|unused\\d+");

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_resize", title = "Grow a VM disk", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
+@ToolService(name = "proxmox_vm_resize", title = "Grow a VM disk", risk = Risk.CHANGE, category = "vm",
+        scope = Scopes.WRITE,
         description = "Grows a VM disk by an amount (+10G) or to a size; Proxmox cannot shrink disks.")
 public final class VmResizeTool extends GuestResizeTool {
 

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
+@ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", risk = Risk.POWER, category = "vm",
+        scope = Scopes.POWER,
         idempotent = true, description = "ACPI shutdown; waits until the VM is stopped; force_stop stops it hard after "
                 + "the timeout. A stopped VM is left alone.")
 public final class VmShutdownTool extends GuestPowerTool {

@@ -10,7 +10,8 @@ import io.pvemcp.tools.guest.GuestType;
 import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
-@ToolService(name = "proxmox_vm_template", title = "Convert a VM to a template", risk = Risk.DESTROY, category = "vm", scope = Scopes.WRITE, idempotent = true,
+@ToolService(name = "proxmox_vm_template", title = "Convert a VM to a template", risk = Risk.DESTROY,
+        category = "vm", scope = Scopes.WRITE, idempotent = true,
         description = "Converts a stopped VM into a template for cloning; it can never be started again.")
 public final class VmTemplateTool extends GuestTemplateTool {
 

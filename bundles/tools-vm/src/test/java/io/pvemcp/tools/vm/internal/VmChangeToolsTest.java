@@ -5,13 +5,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 import java.util.List;
 import java.util.Map;
 
-import io.pvemcp.api.Json;
 import io.pvemcp.api.Preview;
-import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolResult;
-import io.pvemcp.testing.JsonSchemas;
-import io.pvemcp.testing.RecordingToolCall;
 import io.pvemcp.testing.SimulatedCluster;
+import io.pvemcp.testing.ToolCalls;
 
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -20,10 +17,12 @@ import org.junit.jupiter.api.Test;
 class VmChangeToolsTest {
 
     SimulatedCluster cluster;
+    ToolCalls tools;
 
     @BeforeEach
     void start() {
         cluster = SimulatedCluster.start();
+        tools = new ToolCalls(cluster.client());
     }
 
     @AfterEach
@@ -32,99 +31,77 @@ class VmChangeToolsTest {
         cluster.close();
     }
 
-    ToolResult call(Tool tool, Map<String, Object> args) throws Exception {
-        assertThat(JsonSchemas.problems(tool.inputSchema(), args)).isEmpty();
-        ToolResult r = tool.call(new RecordingToolCall(args, cluster.client()));
-        assertThat(r.isError()).as(r.text()).isFalse();
-        assertThat(JsonSchemas.problems(tool.outputSchema(), r.structuredContent())).as(r.text()).isEmpty();
-        return r;
-    }
-
-    Preview preview(Tool tool, Map<String, Object> args) throws Exception {
-        return tool.preview(new RecordingToolCall(args, cluster.client()));
-    }
-
-    Exception refusal(Tool tool, Map<String, Object> args) {
-        return org.junit.jupiter.api.Assertions.assertThrows(Exception.class,
-                () -> tool.call(new RecordingToolCall(args, cluster.client())));
-    }
-
-    Map<String, Object> config(String node, int vmid) {
-        return Json.map(cluster.client().get("/nodes/{node}/qemu/{vmid}/config", Map.of("node", node, "vmid", vmid))
-                .join());
-    }
-
     @Test
     void clonesFullOrLinked() throws Exception {
-        ToolResult full = call(new VmCloneTool(), Map.of("vmid", 100, "name", "web01-copy"));
+        ToolResult full = tools.call(new VmCloneTool(), Map.of("vmid", 100, "name", "web01-copy"));
         int copy = (Integer) full.structuredContent().get("vmid");
         assertThat(full.structuredContent()).containsEntry("name", "web01-copy").containsEntry("full", true)
                 .containsEntry("node", "pve1").containsEntry("status", "stopped");
         assertThat(full.text()).contains("is a full clone of VM 100 (web01)", "proxmox_vm_start");
-        assertThat((String) config("pve1", copy).get("scsi0")).startsWith("local-lvm:vm-" + copy + "-disk-0");
+        assertThat((String) tools.config("pve1", "qemu", copy).get("scsi0")).startsWith("local-lvm:vm-" + copy + "-disk-0");
 
-        Preview linked = preview(new VmCloneTool(), Map.of("vmid", 9000, "name", "from-template"));
+        Preview linked = tools.preview(new VmCloneTool(), Map.of("vmid", 9000, "name", "from-template"));
         assertThat(linked.summary()).contains("linked clone of VM 9000", "sharing the template's disks");
-        ToolResult l = call(new VmCloneTool(), Map.of("vmid", 9000, "name", "from-template"));
+        ToolResult l = tools.call(new VmCloneTool(), Map.of("vmid", 9000, "name", "from-template"));
         assertThat(l.structuredContent()).containsEntry("full", false);
-        assertThat(refusal(new VmCloneTool(), Map.of("vmid", 100, "full", false)))
+        assertThat(tools.refusal(Exception.class, new VmCloneTool(), Map.of("vmid", 100, "full", false)))
                 .hasMessageContaining("A linked clone needs a template");
-        assertThat(refusal(new VmCloneTool(), Map.of("vmid", 100, "target_node", "pve2")))
+        assertThat(tools.refusal(Exception.class, new VmCloneTool(), Map.of("vmid", 100, "target_node", "pve2")))
                 .hasMessageContaining("local storage");
     }
 
     @Test
     void migratesOfflineAndLive() throws Exception {
-        Preview cold = preview(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve3"));
+        Preview cold = tools.preview(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve3"));
         assertThat(cold.summary()).isEqualTo("Move VM 102 (build01) from pve2 to pve3 while stopped.");
-        ToolResult moved = call(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve3"));
+        ToolResult moved = tools.call(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve3"));
         assertThat(moved.structuredContent()).containsEntry("node", "pve3").containsEntry("from", "pve2")
                 .containsEntry("mode", "offline");
 
-        Preview live = preview(new VmMigrateTool(), Map.of("vmid", 100, "target", "pve2"));
+        Preview live = tools.preview(new VmMigrateTool(), Map.of("vmid", 100, "target", "pve2"));
         assertThat(live.summary()).contains("live: it keeps running", "local disks (local-lvm:vm-100-disk-0)");
         assertThat(live.requests().get(0).params()).containsEntry("online", 1).containsEntry("with-local-disks", 1);
-        ToolResult hot = call(new VmMigrateTool(), Map.of("vmid", 100, "target", "pve2"));
+        ToolResult hot = tools.call(new VmMigrateTool(), Map.of("vmid", 100, "target", "pve2"));
         assertThat(hot.structuredContent()).containsEntry("node", "pve2").containsEntry("status", "running")
                 .containsEntry("mode", "online");
-        assertThat(config("pve2", 100)).containsKey("scsi0");
+        assertThat(tools.config("pve2", "qemu", 100)).containsKey("scsi0");
 
-        ToolResult toNfs = call(new VmMigrateTool(), Map.of("vmid", 107, "target", "pve1", "target_storage",
+        ToolResult toNfs = tools.call(new VmMigrateTool(), Map.of("vmid", 107, "target", "pve1", "target_storage",
                 "nfs-shared"));
         assertThat(toNfs.structuredContent()).containsEntry("node", "pve1");
-        assertThat((String) config("pve1", 107).get("scsi0")).startsWith("nfs-shared:107/vm-107-disk-0.qcow2");
-        assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 102, "target", "pve1", "target_storage", "local-lvm")))
+        assertThat((String) tools.config("pve1", "qemu", 107).get("scsi0")).startsWith("nfs-shared:107/vm-107-disk-0.qcow2");
+        assertThat(tools.refusal(Exception.class, new VmMigrateTool(), Map.of("vmid", 102, "target", "pve1", "target_storage", "local-lvm")))
                 .hasMessageContaining("has no local disks");
-        assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 104, "target", "pve3")))
+        assertThat(tools.refusal(Exception.class, new VmMigrateTool(), Map.of("vmid", 104, "target", "pve3")))
                 .hasMessageContaining("already on pve3");
-        assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 104, "target", "pve1", "offline", true)))
+        assertThat(tools.refusal(Exception.class, new VmMigrateTool(), Map.of("vmid", 104, "target", "pve1", "offline", true)))
                 .hasMessageContaining("is running and offline was asked");
         cluster.simulator().setNodeOnline("pve1", false);
-        assertThat(refusal(new VmMigrateTool(), Map.of("vmid", 104, "target", "pve1")))
+        assertThat(tools.refusal(Exception.class, new VmMigrateTool(), Map.of("vmid", 104, "target", "pve1")))
                 .hasMessageContaining("offline");
     }
 
     @Test
     void growsADiskAndNeverShrinksIt() throws Exception {
-        ToolResult grown = call(new VmResizeTool(), Map.of("vmid", 100, "size", "+10G"));
+        ToolResult grown = tools.call(new VmResizeTool(), Map.of("vmid", 100, "size", "+10G"));
         assertThat(grown.structuredContent()).containsEntry("disk", "scsi0").containsEntry("old_size", "32.0 GiB")
                 .containsEntry("new_size", "42.0 GiB");
         assertThat(grown.text()).contains("grew from 32.0 GiB to 42.0 GiB", "growpart");
-        assertThat((String) config("pve1", 100).get("scsi0")).contains("size=42G");
-        assertThat(refusal(new VmResizeTool(), Map.of("vmid", 100, "size", "40G")))
+        assertThat((String) tools.config("pve1", "qemu", 100).get("scsi0")).contains("size=42G");
+        assertThat(tools.refusal(Exception.class, new VmResizeTool(), Map.of("vmid", 100, "size", "40G")))
                 .hasMessageContaining("Proxmox cannot shrink a disk");
-        assertThat(refusal(new VmResizeTool(), Map.of("vmid", 100, "size", "+1G", "disk", "scsi7")))
+        assertThat(tools.refusal(Exception.class, new VmResizeTool(), Map.of("vmid", 100, "size", "+1G", "disk", "scsi7")))
                 .hasMessageContaining("has no disk scsi7").hasMessageContaining("scsi0");
-        assertThat(preview(new VmResizeTool(), Map.of("vmid", 100, "size", "64G")).summary())
+        assertThat(tools.preview(new VmResizeTool(), Map.of("vmid", 100, "size", "64G")).summary())
                 .contains("from 42.0 GiB to 64.0 GiB", "cannot be shrunk again");
     }
 
     @Test
     @SuppressWarnings("unchecked")
     void changesSettingsWithADiffAndDetachesWhatWasAdded() throws Exception {
-        Preview p = preview(new VmConfigTool(), Map.of("vmid", 107, "cores", 4, "tags", List.of("staging")));
+        Preview p = tools.preview(new VmConfigTool(), Map.of("vmid", 107, "cores", 4, "tags", List.of("staging")));
         assertThat(p.summary()).contains("cores 2 → 4", "tags staging;web → staging");
-        ToolResult r = call(new VmConfigTool(), Map.of("vmid", 107, "cores", 4, "memory_mb", 3072,
+        ToolResult r = tools.call(new VmConfigTool(), Map.of("vmid", 107, "cores", 4, "memory_mb", 3072,
                 "add_nic", Map.of("bridge", "vmbr1", "vlan", 30), "add_disk", Map.of("size_gb", 10),
                 "ci_user", "ops", "ci_password", "s3cret-pass", "ip_config", "ip=10.0.20.7/24,gw=10.0.20.1",
                 "startup_order", 2));
@@ -134,44 +111,44 @@ class VmChangeToolsTest {
         assertThat(changes).filteredOn(c -> c.get("key").equals("cipassword")).singleElement()
                 .satisfies(c -> assertThat(c).containsEntry("new", "(hidden)"));
         assertThat(r.text()).contains("cores 2 → 4", "net1 added").doesNotContain("s3cret-pass");
-        Map<String, Object> cfg = config("pve3", 107);
+        Map<String, Object> cfg = tools.config("pve3", "qemu", 107);
         assertThat((String) cfg.get("net1")).contains("bridge=vmbr1", "tag=30");
         assertThat((String) cfg.get("scsi1")).startsWith("local-lvm:vm-107-disk-");
 
-        ToolResult same = call(new VmConfigTool(), Map.of("vmid", 107, "cores", 4));
+        ToolResult same = tools.call(new VmConfigTool(), Map.of("vmid", 107, "cores", 4));
         assertThat(same.text()).contains("already has these settings");
-        ToolResult detached = call(new VmConfigTool(), Map.of("vmid", 107, "detach", List.of("net1", "scsi1")));
-        assertThat(config("pve3", 107)).doesNotContainKeys("net1", "scsi1").containsKey("unused0");
+        ToolResult detached = tools.call(new VmConfigTool(), Map.of("vmid", 107, "detach", List.of("net1", "scsi1")));
+        assertThat(tools.config("pve3", "qemu", 107)).doesNotContainKeys("net1", "scsi1").containsKey("unused0");
         assertThat(detached.text()).contains("net1 removed", "scsi1 removed");
-        assertThat(refusal(new VmConfigTool(), Map.of("vmid", 107, "detach", List.of("net5"))))
+        assertThat(tools.refusal(Exception.class, new VmConfigTool(), Map.of("vmid", 107, "detach", List.of("net5"))))
                 .hasMessageContaining("has no net5");
 
-        ToolResult live = call(new VmConfigTool(), Map.of("vmid", 100, "memory_mb", 6144));
+        ToolResult live = tools.call(new VmConfigTool(), Map.of("vmid", 100, "memory_mb", 6144));
         assertThat((List<String>) live.structuredContent().get("pending")).contains("memory");
         assertThat(live.text()).contains("Waiting for its next start");
-        ToolResult cd = call(new VmConfigTool(), Map.of("vmid", 100, "cdrom", "local:iso/debian-13.1.0-amd64-netinst.iso"));
+        ToolResult cd = tools.call(new VmConfigTool(), Map.of("vmid", 100, "cdrom", "local:iso/debian-13.1.0-amd64-netinst.iso"));
         assertThat(cd.text()).contains("ide2");
     }
 
     @Test
     void templatesSuspendResumeAndTheAgent() throws Exception {
-        assertThat(refusal(new VmTemplateTool(), Map.of("vmid", 100))).hasMessageContaining("is running");
-        assertThat(preview(new VmTemplateTool(), Map.of("vmid", 107)).summary())
+        assertThat(tools.refusal(Exception.class, new VmTemplateTool(), Map.of("vmid", 100))).hasMessageContaining("is running");
+        assertThat(tools.preview(new VmTemplateTool(), Map.of("vmid", 107)).summary())
                 .contains("never started again", "cannot be undone");
-        assertThat(call(new VmTemplateTool(), Map.of("vmid", 107)).structuredContent()).containsEntry("changed", true);
-        assertThat(call(new VmTemplateTool(), Map.of("vmid", 107)).structuredContent()).containsEntry("changed", false);
+        assertThat(tools.call(new VmTemplateTool(), Map.of("vmid", 107)).structuredContent()).containsEntry("changed", true);
+        assertThat(tools.call(new VmTemplateTool(), Map.of("vmid", 107)).structuredContent()).containsEntry("changed", false);
 
-        assertThat(call(new VmSuspendTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "paused");
-        assertThat(call(new VmSuspendTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("changed", false);
-        assertThat(call(new VmResumeTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "running");
-        assertThat(call(new VmSuspendTool(), Map.of("vmid", 104, "to_disk", true)).structuredContent())
+        assertThat(tools.call(new VmSuspendTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "paused");
+        assertThat(tools.call(new VmSuspendTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("changed", false);
+        assertThat(tools.call(new VmResumeTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "running");
+        assertThat(tools.call(new VmSuspendTool(), Map.of("vmid", 104, "to_disk", true)).structuredContent())
                 .containsEntry("state", "hibernated");
-        assertThat(call(new VmResumeTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "running");
+        assertThat(tools.call(new VmResumeTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("state", "running");
 
-        ToolResult agent = call(new VmAgentInfoTool(), Map.of("vmid", 100));
+        ToolResult agent = tools.call(new VmAgentInfoTool(), Map.of("vmid", 100));
         assertThat(agent.text()).startsWith("VM 100 (web01) runs Debian GNU/Linux 13").contains("eth0", "/ (ext4)");
         assertThat((List<?>) agent.structuredContent().get("filesystems")).isNotEmpty();
-        assertThat(refusal(new VmAgentInfoTool(), Map.of("vmid", 106))).hasMessageContaining("qemu-guest-agent");
-        assertThat(refusal(new VmAgentInfoTool(), Map.of("vmid", 102))).hasMessageContaining("is stopped");
+        assertThat(tools.refusal(Exception.class, new VmAgentInfoTool(), Map.of("vmid", 106))).hasMessageContaining("qemu-guest-agent");
+        assertThat(tools.refusal(Exception.class, new VmAgentInfoTool(), Map.of("vmid", 102))).hasMessageContaining("is stopped");
     }
 }

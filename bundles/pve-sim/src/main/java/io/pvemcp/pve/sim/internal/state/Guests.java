@@ -1445,8 +1445,8 @@ public final class Guests {
             String volid = vol;
             String format = v.format;
             if (dest != st) {
-                String name = vol.substring(vol.lastIndexOf(vol.contains("/") ? '/' : ':') + 1).replaceFirst("\\.[a-z0-9]+$",
-                        "");
+                String name = vol.substring(vol.lastIndexOf(vol.contains("/") ? '/' : ':') + 1)
+                        .replaceFirst("\\.[a-z0-9]+$", "");
                 format = dest.fileBased() ? (g.type.equals("qemu") ? "qcow2" : "raw") : "raw";
                 volid = dest.fileBased() ? dest.id + ":" + g.vmid + "/" + name + "." + format : dest.id + ":" + name;
                 String line = g.config.get(e.getKey());
