@@ -334,10 +334,16 @@ class FuzzIT {
         List<JsonNode> tools = new ArrayList<>();
         listed.at("/result/tools").forEach(tools::add);
         assertThat(tools).as("the server lists its tools").hasSizeGreaterThan(20);
+        // the full input schemas, with the bounds and patterns that tools/list leaves to the server
+        JsonNode full = JSON.readTree(HTTP.send(HttpRequest.newBuilder(URI.create(server.url().replace("/mcp",
+                "/api/v1/openapi.json"))).header("Authorization", "Bearer " + bearer).build(),
+                HttpResponse.BodyHandlers.ofString()).body()).path("components").path("schemas");
         Random r = new Random(SEED);
         List<Map<String, Object>> calls = new ArrayList<>();
         for (JsonNode tool : tools) {
-            Map<?, ?> schema = JSON.convertValue(tool.path("inputSchema"), Map.class);
+            JsonNode input = full.path(tool.path("name").asText() + "_input");
+            assertThat(input.isObject()).as("full input schema of %s", tool.path("name").asText()).isTrue();
+            Map<?, ?> schema = JSON.convertValue(input, Map.class);
             for (int i = 0; i < CASES_PER_TOOL; i++) {
                 Map<String, Object> call = new LinkedHashMap<>();
                 call.put("name", tool.path("name").asText());

@@ -20,8 +20,8 @@ import io.pvemcp.registry.ToolRegistry;
 final class ApprovalStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
-            .required("approval_id", JsonSchema.string().pattern("^ap-[0-9a-f-]{1,40}$").description("The id the "
-                    + "held call returned, e.g. ap-1f2e3d4c-5b6a"))
+            .required("approval_id", JsonSchema.string().pattern("^ap-[0-9a-f-]{1,40}$").description(
+                    "From the held call, e.g. ap-1f2e3d4c"))
             .build();
     private static final Map<String, Object> OUTPUT = JsonSchema.object()
             .required("approval_id", JsonSchema.string())
@@ -52,7 +52,7 @@ final class ApprovalStatusTool implements Tool {
         p.put(Tool.RISK, Risk.READ.id());
         p.put(Tool.IDEMPOTENT, true);
         p.put(Tool.DESCRIPTION, "How a call held for a person's approval stands: pending, rejected, expired, or done "
-                + "with its result. Only its caller sees it.");
+                + "with its result.");
         return p;
     }
 

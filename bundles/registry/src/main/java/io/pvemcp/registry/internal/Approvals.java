@@ -2,7 +2,9 @@ package io.pvemcp.registry.internal;
 
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Comparator;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Objects;
@@ -123,7 +125,8 @@ final class Approvals {
         if (held.size() >= MAX) {
             throw new IllegalStateException("too many calls wait for approval (" + MAX + ")");
         }
-        Held h = new Held(tool, risk, summary, Map.copyOf(arguments), caller, key, life);
+        Held h = new Held(tool, risk, summary, Collections.unmodifiableMap(new LinkedHashMap<>(arguments)), caller, key,
+                life);
         held.put(h.id, h);
         return Map.entry(h, true);
     }

@@ -188,7 +188,7 @@ final class Safety {
     static Map<String, Object> withSafetyArguments(Map<String, Object> schema, boolean ha) {
         Map<String, Object> out = new LinkedHashMap<>(schema);
         Map<String, Object> props = new LinkedHashMap<>(properties(schema));
-        props.put(DRY_RUN, Map.of("type", "boolean", "description", "Only report what would happen"));
+        props.put(DRY_RUN, Map.of("type", "boolean", "description", "Preview only"));
         if (ha) {
             props.put(ALLOW_HA, Map.of("type", "boolean", "description", "Allow on an HA-managed guest"));
         }

@@ -53,20 +53,24 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         }
         this.input = schemas.compile("input schema", inputSchema);
         this.output = outputSchema == null ? null : schemas.compile("output schema", outputSchema);
+        // the preview that a changing tool answers to dry_run is named by that argument; it is the same for every
+        // tool, so the lean output schema in tools/list describes the tool's own result only (it requires no field,
+        // so a preview conforms to it)
+        Map<String, Object> wireOutput = WireSchemas.output(outputSchema);
         if (!readOnly) {
             inputSchema = Safety.withSafetyArguments(inputSchema, haArgument);
             outputSchema = outputSchema == null ? null : Safety.withPreviewResult(outputSchema);
         }
 
-        // hints at their defaults (readOnly false, idempotent false; idempotent of a read) are left out, the title
-        // is the tool's own
+        // hints at their defaults (readOnly false, idempotent false) and those a read makes meaningless (destructive,
+        // idempotent) are left out; the title is the tool's own
         McpSchema.ToolAnnotations annotations = McpSchema.ToolAnnotations.builder()
-                .readOnlyHint(readOnly ? Boolean.TRUE : null).destructiveHint(destructive)
+                .readOnlyHint(readOnly ? Boolean.TRUE : null).destructiveHint(readOnly ? null : destructive)
                 .idempotentHint(idempotent && !readOnly ? Boolean.TRUE : null).openWorldHint(openWorld).build();
         this.description = new ToolRegistry.ToolDescription(name, title == null ? "" : title, description, category, scope,
                 risk.id(), readOnly, destructive, idempotent, openWorld, inputSchema, outputSchema);
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
-                .inputSchema(WireSchemas.input(inputSchema)).outputSchema(WireSchemas.output(outputSchema))
+                .inputSchema(WireSchemas.input(inputSchema)).outputSchema(wireOutput)
                 .annotations(annotations).build();
     }
 

@@ -10,10 +10,12 @@ import java.util.Set;
  * carries what a model needs to call the tool and read its answer, and leaves to the server what only validation
  * needs:
  * <ul>
- * <li>input: every argument with its type, description, enum, default and numeric bounds; string patterns and
- * length and item limits are left out (the server checks arguments against the full schema and names what to fix);
- * <li>output: the result's fields with their types and enums, the top-level {@code required} and {@code anyOf};
- * nested objects and arrays of objects by type only (their fields are in the OpenAPI document).
+ * <li>input: every argument with its type, description, enum and default, and which are required; string
+ * patterns, numeric bounds, length and item limits and {@code additionalProperties} are left out (the server checks
+ * arguments against the full schema and names what to fix, and a description states a bound a model should know);
+ * <li>output: the result's fields with their types and enums; nested objects and arrays of objects by type only
+ * (their fields are in the OpenAPI document); which fields are required is left to the server, which checks every
+ * result against the full schema.
  * </ul>
  * The full schemas stay what the registry validates against and what OpenAPI and the console show; whatever conforms
  * to a full schema conforms to its lean form.
@@ -27,10 +29,10 @@ final class WireSchemas {
     }
 
     private static final Set<String> INPUT_DROPPED = Set.of("pattern", "minLength", "maxLength", "minItems",
-            "maxItems", "examples", "title");
+            "maxItems", "minimum", "maximum", "examples", "title", "additionalProperties");
 
     static Map<String, Object> output(Map<String, Object> schema) {
-        return schema == null ? null : shallow(lean(schema, true));
+        return schema == null ? null : shallow(lean(schema));
     }
 
     static Map<String, Object> input(Map<String, Object> schema) {
@@ -91,25 +93,28 @@ final class WireSchemas {
     }
 
     @SuppressWarnings("unchecked")
-    private static Map<String, Object> lean(Map<String, Object> schema, boolean top) {
+    private static Map<String, Object> lean(Map<String, Object> schema) {
         Map<String, Object> out = new LinkedHashMap<>();
         for (Map.Entry<String, Object> e : schema.entrySet()) {
             String k = e.getKey();
             Object v = e.getValue();
             if (DROPPED.contains(k) && !(v instanceof Map) || k.equals("additionalProperties") && !(v instanceof Map)
-                    || k.equals("required") && !top) {
+                    || k.equals("required")) {
                 continue;
             }
             if (k.equals("properties") && v instanceof Map<?, ?> props) {
                 Map<String, Object> p = new LinkedHashMap<>();
                 props.forEach((name, s) -> p.put((String) name, s instanceof Map<?, ?> m
-                        ? lean((Map<String, Object>) m, false) : s));
+                        ? lean((Map<String, Object>) m) : s));
                 out.put(k, p);
             } else if ((k.equals("items") || k.equals("additionalProperties")) && v instanceof Map<?, ?> m) {
-                out.put(k, lean((Map<String, Object>) m, false));
+                out.put(k, lean((Map<String, Object>) m));
             } else if ((k.equals("anyOf") || k.equals("oneOf")) && v instanceof List<?> l) {
-                out.put(k, l.stream().map(s -> s instanceof Map<?, ?> m ? lean((Map<String, Object>) m, top) : s)
-                        .toList());
+                List<Object> kept = l.stream().map(s -> s instanceof Map<?, ?> m ? lean((Map<String, Object>) m)
+                        : s).filter(s -> !(s instanceof Map<?, ?> m && m.isEmpty())).toList();
+                if (kept.size() == l.size()) {
+                    out.put(k, kept);
+                }
             } else {
                 out.put(k, v);
             }

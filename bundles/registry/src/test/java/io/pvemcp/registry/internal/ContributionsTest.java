@@ -31,7 +31,8 @@ class ContributionsTest {
         assertThat(tools.add(objects(simple("ok"), p, "b"), p)).isTrue();
         ToolEntry e = tools.get("proxmox_vm_list");
         assertThat(e.descriptor.annotations().readOnlyHint()).isTrue();
-        assertThat(e.descriptor.annotations().destructiveHint()).isFalse();
+        assertThat(e.descriptor.annotations().destructiveHint()).as("meaningless for a read, left out").isNull();
+        assertThat(e.description.destructive()).isFalse();
         assertThat(e.descriptor.title()).isEqualTo("List VMs");
         assertThat(e.scope).isEqualTo("proxmox:read");
         assertThat(tools.infos()).singleElement().satisfies(i -> assertThat(i.bundle()).isEqualTo("b"));

@@ -330,6 +330,10 @@ class SafetyGatesTest {
         Caller careful = Caller.builder().subject("intern").scopes(Set.of(Scopes.ADMIN))
                 .limits(Limits.NONE.withConfirm(EnumSet.of(Risk.POWER))).build();
         assertThat(call(careful, "start", Map.of("vmid", 108), ClientChannel.NONE).outcome()).isEqualTo("pending");
+        Map<String, Object> unset = new java.util.HashMap<>(Map.of("vmid", 109));
+        unset.put("allow_ha", null);
+        assertThat(call(careful, "start", unset, ClientChannel.NONE).outcome()).as("a null safety argument is unset")
+                .isEqualTo("pending");
         invoker.safety().policy(Safety.Policy.of("power,destroy", "", "", "", 5, 15, ""));
         assertThat(call(alice, "start", Map.of("vmid", 108), ClientChannel.NONE).outcome()).isEqualTo("pending");
         assertThat(ran).hasValue(2);
@@ -338,6 +342,7 @@ class SafetyGatesTest {
     }
 
     @Test
+    @SuppressWarnings("unchecked")
     void clientsSeeTheSafetyArgumentsAndPreviewResults() {
         register("del", guestTool(List.of(), null), Risk.DESTROY);
         register("make", guestTool(List.of(), null), Risk.CHANGE);
@@ -345,7 +350,13 @@ class SafetyGatesTest {
         ToolEntry del = tools.get("del");
         assertThat(del.descriptor.annotations().destructiveHint()).isTrue();
         assertThat(inputs(del)).containsKeys("vmid", "dry_run", "allow_ha");
-        assertThat(del.descriptor.outputSchema()).containsKey("anyOf").doesNotContainKey("required");
+        assertThat(del.description.outputSchema()).containsKey("anyOf").doesNotContainKey("required");
+        Map<String, Object> wire = del.descriptor.outputSchema();
+        assertThat(wire).doesNotContainKeys("anyOf", "required");
+        assertThat((Map<String, Object>) wire.get("properties")).containsOnlyKeys("done");
+        SchemaChecker.Compiled lean = schemas.compile("wire", wire);
+        assertThat(lean.problems(Map.of("dry_run", Map.of("summary", "x")))).as("a preview conforms").isEmpty();
+        assertThat(lean.problems(Map.of("done", "yes"))).isNotEmpty();
         assertThat(inputs(tools.get("make"))).containsKey("dry_run")
                 .doesNotContainKey("allow_ha");
         assertThat(tools.get("make").descriptor.annotations().destructiveHint()).isFalse();

@@ -37,15 +37,15 @@ public abstract class GuestCloneTool extends GuestTool {
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type).description("The " + type.noun() + " or template to clone"))
                 .optional("name", JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$").maxLength(63)
-                        .description("Name of the clone (DNS name)"))
-                .optional("newid", vmidSchema(type).description("VMID of the clone (default: the next free one)"))
-                .optional("full", JsonSchema.bool().description("Full copy; default true, false (linked) for templates"))
-                .optional("target_node", nodeSchema("Node for the clone (default: the source's)"))
-                .optional("storage", StorageScan.storageSchema("Storage for a full clone's disks"))
+                        .description("DNS name"))
+                .optional("newid", vmidSchema(type).description("Default: the next free"))
+                .optional("full", JsonSchema.bool().description("Default true; false (linked) for templates"))
+                .optional("target_node", nodeSchema("Default: the source's"))
+                .optional("storage", StorageScan.storageSchema("For a full clone's disks"))
                 .optional("snapshot", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_-]+$").maxLength(40)
-                        .description("Clone the state of this snapshot"))
+                        .description("From this snapshot"))
                 .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._/-]{1,64}$"))
-                .optional("timeout", timeoutSchema(900, "Seconds to wait"))
+                .optional("timeout", timeoutSchema(900, "Seconds"))
                 .build();
     }
 

@@ -55,11 +55,11 @@ public abstract class GuestConfigTool extends GuestTool {
                         .maxLength(64)).maxItems(20).description("Replaces the tags"))
                 .optional("onboot", JsonSchema.bool().description("Start when the node boots"))
                 .optional("startup_order", JsonSchema.integer().minimum(0).maximum(9999))
-                .optional("startup_delay", JsonSchema.integer().minimum(0).maximum(3600).description("Seconds to wait "
-                        + "after starting it before the next guest"))
+                .optional("startup_delay", JsonSchema.integer().minimum(0).maximum(3600).description(
+                        "Seconds before the next guest starts"))
                 .optional("protection", JsonSchema.bool().description("Refuse deletion while on"))
                 .optional("detach", JsonSchema.array(JsonSchema.string().pattern("^[a-z]+\\d+$")).maxItems(20)
-                        .description("Keys to remove, e.g. net1; a disk (scsi1, mp0) is kept as unusedN"))
+                        .description("Keys to remove, e.g. net1; a disk becomes unusedN"))
                 .optional("node", guestNodeSchema());
         this.input = in.build();
     }

@@ -33,13 +33,12 @@ public abstract class GuestDeleteTool extends GuestTool {
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
                 .optional("node", guestNodeSchema())
-                .optional("stop_first", JsonSchema.bool().defaultValue(false).description("Stop the " + type.noun()
-                        + " first if it runs (default false: a running " + type.noun() + " is not deleted)"))
-                .optional("purge", JsonSchema.bool().defaultValue(true).description("Also remove it from backup "
-                        + "jobs, replication and HA (default true)"))
+                .optional("stop_first", JsonSchema.bool().defaultValue(false).description("Stop it first if it runs"))
+                .optional("purge", JsonSchema.bool().defaultValue(true).description(
+                        "Also drop it from jobs, replication, HA"))
                 .optional("destroy_unreferenced_disks", JsonSchema.bool().defaultValue(false).description(
-                        "Also destroy disks with its VMID that its configuration does not reference (default false)"))
-                .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds to wait"))
+                        "Also destroy unreferenced disks with its VMID"))
+                .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds"))
                 .build();
         this.output = JsonSchema.object()
                 .required("vmid", JsonSchema.integer())

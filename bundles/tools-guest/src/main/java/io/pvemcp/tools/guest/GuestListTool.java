@@ -34,22 +34,22 @@ public abstract class GuestListTool extends GuestTool {
     protected GuestListTool(GuestType type) {
         super(type);
         this.input = JsonSchema.object()
-                .optional("node", nodeSchema("Only " + type.plural() + " on this node, e.g. pve1"))
+                .optional("node", nodeSchema("Only this node"))
                 .optional("status", JsonSchema.string().enumValues("running", "stopped", "unknown")
-                        .description("Only " + type.plural() + " in this state; 'unknown' means the node is offline"))
-                .optional("name", JsonSchema.string().minLength(1).maxLength(128).description("Only " + type.plural()
-                        + " with this name; '*' and '?' are wildcards (web*)"))
+                        .description("unknown: the node is offline"))
+                .optional("name", JsonSchema.string().minLength(1).maxLength(128)
+                        .description("Name; * and ? are wildcards"))
                 .optional("tag", JsonSchema.string().minLength(1).maxLength(128)
-                        .description("Only " + type.plural() + " with this tag, exactly; '*' and '?' are wildcards"))
+                        .description("Tag; * and ? are wildcards"))
                 .optional("pool", JsonSchema.string().minLength(1).maxLength(64).description("Only members of this pool"))
                 .optional("templates", JsonSchema.string().enumValues("exclude", "include", "only").defaultValue("exclude")
-                        .description("Whether to list templates: exclude (default), include, or only templates"))
+                        .description("Templates too, or only them"))
                 .optional("sort", JsonSchema.string().enumValues("vmid", "name", "node", "status", "cpu", "memory",
-                        "uptime").defaultValue("vmid").description("Sort key (default vmid)"))
+                        "uptime").defaultValue("vmid").description("Sort key"))
                 .optional("order", JsonSchema.string().enumValues("asc", "desc").description(
-                        "Sort order; default asc, but desc for cpu, memory and uptime"))
+                        "Default asc; desc for cpu, memory, uptime"))
                 .optional("limit", JsonSchema.integer().minimum(1).maximum(1000).defaultValue(DEFAULT_LIMIT)
-                        .description("Most " + type.plural() + " to return (default " + DEFAULT_LIMIT + ", at most 1000)"))
+                        .description("At most 1000"))
                 .build();
         this.output = JsonSchema.object()
                 .required(type.listKey(), JsonSchema.array(itemSchema()))

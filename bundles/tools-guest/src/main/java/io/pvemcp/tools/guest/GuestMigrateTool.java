@@ -39,12 +39,12 @@ public abstract class GuestMigrateTool extends GuestTool {
         this.input = JsonSchema.object()
                 .required("vmid", vmidSchema(type))
                 .required("target", nodeSchema("Node to move it to"))
-                .optional("target_storage", StorageScan.storageSchema("Storage on the target for its local disks "
-                        + "(default: the same storage)"))
+                .optional("target_storage", StorageScan.storageSchema(
+                        "Target storage for local disks (default: same)"))
                 .optional("offline", JsonSchema.bool().defaultValue(false).description(type == GuestType.VM
                         ? "Refuse to move it while it runs" : "Refuse to restart it while it runs"))
                 .optional("node", guestNodeSchema())
-                .optional("timeout", timeoutSchema(1800, "Seconds to wait"))
+                .optional("timeout", timeoutSchema(1800, "Seconds"))
                 .build();
     }
 

@@ -71,11 +71,11 @@ public abstract class GuestPowerTool extends GuestTool {
         if (action == Action.SHUTDOWN || action == Action.REBOOT) {
             in.optional("timeout", timeoutSchema(action.timeout, "Seconds the OS gets to shut down"));
         } else {
-            in.optional("timeout", timeoutSchema(action.timeout, "Seconds to wait"));
+            in.optional("timeout", timeoutSchema(action.timeout, "Seconds"));
         }
         if (action == Action.SHUTDOWN) {
-            in.optional("force_stop", JsonSchema.bool().defaultValue(false).description("Stop the " + type.noun()
-                    + " hard if it has not shut down when the timeout passes (default false)"));
+            in.optional("force_stop", JsonSchema.bool().defaultValue(false).description(
+                    "Stop it hard if still running after the timeout"));
         }
         this.input = in.build();
         this.output = JsonSchema.object()

@@ -43,7 +43,7 @@ public abstract class GuestResizeTool extends GuestTool {
                         ? "^(scsi|virtio|sata|ide|efidisk|tpmstate)\\d+$" : "^(rootfs|mp\\d+)$").description("Default: "
                                 + (type == GuestType.VM ? "the boot disk" : "rootfs")))
                 .optional("node", guestNodeSchema())
-                .optional("timeout", timeoutSchema(300, "Seconds to wait"))
+                .optional("timeout", timeoutSchema(300, "Seconds"))
                 .build();
     }
 

@@ -45,10 +45,10 @@ public abstract class GuestTool implements Tool {
 
     /**
      * @return the schema of the optional {@code node} argument of a tool that finds its guest by VMID: when given,
-     *         the guest must be there
+     *         the guest must be there; without a description, as its name says it all to a model
      */
     public static JsonSchema guestNodeSchema() {
-        return nodeSchema("The guest's node, if known (checked)");
+        return JsonSchema.string().pattern("^[a-zA-Z0-9-]{1,63}$");
     }
 
     /**

@@ -23,23 +23,24 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_backup_create", title = "Back up guests", risk = Risk.CHANGE, category = "backup",
-        scope = Scopes.WRITE, description = "Backs up guests with vzdump (given VMIDs, all, all VMs or all containers, "
-                + "or a pool) to a backup storage and waits; reports each guest's archive.")
+        scope = Scopes.WRITE,
+        description = "Backs up guests (VMIDs, all, all VMs or containers, or a pool) with vzdump and waits; reports "
+                + "each guest's archive.")
 public final class BackupCreateTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .optional("vmid", JsonSchema.array(GuestTool.vmidSchema(null)).minItems(1).maxItems(500))
-            .optional("all", JsonSchema.string().enumValues("guests", "vms", "containers").description("Every guest, "
-                    + "VM or container (not templates) instead of vmid"))
+            .optional("all", JsonSchema.string().enumValues("guests", "vms", "containers").description(
+                    "Instead of vmid; not templates"))
             .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._/-]{1,64}$").description("Every member"))
             .optional("exclude", JsonSchema.array(GuestTool.vmidSchema(null)).description("With all or pool"))
-            .optional("storage", StorageScan.storageSchema("Backup storage (default: the node's vzdump default)"))
+            .optional("storage", StorageScan.storageSchema("Default: the node's vzdump default"))
             .optional("mode", JsonSchema.string().enumValues("snapshot", "suspend", "stop").defaultValue("snapshot"))
             .optional("compress", JsonSchema.string().enumValues("zstd", "gzip", "lzo", "none").defaultValue("zstd"))
             .optional("notes", JsonSchema.string().maxLength(1024).description("Notes; {{guestname}}, {{vmid}}, "
                     + "{{node}} are filled in"))
             .optional("protected", JsonSchema.bool().description("Protect from deletion and pruning"))
-            .optional("timeout", GuestTool.timeoutSchema(1800, "Seconds to wait"))
+            .optional("timeout", GuestTool.timeoutSchema(1800, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = Vzdump.output().build();

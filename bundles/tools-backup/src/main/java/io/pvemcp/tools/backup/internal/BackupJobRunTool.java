@@ -27,7 +27,7 @@ public final class BackupJobRunTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("id", JsonSchema.string().pattern("^\\S{1,50}$").description("Job id (proxmox_backup_jobs)"))
-            .optional("timeout", GuestTool.timeoutSchema(3600, "Seconds to wait"))
+            .optional("timeout", GuestTool.timeoutSchema(3600, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = Vzdump.output().build();

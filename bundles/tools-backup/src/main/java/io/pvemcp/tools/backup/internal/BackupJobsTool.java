@@ -17,8 +17,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_backup_jobs", title = "List backup jobs", risk = Risk.READ, category = "backup",
-        description = "The cluster's scheduled backup jobs (schedule, next run, storage, guests, mode) and the guests "
-                + "no enabled job backs up.")
+        description = "Scheduled backup jobs (schedule, next run, storage, guests, mode) and the guests no enabled job "
+                + "backs up.")
 public final class BackupJobsTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();

@@ -19,8 +19,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_backup_list", title = "List backups", risk = Risk.READ, category = "backup",
-        description = "Backups on every backup storage (directory, NFS, Proxmox Backup Server), newest first: guest, "
-                + "date and age, size, notes, protection, verification.")
+        description = "Backups on every backup storage (incl. PBS), newest first: guest, date, size, notes, "
+                + "protection, verification.")
 public final class BackupListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

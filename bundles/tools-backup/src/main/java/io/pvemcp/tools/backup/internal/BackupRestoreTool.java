@@ -9,8 +9,9 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_backup_restore", title = "Restore a backup as a new guest", risk = Risk.CHANGE,
-        category = "backup", scope = Scopes.WRITE, description = "Restores a backup (VM or container, any backup "
-                + "storage) as a new guest, by default under the next free VMID, and waits until it exists.")
+        category = "backup", scope = Scopes.WRITE,
+        description = "Restores a VM or container backup as a new guest (default: next free VMID) and waits until it "
+                + "exists.")
 public final class BackupRestoreTool extends RestoreTool {
 
     public BackupRestoreTool() {

@@ -29,7 +29,7 @@ public final class BackupUpdateTool implements Tool {
                     .description("The backup's volid"))
             .optional("notes", JsonSchema.string().maxLength(1024).description("New notes; empty clears them"))
             .optional("protected", JsonSchema.bool())
-            .optional("node", GuestTool.nodeSchema("Node of a local storage's backup; found when left out"))
+            .optional("node", GuestTool.nodeSchema("For local storage; found if left out"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

@@ -44,15 +44,14 @@ abstract class RestoreTool extends GuestTool {
         if (over) {
             in.required("vmid", vmidSchema(null).description("The guest to overwrite"));
         } else {
-            in.optional("vmid", vmidSchema(null).description("Default: the next free VMID"))
-                    .optional("node", nodeSchema("Default: the original's node, or the one with the most free "
-                            + "memory"))
+            in.optional("vmid", vmidSchema(null).description("Default: the next free"))
+                    .optional("node", nodeSchema("Default: the original's, else most free memory"))
                     .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._/-]{1,64}$"));
         }
         in.optional("storage", StorageScan.storageSchema("Storage for its disks (default: the backup's)"))
                 .optional("unique", JsonSchema.bool().defaultValue(!over).description("New MAC addresses"))
                 .optional("start", JsonSchema.bool().defaultValue(false))
-                .optional("timeout", timeoutSchema(1800, "Seconds to wait"));
+                .optional("timeout", timeoutSchema(1800, "Seconds"));
         this.input = in.build();
     }
 

@@ -18,8 +18,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_cluster_status", title = "Cluster status", risk = Risk.READ, category = "cluster",
         idempotent = true,
-        description = "Cluster name, quorum (without it Proxmox refuses changes), nodes online, counts of VMs and "
-                + "containers. Start here to see if the cluster is healthy.")
+        description = "Cluster name, quorum (without it changes are refused), nodes online, guest counts. Start here "
+                + "to check health.")
 public final class ClusterStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();

@@ -20,8 +20,9 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_cluster_get_node_info", title = "Describe a node", risk = Risk.READ, category = "cluster",
-        idempotent = true, description = "One node: CPU model and use, load, memory, swap, root disk, uptime, kernel "
-                + "and PVE version, guests, storage with free space, bridges.")
+        idempotent = true,
+        description = "One node: CPU, load, memory, swap, root disk, uptime, kernel and PVE version, guests, storage, "
+                + "bridges.")
 public final class NodeInfoTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -26,8 +26,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_task_list", title = "List tasks", risk = Risk.READ, category = "tasks", idempotent = true,
-        description = "Proxmox tasks of the cluster or a node, newest first: type, guest, user, state, exit status, "
-                + "times. Filters: vmid, type, user, running/failed, since.")
+        description = "Tasks of the cluster or a node, newest first: type, guest, user, state, exit status, times; "
+                + "filters.")
 public final class TaskListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
@@ -38,11 +38,11 @@ public final class TaskListTool implements Tool {
                     .description("Only this task type, e.g. vzdump, qmclone, qmstart"))
             .optional("user", JsonSchema.string().maxLength(128).description("Only this user or token, e.g. root@pam"))
             .optional("state", JsonSchema.string().enumValues("all", "running", "failed").defaultValue("all")
-                    .description("running: still running; failed: ended with an error (default all)"))
-            .optional("since", JsonSchema.string().maxLength(40).description("Started after: 30m, 24h, 7d, or an ISO "
-                    + "time such as 2026-12-01T08:00:00Z"))
+                    .description("failed: ended with an error"))
+            .optional("since", JsonSchema.string().maxLength(40).description(
+                    "Started after: 30m, 24h, 7d or an ISO time"))
             .optional("limit", JsonSchema.integer().minimum(1).maximum(500).defaultValue(20)
-                    .description("Most tasks to return (default 20)"))
+                    .description("Most tasks to return"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

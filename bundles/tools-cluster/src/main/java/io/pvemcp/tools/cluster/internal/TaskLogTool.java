@@ -26,7 +26,7 @@ public final class TaskLogTool implements Tool {
             .required("upid", Tasks.UPID)
             .optional("start", JsonSchema.integer().minimum(0).defaultValue(0).description("First line, from 0"))
             .optional("limit", JsonSchema.integer().minimum(1).maximum(500).defaultValue(50)
-                    .description("Most lines (default 50)"))
+                    .description("Most lines"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

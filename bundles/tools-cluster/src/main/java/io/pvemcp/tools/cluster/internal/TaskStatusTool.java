@@ -29,11 +29,11 @@ public final class TaskStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("upid", JsonSchema.string().pattern("^UPID:[a-zA-Z0-9-]+:[0-9A-Fa-f]{8}:.+$").maxLength(512)
-                    .description("The task id, e.g. UPID:pve1:0012ABCD:0034EF56:65A1B2C3:qmstart:100:root@pam:"))
+                    .description("The task's UPID"))
             .optional("wait_seconds", JsonSchema.integer().minimum(0).maximum(3600).defaultValue(0)
-                    .description("Wait up to this long for the task to end (default 0: report at once)"))
+                    .description("Wait up to this long for it to end"))
             .optional("log_lines", JsonSchema.integer().minimum(1).maximum(500).defaultValue(20)
-                    .description("How many of the last log lines to return (default 20)"))
+                    .description("Last log lines to return"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

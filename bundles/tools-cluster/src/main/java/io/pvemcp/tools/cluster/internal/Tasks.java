@@ -13,7 +13,7 @@ import io.pvemcp.api.pve.Upid;
 final class Tasks {
 
     static final JsonSchema UPID = JsonSchema.string().pattern("^UPID:[a-zA-Z0-9-]+:[0-9A-Fa-f]{8}:.+$")
-            .maxLength(512).description("The task id, e.g. UPID:pve1:0012ABCD:0034EF56:65A1B2C3:qmstart:100:root@pam:");
+            .maxLength(512).description("The task's UPID");
 
     private Tasks() {
     }

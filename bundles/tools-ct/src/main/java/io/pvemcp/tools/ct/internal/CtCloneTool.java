@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_clone", title = "Clone a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
-        description = "Clones a container or template (full, or linked from a template) to a new VMID, and waits until "
-                + "the clone exists.")
+        description = "Clones a container or template (full, or linked from a template) to a new VMID, and waits for "
+                + "it.")
 public final class CtCloneTool extends GuestCloneTool {
 
     public CtCloneTool() {

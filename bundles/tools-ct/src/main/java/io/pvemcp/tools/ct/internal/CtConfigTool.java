@@ -21,8 +21,9 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_config", title = "Change a container's settings", risk = Risk.CHANGE, category = "ct",
-        scope = Scopes.WRITE, idempotent = true, description = "Changes a container's settings (CPU, memory, swap, "
-                + "hostname, notes, tags, boot, NICs, mount points); answers old → new and what is pending.")
+        scope = Scopes.WRITE, idempotent = true,
+        description = "Changes a container's settings (CPU, memory, swap, name, notes, tags, boot, NICs, mount "
+                + "points); answers old → new.")
 public final class CtConfigTool extends GuestConfigTool {
 
     public CtConfigTool() {

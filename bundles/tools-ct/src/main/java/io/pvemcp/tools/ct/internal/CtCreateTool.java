@@ -31,8 +31,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
-        description = "Creates an LXC container from a template (volid, or a name such as debian-13; see "
-                + "proxmox_template_list) and waits. Defaults: next free VMID, roomiest node.")
+        description = "Creates an LXC container from a template (volid or a name such as debian-13; see "
+                + "proxmox_template_list) and waits.")
 public final class CtCreateTool extends GuestTool {
 
     private static final int DEFAULT_TIMEOUT = 300;
@@ -40,43 +40,37 @@ public final class CtCreateTool extends GuestTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("hostname", JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$").maxLength(63)
-                    .description("Host name of the container, e.g. dns02"))
-            .required("template", JsonSchema.string().minLength(2).maxLength(255).description("Container template: "
-                    + "a volume id such as local:vztmpl/debian-13-standard_13.1-2_amd64.tar.zst, or a name to look "
-                    + "for on the node such as debian-13 or alpine"))
-            .optional("node", nodeSchema("Node to create it on (default: the online node with the most free memory)"))
-            .optional("vmid", vmidSchema(GuestType.CONTAINER).description("VMID to use (default: the next free one)"))
-            .optional("disk_gb", JsonSchema.integer().minimum(1).maximum(65_536).description("Root disk size in GiB "
-                    + "(default 8)"))
+                    .description("DNS name, e.g. dns02"))
+            .required("template", JsonSchema.string().minLength(2).maxLength(255).description(
+                    "Volid, or a name such as debian-13 (proxmox_template_list)"))
+            .optional("node", nodeSchema("Default: the one with most free memory"))
+            .optional("vmid", vmidSchema(GuestType.CONTAINER).description("Default: the next free"))
+            .optional("disk_gb", JsonSchema.integer().minimum(1).maximum(65_536).description("Default 8"))
             .optional("storage", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*[a-zA-Z0-9]$").description(
-                    "Storage for the root disk (default: local-lvm if present, else the one with the most free space)"))
-            .optional("cores", JsonSchema.integer().minimum(1).maximum(512).description("CPU cores (default 1)"))
-            .optional("memory_mb", JsonSchema.integer().minimum(16).maximum(4_194_304).description("Memory in MiB "
-                    + "(default 512)"))
-            .optional("swap_mb", JsonSchema.integer().minimum(0).maximum(4_194_304).description("Swap in MiB "
-                    + "(default 512)"))
+                    "Default: local-lvm, else the roomiest"))
+            .optional("cores", JsonSchema.integer().minimum(1).maximum(512).description("Default 1"))
+            .optional("memory_mb", JsonSchema.integer().minimum(16).maximum(4_194_304).description("Default 512"))
+            .optional("swap_mb", JsonSchema.integer().minimum(0).maximum(4_194_304).description("Default 512"))
             .optional("password", JsonSchema.string().minLength(5).maxLength(128).description("Root password"))
             .optional("ssh_keys", JsonSchema.string().minLength(20).maxLength(16_384)
-                    .description("SSH public keys for root, one per line"))
+                    .description("Root's SSH keys, one per line"))
             .optional("bridge", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_.-]*$").maxLength(20)
-                    .description("Network bridge (default vmbr0)"))
+                    .description("Default vmbr0"))
             .optional("ip", JsonSchema.string().pattern("^(dhcp|\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2})$")
-                    .description("IPv4 address: 'dhcp' (default) or CIDR such as 10.0.0.5/24"))
+                    .description("dhcp (default) or CIDR, e.g. 10.0.0.5/24"))
             .optional("gateway", JsonSchema.string().pattern("^\\d{1,3}(\\.\\d{1,3}){3}$")
-                    .description("IPv4 gateway, with a static ip"))
-            .optional("vlan", JsonSchema.integer().minimum(1).maximum(4094).description("VLAN tag of the interface"))
-            .optional("unprivileged", JsonSchema.bool().defaultValue(true).description("Unprivileged container "
-                    + "(default true; safer)"))
-            .optional("nesting", JsonSchema.bool().description("Allow nesting, needed by systemd in recent "
-                    + "distributions (default: true for unprivileged containers)"))
-            .optional("description", JsonSchema.string().maxLength(8192).description("Notes shown in Proxmox"))
+                    .description("With a static ip"))
+            .optional("vlan", JsonSchema.integer().minimum(1).maximum(4094).description("NIC's VLAN tag"))
+            .optional("unprivileged", JsonSchema.bool().defaultValue(true).description("Safer"))
+            .optional("nesting", JsonSchema.bool().description(
+                    "Needed by recent systemd; default: on if unprivileged"))
+            .optional("description", JsonSchema.string().maxLength(8192).description("Notes"))
             .optional("tags", JsonSchema.array(JsonSchema.string().pattern("^[a-zA-Z0-9_][a-zA-Z0-9_+.-]*$")
-                    .maxLength(64)).maxItems(20).description("Tags, e.g. [\"dns\", \"infra\"]"))
+                    .maxLength(64)).maxItems(20).description("e.g. [\"dns\"]"))
             .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,2}$")
-                    .description("Resource pool to add it to"))
-            .optional("start", JsonSchema.bool().defaultValue(false).description("Start it after creating (default "
-                    + "false)"))
-            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds to wait"))
+                    .description("Pool to add it to"))
+            .optional("start", JsonSchema.bool().defaultValue(false).description("Start it afterwards"))
+            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

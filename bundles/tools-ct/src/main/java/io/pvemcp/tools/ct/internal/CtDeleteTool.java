@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
 @ToolService(name = "proxmox_ct_delete", title = "Delete a container", risk = Risk.DESTROY, category = "ct",
         scope = Scopes.DESTROY,
         description = "Deletes a container and its volumes for good. Refuses a running one unless stop_first, and a "
-                + "protected one; purge also drops it from jobs and HA.")
+                + "protected one.")
 public final class CtDeleteTool extends GuestDeleteTool {
 
     public CtDeleteTool() {

@@ -21,8 +21,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_get_info", title = "Describe a container", risk = Risk.READ, category = "ct",
         idempotent = true,
-        description = "One container's status and configuration: root disk, mount points, interfaces and addresses, "
-                + "tags, protection, HA, snapshots, pending changes.")
+        description = "One container's status and configuration: disks, mount points, addresses, tags, protection, HA, "
+                + "snapshots, pending.")
 public final class CtGetInfoTool extends GuestInfoTool {
 
     static final Pattern VOLUME = Pattern.compile("rootfs|mp\\d+|unused\\d+");

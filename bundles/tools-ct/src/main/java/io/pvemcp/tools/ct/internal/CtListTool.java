@@ -10,8 +10,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_list", title = "List containers", risk = Risk.READ, category = "ct", idempotent = true,
-        description = "Containers of the cluster with node, status, CPU, memory, uptime, tags, pool. Filters (name/tag "
-                + "wildcards * ?), sort, limit; offline nodes show unknown.")
+        description = "Containers with node, status, CPU, memory, uptime, tags, pool; filters, sort, limit. Those of "
+                + "offline nodes show unknown.")
 public final class CtListTool extends GuestListTool {
 
     public CtListTool() {

@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_migrate", title = "Migrate a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
-        description = "Moves a container to another node; a running one is restarted there (a short outage); refuses "
-                + "nodes that cannot take it.")
+        description = "Moves a container to another node (a running one restarts there); says why a node cannot take "
+                + "it.")
 public final class CtMigrateTool extends GuestMigrateTool {
 
     public CtMigrateTool() {

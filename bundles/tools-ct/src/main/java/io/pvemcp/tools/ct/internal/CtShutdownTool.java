@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct",
         scope = Scopes.POWER,
-        idempotent = true, description = "Shuts a container down cleanly and waits; force_stop stops it hard after the "
-                + "timeout. A stopped one is left alone.")
+        idempotent = true,
+        description = "Shuts a container down cleanly and waits; force_stop stops it hard after the timeout.")
 public final class CtShutdownTool extends GuestPowerTool {
 
     public CtShutdownTool() {

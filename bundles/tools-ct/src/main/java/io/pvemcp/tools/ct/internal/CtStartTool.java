@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_start", title = "Start a container", risk = Risk.POWER, category = "ct",
         scope = Scopes.POWER,
-        idempotent = true, description = "Starts a container and waits until it runs; a running one is left alone. "
-                + "Failures say why (template, lock, offline node, task log).")
+        idempotent = true,
+        description = "Starts a container and waits until it runs; a running one is left alone. Failures say why.")
 public final class CtStartTool extends GuestPowerTool {
 
     public CtStartTool() {

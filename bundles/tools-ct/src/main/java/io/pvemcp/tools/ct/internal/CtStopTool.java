@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ct_stop", title = "Stop a container", risk = Risk.DESTROY, category = "ct",
         scope = Scopes.POWER,
-        idempotent = true, description = "Stops a container at once, killing its processes; prefer "
-                + "proxmox_ct_shutdown. A stopped one is left alone.")
+        idempotent = true,
+        description = "Stops a container at once, killing its processes; prefer proxmox_ct_shutdown.")
 public final class CtStopTool extends GuestPowerTool {
 
     public CtStopTool() {

@@ -32,11 +32,9 @@ public final class SnapshotCreateTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .optional("name", NAME.description("Snapshot name (default snap-<UTC date-time>): a letter, then "
-                    + "letters, digits, - or _"))
+            .optional("name", name("Default snap-<UTC time>; a letter, then letters, digits, - or _"))
             .optional("description", JsonSchema.string().maxLength(8192))
-            .optional("ram", JsonSchema.bool().defaultValue(false).description("Also save the RAM of a running VM, "
-                    + "so a rollback resumes it where it was"))
+            .optional("ram", JsonSchema.bool().defaultValue(false).description("Save a running VM's RAM too"))
             .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))
             .build();

@@ -19,16 +19,16 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_snapshot_delete", title = "Delete a snapshot", risk = Risk.DESTROY,
-        category = "snapshot", scope = Scopes.DESTROY, idempotent = true, description = "Deletes a snapshot of a VM "
-                + "or container; the guest's current state is untouched, but it can no longer be rolled back to that "
-                + "moment.")
+        category = "snapshot", scope = Scopes.DESTROY, idempotent = true,
+        description = "Deletes a snapshot of a VM or container; the current state is untouched, but that moment is "
+                + "gone.")
 public final class SnapshotDeleteTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .required("name", NAME)
-            .optional("force", JsonSchema.bool().defaultValue(false).description("Remove it from the configuration "
-                    + "even if removing its data fails, and despite a snapshot lock"))
+            .required("name", name("Snapshot name"))
+            .optional("force", JsonSchema.bool().defaultValue(false).description(
+                    "Even if deleting its data fails or it is locked"))
             .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))
             .build();

@@ -18,8 +18,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_snapshot_list", title = "List snapshots", risk = Risk.READ, category = "snapshot",
-        description = "Snapshots of a VM or container as a tree (parent, date, description, RAM state) and the one "
-                + "its current state follows.")
+        description = "Snapshots of a VM or container as a tree (parent, date, description, RAM) and the one it "
+                + "follows now.")
 public final class SnapshotListTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

@@ -22,13 +22,13 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_snapshot_rollback", title = "Roll back to a snapshot", risk = Risk.DESTROY,
-        category = "snapshot", scope = Scopes.DESTROY, description = "Rolls a VM or container back to a snapshot: "
-                + "disks and configuration return to it, everything since is lost. Lists what it restored.")
+        category = "snapshot", scope = Scopes.DESTROY,
+        description = "Rolls a VM or container back to a snapshot: disks and config return to it, all since is lost.")
 public final class SnapshotRollbackTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .required("name", NAME)
+            .required("name", name("Snapshot name"))
             .optional("start", JsonSchema.bool().defaultValue(false).description("Start the guest afterwards"))
             .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))

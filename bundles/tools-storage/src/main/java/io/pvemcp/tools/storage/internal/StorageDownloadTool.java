@@ -21,24 +21,23 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_storage_download", title = "Download an ISO or template by URL", risk = Risk.CHANGE,
-        category = "storage", scope = Scopes.WRITE, openWorld = true, description = "Has a node download an ISO "
-                + "image or container template from a URL to a storage, verified with a checksum when one is given.")
+        category = "storage", scope = Scopes.WRITE, openWorld = true,
+        description = "Has a node download an ISO or container template from a URL to a storage, checked against a "
+                + "checksum if given.")
 public final class StorageDownloadTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("url", JsonSchema.string().pattern("^https?://[^\\s]+$").maxLength(2048))
-            .optional("content", JsonSchema.string().enumValues("iso", "vztmpl").description("Default: from the "
-                    + "file name (.iso/.img: iso, .tar.*: vztmpl)"))
+            .optional("content", JsonSchema.string().enumValues("iso", "vztmpl").description("Default: by file name"))
             .optional("filename", JsonSchema.string().pattern("^[A-Za-z0-9][A-Za-z0-9._+-]*$").maxLength(255)
                     .description("Default: the URL's last part"))
-            .optional("checksum", JsonSchema.string().pattern("^[0-9a-fA-F]{32,128}$").description("Hex digest "
-                    + "from the publisher"))
+            .optional("checksum", JsonSchema.string().pattern("^[0-9a-fA-F]{32,128}$").description("Hex digest"))
             .optional("checksum_algorithm", JsonSchema.string().enumValues("md5", "sha1", "sha224", "sha256",
                     "sha384", "sha512").description("Default: from the checksum's length"))
             .optional("storage", StorageScan.storageSchema("Target storage").defaultValue("local"))
-            .optional("node", GuestTool.nodeSchema("Node that downloads (local storage: only it can use the file)"))
+            .optional("node", GuestTool.nodeSchema("Downloading node (local storage: only it sees the file)"))
             .optional("verify_certificates", JsonSchema.bool().defaultValue(true))
-            .optional("timeout", GuestTool.timeoutSchema(900, "Seconds to wait"))
+            .optional("timeout", GuestTool.timeoutSchema(900, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = Downloads.output().build();

@@ -24,21 +24,20 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage",
         idempotent = true,
-        description = "Storages with type, content types, size, use and free space; shared ones once, local ones per "
-                + "node. Filter by node, content, type; sort by use or free.")
+        description = "Storages with type, content, size, use and free space; shared ones once, local ones per node.")
 public final class StorageListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
-            .optional("node", GuestTool.nodeSchema("Only storage available on this node, e.g. pve1"))
+            .optional("node", GuestTool.nodeSchema("Only this node's"))
             .optional("content", JsonSchema.string().enumValues("images", "rootdir", "iso", "vztmpl", "backup",
-                    "snippets", "import").description("Only storage that can hold this: images (VM disks), rootdir "
-                    + "(container volumes), iso, vztmpl (container templates), backup, snippets, import"))
+                    "snippets", "import").description("Only storage for this; images: VM disks, "
+                    + "rootdir: container volumes, vztmpl: templates"))
             .optional("type", JsonSchema.string().pattern("^[a-z]+$").maxLength(20)
-                    .description("Only this storage type, e.g. dir, lvmthin, nfs, pbs, zfspool, rbd"))
+                    .description("e.g. dir, lvmthin, nfs, pbs, zfspool, rbd"))
             .optional("sort", JsonSchema.string().enumValues("name", "used_percent", "free").defaultValue("name")
-                    .description("Sort by name (default), used_percent (fullest first) or free (most free first)"))
+                    .description("used_percent: fullest first; free: most free first"))
             .optional("limit", JsonSchema.integer().minimum(1).maximum(500).defaultValue(100)
-                    .description("Most entries to return (default 100)"))
+                    .description("Most entries to return"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

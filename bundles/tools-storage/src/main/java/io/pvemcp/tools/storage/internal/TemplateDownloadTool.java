@@ -22,17 +22,17 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_template_download", title = "Download a container template", risk = Risk.CHANGE,
-        category = "storage", scope = Scopes.WRITE, idempotent = true, description = "Downloads a container template "
-                + "from the Proxmox appliance index (see proxmox_template_list) to a storage, checked against the "
-                + "index's SHA-512.")
+        category = "storage", scope = Scopes.WRITE, idempotent = true,
+        description = "Downloads a container template from the appliance index (proxmox_template_list) to a storage, "
+                + "SHA-512 checked.")
 public final class TemplateDownloadTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
-            .required("template", JsonSchema.string().minLength(2).maxLength(255).description("Its name in the "
-                    + "index, or a unique start of it, e.g. debian-13"))
+            .required("template", JsonSchema.string().minLength(2).maxLength(255).description(
+                    "Name in the index, or its unique start, e.g. debian-13"))
             .optional("storage", StorageScan.storageSchema("Target storage").defaultValue("local"))
-            .optional("node", GuestTool.nodeSchema("Node to download on (local storage: only it can use the file)"))
-            .optional("timeout", GuestTool.timeoutSchema(600, "Seconds to wait"))
+            .optional("node", GuestTool.nodeSchema("Downloading node (local storage: only it sees the file)"))
+            .optional("timeout", GuestTool.timeoutSchema(600, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = Downloads.output().build();

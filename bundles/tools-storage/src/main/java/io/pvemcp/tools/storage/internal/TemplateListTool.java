@@ -24,8 +24,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_template_list", title = "List templates", risk = Risk.READ, category = "storage",
-        description = "What guests are created from: container templates and ISOs on storage, VM templates, and the "
-                + "appliance index to download from.")
+        description = "What guests are made from: container templates and ISOs on storage, VM templates, and the "
+                + "appliance index.")
 public final class TemplateListTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

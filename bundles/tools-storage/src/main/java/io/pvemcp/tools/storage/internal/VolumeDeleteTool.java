@@ -35,9 +35,9 @@ public final class VolumeDeleteTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("volume", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]+:.+$").maxLength(512)
-                    .description("Volume id, e.g. local:iso/old.iso (from proxmox_storage_content)"))
-            .optional("node", GuestTool.nodeSchema("Node of a local storage's volume; found when left out"))
-            .optional("timeout", GuestTool.timeoutSchema(120, "Seconds to wait"))
+                    .description("Volid from proxmox_storage_content"))
+            .optional("node", GuestTool.nodeSchema("For local storage; found if left out"))
+            .optional("timeout", GuestTool.timeoutSchema(120, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

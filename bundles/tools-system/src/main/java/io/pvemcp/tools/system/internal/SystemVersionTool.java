@@ -20,8 +20,7 @@ import org.osgi.service.component.annotations.Component;
 public final class SystemVersionTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
-            .optional("node", Schemas.node().description("Name of a cluster node, e.g. pve1. Omit to ask the node "
-                    + "the server is connected to."))
+            .optional("node", Schemas.node().description("e.g. pve1 (default: the one connected to)"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

@@ -25,8 +25,9 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_test_connection", title = "Test the Proxmox connection", risk = Risk.READ,
         category = "system",
-        idempotent = true, description = "Checks the Proxmox connection step by step (config, network, TLS, login, "
-                + "version, privileges) and names the stage that failed. Use it when tools fail.")
+        idempotent = true,
+        description = "Checks the Proxmox connection step by step (config, network, TLS, login, version, privileges). "
+                + "Use it when tools fail.")
 public final class TestConnectionTool implements Tool {
 
     private static final long STEP_TIMEOUT_SECONDS = 20;

@@ -23,8 +23,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_agent_info", title = "Ask a VM's guest agent", risk = Risk.READ, category = "vm",
-        description = "What the QEMU guest agent inside a running VM reports: OS and kernel, network interfaces with "
-                + "addresses, file systems with size and use.")
+        description = "What the guest agent of a running VM reports: OS, kernel, interfaces with addresses, file "
+                + "systems with use.")
 public final class VmAgentInfoTool extends GuestTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()

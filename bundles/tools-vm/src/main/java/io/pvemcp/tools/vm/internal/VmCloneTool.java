@@ -11,8 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_clone", title = "Clone a VM", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
-        description = "Clones a VM or template (full, or linked from a template) to a new VMID on its node or another, "
-                + "and waits until the clone exists.")
+        description = "Clones a VM or template (full, or linked from a template) to a new VMID on any node, and waits "
+                + "for it.")
 public final class VmCloneTool extends GuestCloneTool {
 
     public VmCloneTool() {

@@ -22,8 +22,9 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_config", title = "Change a VM's settings", risk = Risk.CHANGE, category = "vm",
-        scope = Scopes.WRITE, idempotent = true, description = "Changes a VM's settings (CPU, memory, name, notes, "
-                + "tags, boot, cloud-init, CD, NICs, disks); answers old → new and what waits for a restart.")
+        scope = Scopes.WRITE, idempotent = true,
+        description = "Changes a VM's settings (CPU, memory, name, notes, tags, boot, cloud-init, CD, NICs, disks); "
+                + "answers old → new.")
 public final class VmConfigTool extends GuestConfigTool {
 
     public VmConfigTool() {

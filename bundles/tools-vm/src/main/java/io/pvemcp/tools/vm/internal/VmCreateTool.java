@@ -34,59 +34,56 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE,
-        description = "Creates a VM and waits: empty with a disk (optionally booting an ISO), or cloned from a "
-                + "template with cloud-init. Defaults: next free VMID, roomiest node.")
+        description = "Creates a VM and waits: empty with a disk (optionally an ISO), or cloned from a template with "
+                + "cloud-init.")
 public final class VmCreateTool extends GuestTool {
 
     private static final int DEFAULT_TIMEOUT = 300;
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("name", JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$").maxLength(63)
-                    .description("VM name, a DNS name such as web02"))
-            .optional("node", nodeSchema("Node to create it on (default: the template's node, or the online node "
-                    + "with the most free memory)"))
-            .optional("vmid", vmidSchema(GuestType.VM).description("VMID to use (default: the next free one)"))
-            .optional("template", vmidSchema(GuestType.VM).description("VMID of a template to clone, e.g. 9000; "
-                    + "leave out to create an empty VM"))
-            .optional("full_clone", JsonSchema.bool().defaultValue(true).description("With template: a full copy "
-                    + "(default) or a linked clone that shares the template's disk"))
+                    .description("DNS name, e.g. web02"))
+            .optional("node", nodeSchema("Default: the template's, else the one with most free memory"))
+            .optional("vmid", vmidSchema(GuestType.VM).description("Default: the next free"))
+            .optional("template", vmidSchema(GuestType.VM).description(
+                    "Template VMID to clone; leave out for an empty VM"))
+            .optional("full_clone", JsonSchema.bool().defaultValue(true).description(
+                    "With template: false for a linked clone"))
             .optional("iso", JsonSchema.string().pattern("^" + PropertyStrings.STORAGE_ID + ":iso/[A-Za-z0-9._+@-]+$")
                     .maxLength(255).description(
-                    "ISO image to boot from, as a volume id such as local:iso/debian-13.1.0-amd64-netinst.iso"))
-            .optional("cores", JsonSchema.integer().minimum(1).maximum(512).description("CPU cores (default 2, or "
-                    + "the template's)"))
-            .optional("sockets", JsonSchema.integer().minimum(1).maximum(4).description("CPU sockets (default 1)"))
-            .optional("memory_mb", JsonSchema.integer().minimum(64).maximum(4_194_304).description("Memory in MiB "
-                    + "(default 2048, or the template's)"))
-            .optional("disk_gb", JsonSchema.integer().minimum(1).maximum(65_536).description("Size of the system "
-                    + "disk in GiB (default 32; with template: grows the cloned disk to this size)"))
+                    "ISO volid to boot (proxmox_template_list)"))
+            .optional("cores", JsonSchema.integer().minimum(1).maximum(512).description("Default 2, or the "
+                    + "template's"))
+            .optional("sockets", JsonSchema.integer().minimum(1).maximum(4).description("Default 1"))
+            .optional("memory_mb", JsonSchema.integer().minimum(64).maximum(4_194_304).description("Default 2048, or "
+                    + "the template's"))
+            .optional("disk_gb", JsonSchema.integer().minimum(1).maximum(65_536).description("System disk "
+                    + "(default 32); with template: grows it to this"))
             .optional("storage", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*[a-zA-Z0-9]$").description(
-                    "Storage for the disk (default: local-lvm if present, else the one with the most free space)"))
+                    "Default: local-lvm, else the roomiest"))
             .optional("os_type", JsonSchema.string().enumValues("l26", "l24", "win11", "win10", "win8", "win7",
-                    "w2k8", "wvista", "w2k3", "wxp", "w2k", "solaris", "other").description("Guest OS type (default "
-                    + "l26: Linux 2.6 and newer)"))
+                    "w2k8", "wvista", "w2k3", "wxp", "w2k", "solaris", "other").description("Default l26 (Linux)"))
             .optional("bridge", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_.-]*$").maxLength(20)
-                    .description("Network bridge (default vmbr0)"))
-            .optional("vlan", JsonSchema.integer().minimum(1).maximum(4094).description("VLAN tag of the NIC"))
+                    .description("Default vmbr0"))
+            .optional("vlan", JsonSchema.integer().minimum(1).maximum(4094).description("NIC's VLAN tag"))
             .optional("network_model", JsonSchema.string().enumValues("virtio", "e1000", "e1000e", "rtl8139",
-                    "vmxnet3").description("NIC model (default virtio)"))
+                    "vmxnet3").description("Default virtio"))
             .optional("ci_user", JsonSchema.string().pattern("^[a-z_][a-z0-9_-]*$").maxLength(32)
-                    .description("Cloud-init: user to create"))
+                    .description("Cloud-init user"))
             .optional("ci_password", JsonSchema.string().minLength(5).maxLength(128)
-                    .description("Cloud-init: that user's password"))
+                    .description("Its password"))
             .optional("ssh_keys", JsonSchema.string().minLength(20).maxLength(16_384)
-                    .description("Cloud-init: SSH public keys, one per line"))
+                    .description("Cloud-init SSH keys, one per line"))
             .optional("ip_config", JsonSchema.string().pattern(
                     "^(dhcp|ip=\\d{1,3}(\\.\\d{1,3}){3}/\\d{1,2}(,gw=\\d{1,3}(\\.\\d{1,3}){3})?)$").description(
-                    "Cloud-init: 'dhcp' or 'ip=10.0.0.5/24,gw=10.0.0.1'"))
-            .optional("description", JsonSchema.string().maxLength(8192).description("Notes shown in Proxmox"))
+                    "Cloud-init: dhcp or ip=10.0.0.5/24,gw=10.0.0.1"))
+            .optional("description", JsonSchema.string().maxLength(8192).description("Notes"))
             .optional("tags", JsonSchema.array(JsonSchema.string().pattern("^[a-zA-Z0-9_][a-zA-Z0-9_+.-]*$")
-                    .maxLength(64)).maxItems(20).description("Tags, e.g. [\"web\", \"production\"]"))
+                    .maxLength(64)).maxItems(20).description("e.g. [\"web\"]"))
             .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._-]+(/[A-Za-z0-9._-]+){0,2}$")
-                    .description("Resource pool to add it to"))
-            .optional("start", JsonSchema.bool().defaultValue(false).description("Start it after creating (default "
-                    + "false)"))
-            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds to wait"))
+                    .description("Pool to add it to"))
+            .optional("start", JsonSchema.bool().defaultValue(false).description("Start it afterwards"))
+            .optional("timeout", timeoutSchema(DEFAULT_TIMEOUT, "Seconds"))
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()

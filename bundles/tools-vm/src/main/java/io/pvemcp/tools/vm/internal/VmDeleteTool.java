@@ -13,7 +13,7 @@ import org.osgi.service.component.annotations.Component;
 @ToolService(name = "proxmox_vm_delete", title = "Delete a VM", risk = Risk.DESTROY, category = "vm",
         scope = Scopes.DESTROY,
         description = "Deletes a VM and its disks for good. Refuses a running VM unless stop_first, and a protected "
-                + "one; purge also drops it from jobs and HA.")
+                + "one.")
 public final class VmDeleteTool extends GuestDeleteTool {
 
     public VmDeleteTool() {

@@ -22,8 +22,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm",
         idempotent = true,
-        description = "One VM's status and configuration: disks, NICs, agent-reported addresses, tags, protection, HA, "
-                + "snapshots, changes pending until restart.")
+        description = "One VM's status and configuration: disks, NICs, agent addresses, tags, protection, HA, "
+                + "snapshots, pending changes.")
 public final class VmGetInfoTool extends GuestInfoTool {
 
     static final Pattern DISK = Pattern.compile("(ide|sata|scsi|virtio)\\d+|efidisk0|tpmstate0|unused\\d+");

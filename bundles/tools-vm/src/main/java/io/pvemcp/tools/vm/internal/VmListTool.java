@@ -10,8 +10,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_list", title = "List VMs", risk = Risk.READ, category = "vm", idempotent = true,
-        description = "VMs of the cluster with node, status, CPU, memory, uptime, tags, pool. Filters (name/tag "
-                + "wildcards * ?), sort, limit; offline nodes' VMs show status unknown.")
+        description = "VMs with node, status, CPU, memory, uptime, tags, pool; filters, sort, limit. Those of offline "
+                + "nodes show unknown.")
 public final class VmListTool extends GuestListTool {
 
     public VmListTool() {

@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_migrate", title = "Migrate a VM", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE,
-        description = "Moves a VM to another node: live if it runs (local disks copied), offline if stopped; refuses "
-                + "nodes that cannot take it, with the reason.")
+        description = "Moves a VM to another node: live if it runs (local disks too), else offline; says why a node "
+                + "cannot take it.")
 public final class VmMigrateTool extends GuestMigrateTool {
 
     public VmMigrateTool() {

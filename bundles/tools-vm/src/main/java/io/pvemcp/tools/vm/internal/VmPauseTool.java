@@ -34,10 +34,10 @@ abstract class VmPauseTool extends GuestTool {
         this.suspend = suspend;
         JsonSchema in = JsonSchema.object().required("vmid", vmidSchema(GuestType.VM));
         if (suspend) {
-            in.optional("to_disk", JsonSchema.bool().defaultValue(false).description("Hibernate: save the RAM to "
-                    + "disk and stop; resumed by proxmox_vm_resume"));
+            in.optional("to_disk", JsonSchema.bool().defaultValue(false).description(
+                    "Hibernate: RAM to disk, then stop"));
         }
-        this.input = in.optional("node", guestNodeSchema()).optional("timeout", timeoutSchema(120, "Seconds to wait"))
+        this.input = in.optional("node", guestNodeSchema()).optional("timeout", timeoutSchema(120, "Seconds"))
                 .build();
     }
 

@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_reboot", title = "Reboot a VM", risk = Risk.POWER, category = "vm",
         scope = Scopes.POWER,
-        idempotent = false, description = "Reboots a running VM (shutdown and start) and waits until it runs again; "
-                + "pending configuration changes take effect.")
+        idempotent = false,
+        description = "Reboots a running VM and waits until it runs again; pending configuration changes take effect.")
 public final class VmRebootTool extends GuestPowerTool {
 
     public VmRebootTool() {

@@ -12,8 +12,8 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_shutdown", title = "Shut down a VM", risk = Risk.POWER, category = "vm",
         scope = Scopes.POWER,
-        idempotent = true, description = "ACPI shutdown; waits until the VM is stopped; force_stop stops it hard after "
-                + "the timeout. A stopped VM is left alone.")
+        idempotent = true,
+        description = "ACPI shutdown, waiting until the VM is stopped; force_stop stops it hard after the timeout.")
 public final class VmShutdownTool extends GuestPowerTool {
 
     public VmShutdownTool() {

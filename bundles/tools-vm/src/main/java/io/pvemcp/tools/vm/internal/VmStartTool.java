@@ -11,8 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_start", title = "Start a VM", risk = Risk.POWER, category = "vm", scope = Scopes.POWER,
-        idempotent = true, description = "Starts a VM and waits until it runs; a running one is left alone. Failures "
-                + "say why (template, lock, offline node, task log).")
+        idempotent = true,
+        description = "Starts a VM and waits until it runs; a running one is left alone. Failures say why.")
 public final class VmStartTool extends GuestPowerTool {
 
     public VmStartTool() {

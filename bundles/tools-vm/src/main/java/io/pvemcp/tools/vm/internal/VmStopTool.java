@@ -11,8 +11,8 @@ import org.osgi.service.component.annotations.Component;
 
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_vm_stop", title = "Stop a VM", risk = Risk.DESTROY, category = "vm", scope = Scopes.POWER,
-        idempotent = true, description = "Stops a VM at once, like pulling the plug (unsaved data is lost); prefer "
-                + "proxmox_vm_shutdown. A stopped VM is left alone.")
+        idempotent = true,
+        description = "Stops a VM at once, like pulling the plug (unsaved data is lost); prefer proxmox_vm_shutdown.")
 public final class VmStopTool extends GuestPowerTool {
 
     public VmStopTool() {
