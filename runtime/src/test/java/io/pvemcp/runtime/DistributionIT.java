@@ -61,4 +61,26 @@ class DistributionIT {
         assertThat(p.waitFor()).isZero();
         assertThat(out).startsWith("proxmox-mcp 0.1.0");
     }
+
+    /** The launcher reads the Java version from the release file of the Java home, without starting a JVM. */
+    @Test
+    void theScriptRefusesAJavaOlderThan17AndNamesIt(@org.junit.jupiter.api.io.TempDir Path old) throws Exception {
+        Path realJava = Path.of(ProcessHandle.current().info().command().orElseThrow()).toRealPath();
+        Files.createDirectories(old.resolve("bin"));
+        Files.createSymbolicLink(old.resolve("bin/java"), realJava);
+        Files.writeString(old.resolve("release"), "JAVA_VERSION=\"11.0.24\"\n");
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "version")
+                .redirectErrorStream(true);
+        pb.environment().put("JAVA_HOME", old.toString());
+        Process p = pb.start();
+        String out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isEqualTo(1);
+        assertThat(out).contains("Java 17 or newer is needed", "is Java 11");
+
+        Files.writeString(old.resolve("release"), "JAVA_VERSION=\"17.0.15\"\n");
+        p = pb.start();
+        out = new String(p.getInputStream().readAllBytes());
+        assertThat(p.waitFor()).as(out).isZero();
+        assertThat(out).startsWith("proxmox-mcp 0.1.0");
+    }
 }

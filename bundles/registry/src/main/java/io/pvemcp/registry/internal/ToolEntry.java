@@ -1,5 +1,6 @@
 package io.pvemcp.registry.internal;
 
+import java.util.List;
 import java.util.Map;
 
 import io.modelcontextprotocol.spec.McpSchema;
@@ -22,6 +23,7 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     final boolean haArgument;
     final SchemaChecker.Compiled input;
     final SchemaChecker.Compiled output;
+    private final List<String> outputRequired;
     final McpSchema.Tool descriptor;
     final ToolRegistry.ToolDescription description;
 
@@ -53,6 +55,8 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         }
         this.input = schemas.compile("input schema", inputSchema);
         this.output = outputSchema == null ? null : schemas.compile("output schema", outputSchema);
+        this.outputRequired = outputSchema != null && outputSchema.get("required") instanceof List<?> r
+                ? r.stream().map(String::valueOf).toList() : List.of();
         // the preview that a changing tool answers to dry_run is named by that argument; it is the same for every
         // tool, so the lean output schema in tools/list describes the tool's own result only (it requires no field,
         // so a preview conforms to it)
@@ -73,6 +77,34 @@ final class ToolEntry extends Contributions.Entry<Tool> {
                 .inputSchema(WireSchemas.input(inputSchema)).outputSchema(wireOutput)
                 .annotations(annotations).build();
     }
+
+    /**
+     * Whether this result is checked against the full output schema: the first {@value #FULL_CHECKS} results of a
+     * tool and every {@value #SAMPLE_EVERY}th after them. The others get the cheap structural check (the required
+     * members are there); a tool's results keep their shape from call to call, so a tool that breaks its schema
+     * is caught by its first calls (and by its tests, which check every result), while a full validation of every
+     * result cost about a tenth of the server's time per call.
+     */
+    boolean checksFully() {
+        long n = results.getAndIncrement();
+        return n < FULL_CHECKS || n % SAMPLE_EVERY == 0;
+    }
+
+    /** @return the required members of the output schema that the result lacks, as problems */
+    List<String> missingRequired(Map<String, Object> structured) {
+        List<String> missing = null;
+        for (String k : outputRequired) {
+            if (!structured.containsKey(k)) {
+                (missing == null ? missing = new java.util.ArrayList<>() : missing).add("$: required property '" + k
+                        + "' not found");
+            }
+        }
+        return missing == null ? List.of() : missing;
+    }
+
+    static final int FULL_CHECKS = 64;
+    static final int SAMPLE_EVERY = 32;
+    private final java.util.concurrent.atomic.AtomicLong results = new java.util.concurrent.atomic.AtomicLong();
 
     static ToolEntry read(Contributions.Source<Tool> source, SchemaChecker schemas) {
         return new ToolEntry(source, schemas);

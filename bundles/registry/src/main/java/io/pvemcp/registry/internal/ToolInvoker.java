@@ -547,7 +547,8 @@ final class ToolInvoker {
                 if (structured == null) {
                     return bug(tool, "returned no structured content although it declares an output schema");
                 }
-                List<String> problems = tool.output.problems(structured);
+                List<String> problems = tool.checksFully() ? tool.output.problems(structured)
+                        : tool.missingRequired(structured);
                 if (!problems.isEmpty()) {
                     return bug(tool, "returned data that does not match its output schema: "
                             + String.join("; ", problems));

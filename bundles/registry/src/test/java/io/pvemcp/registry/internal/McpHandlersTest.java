@@ -457,6 +457,25 @@ class McpHandlersTest {
     }
 
     @Test
+    void aToolsFirstResultsAreCheckedFullyThenSampledWithTheRequiredMembersAlwaysChecked() {
+        Map<String, Object> output = JsonSchema.object().required("version", JsonSchema.string()).build();
+        java.util.concurrent.atomic.AtomicInteger n = new java.util.concurrent.atomic.AtomicInteger();
+        // from the 70th call on, a number where a string belongs; the 80th lacks the member altogether
+        register("drifts", tool(JsonSchema.object().build(), output, c -> {
+            int i = n.incrementAndGet();
+            return ToolResult.of("v", i == 80 ? Map.of() : Map.of("version", i >= 70 ? (Object) i : "9.1"));
+        }), Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        List<Integer> refused = new java.util.ArrayList<>();
+        for (int i = 1; i <= ToolEntry.FULL_CHECKS + 2 * ToolEntry.SAMPLE_EVERY; i++) {
+            if (call(ex, "drifts", Map.of(), i, null).isError()) {
+                refused.add(i);
+            }
+        }
+        assertThat(refused).as("the missing member at once, the wrong type when sampled").containsExactly(80, 97);
+    }
+
+    @Test
     void reportsProgressWhenTheClientAsksForIt() {
         register("slow", tool(JsonSchema.object().build(), null, c -> {
             c.progress(1, 2.0, "half");

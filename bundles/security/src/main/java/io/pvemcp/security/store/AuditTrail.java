@@ -15,6 +15,7 @@ import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -48,7 +49,9 @@ public final class AuditTrail implements Closeable {
 
     private final Path dir;
     private final Path current;
+    private final Path head;
     private final long maxBytes;
+    private final SecureFiles.FolderLock lock;
     private FileChannel out;
     private Object openKey;
     private long size;
@@ -66,14 +69,22 @@ public final class AuditTrail implements Closeable {
     public AuditTrail(Path dir, long maxFileBytes) throws IOException {
         this.dir = SecureFiles.privateDirectory(dir);
         this.current = dir.resolve(CURRENT);
+        this.head = dir.resolve(HEAD);
         this.maxBytes = Math.max(4096, maxFileBytes);
-        SecureFiles.locked(dir, () -> {
-            SecureFiles.createPrivateFile(current);
-            salvageTornLine();
-            recover();
-            open();
-            return null;
-        });
+        this.lock = SecureFiles.folderLock(dir);
+        try {
+            lock.run(() -> {
+                SecureFiles.createPrivateFile(current);
+                SecureFiles.createPrivateFile(head);
+                salvageTornLine();
+                recover();
+                open();
+                return null;
+            });
+        } catch (IOException | RuntimeException e) {
+            lock.close();
+            throw e;
+        }
     }
 
     /** A crash in the middle of a write can leave a line without its end; it is moved aside, not lost. */
@@ -130,8 +141,9 @@ public final class AuditTrail implements Closeable {
      * append holds the folder's lock and first takes up what the others wrote or rotated since.
      */
     private void catchUp() throws IOException {
-        Object key = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
-        if (key == null || !key.equals(openKey) || Files.size(current) != size) {
+        BasicFileAttributes now = Files.readAttributes(current, BasicFileAttributes.class);
+        Object key = now.fileKey();
+        if (key == null || !key.equals(openKey) || now.size() != size) {
             out.close();
             recover();
             open();
@@ -147,7 +159,7 @@ public final class AuditTrail implements Closeable {
      * @throws IOException if it cannot be written
      */
     public synchronized Map<String, Object> append(Map<String, Object> fields) throws IOException {
-        return SecureFiles.locked(dir, () -> {
+        return lock.run(() -> {
             catchUp();
             return write(fields);
         });
@@ -163,10 +175,13 @@ public final class AuditTrail implements Closeable {
                 entry.put(k, v);
             }
         });
-        ObjectNode node = JSON.valueToTree(entry);
-        String hash = hash(node);
-        node.put("hash", hash);
-        byte[] line = (JSON.writeValueAsString(node) + "\n").getBytes(StandardCharsets.UTF_8);
+        // serialised once: the hash is over the entry as written without its hash member, which is appended as the
+        // last member (verify re-serialises the parsed line without it and compares)
+        byte[] bare = JSON.writeValueAsBytes(entry);
+        String hash = sha256(bare);
+        byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
+        byte[] line = Arrays.copyOf(bare, bare.length - 1 + tail.length);
+        System.arraycopy(tail, 0, line, bare.length - 1, tail.length);
         if (size > 0 && size + line.length > maxBytes) {
             rotate();
         }
@@ -178,12 +193,26 @@ public final class AuditTrail implements Closeable {
         size += line.length;
         seq++;
         last = hash;
-        Map<String, Object> head = new LinkedHashMap<>();
-        head.put("seq", seq);
-        head.put("hash", hash);
-        SecureFiles.write(dir.resolve(HEAD), JSON.writeValueAsBytes(head));
-        return JSON.convertValue(node, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
-                Object.class));
+        writeHead(hash);
+        entry.put("hash", hash);
+        return entry;
+    }
+
+    /**
+     * The head is a checkpoint that reveals a trail cut short; it is rewritten in place (under the lock; seq and hash
+     * never get shorter) and not forced to disk: after a power loss it may lag the trail, which verify accepts,
+     * while the entry itself is on disk before append returns.
+     */
+    private void writeHead(String hash) throws IOException {
+        byte[] json = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}").getBytes(StandardCharsets.US_ASCII);
+        try (FileChannel ch = FileChannel.open(head, StandardOpenOption.WRITE)) {
+            ByteBuffer buf = ByteBuffer.wrap(json);
+            long at = 0;
+            while (buf.hasRemaining()) {
+                at += ch.write(buf, at);
+            }
+            ch.truncate(json.length);
+        }
     }
 
     private void rotate() throws IOException {
@@ -197,14 +226,21 @@ public final class AuditTrail implements Closeable {
 
     @Override
     public synchronized void close() throws IOException {
-        if (out != null) {
-            out.close();
+        try {
+            if (out != null) {
+                out.close();
+            }
+        } finally {
+            lock.close();
         }
     }
 
     static String hash(ObjectNode entryWithoutHash) throws JsonProcessingException {
+        return sha256(JSON.writeValueAsBytes(entryWithoutHash));
+    }
+
+    private static String sha256(byte[] bytes) {
         try {
-            byte[] bytes = JSON.writeValueAsBytes(entryWithoutHash);
             return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
@@ -331,7 +367,9 @@ public final class AuditTrail implements Closeable {
                 lines.add(Files.readAllLines(f, StandardCharsets.UTF_8));
             }
             Path headFile = dir.resolve(HEAD);
-            return new Snapshot(files, lines, Files.isRegularFile(headFile) ? Files.readAllBytes(headFile) : null);
+            byte[] head = Files.isRegularFile(headFile) ? Files.readAllBytes(headFile) : null;
+            // an empty head is one created before the first entry
+            return new Snapshot(files, lines, head == null || head.length == 0 ? null : head);
         }
     }
 

@@ -110,6 +110,58 @@ public final class SecureFiles {
         }
     }
 
+    /**
+     * A folder's lock file kept open, for a writer that takes the lock for every record (the audit trail): the same
+     * lock as {@link #locked}, without opening and checking the files each time.
+     *
+     * @param dir the folder
+     * @return the lock, to be closed when done
+     * @throws IOException if the lock file cannot be opened
+     */
+    public static FolderLock folderLock(Path dir) throws IOException {
+        privateDirectory(dir);
+        Path lock = dir.resolve(".lock");
+        createPrivateFile(lock);
+        return new FolderLock(MONITORS.computeIfAbsent(lock.toAbsolutePath().normalize().toString(), k -> new Object()),
+                FileChannel.open(lock, StandardOpenOption.WRITE));
+    }
+
+    /** See {@link #folderLock}. */
+    public static final class FolderLock implements java.io.Closeable {
+        private final Object monitor;
+        private final FileChannel channel;
+
+        FolderLock(Object monitor, FileChannel channel) {
+            this.monitor = monitor;
+            this.channel = channel;
+        }
+
+        /**
+         * @param action what to do while holding the lock
+         * @param <T> the result type
+         * @return the action's result
+         * @throws IOException if the lock cannot be taken or the action fails with one
+         */
+        public <T> T run(Callable<T> action) throws IOException {
+            synchronized (monitor) {
+                try (FileLock l = channel.lock()) {
+                    return action.call();
+                } catch (IOException | RuntimeException e) {
+                    throw e;
+                } catch (Exception e) {
+                    throw new IOException(e.getMessage(), e);
+                }
+            }
+        }
+
+        @Override
+        public void close() throws IOException {
+            synchronized (monitor) {
+                channel.close();
+            }
+        }
+    }
+
     /** One monitor per lock file of this process; a handful of folders, never removed. */
     private static final java.util.Map<String, Object> MONITORS = new java.util.concurrent.ConcurrentHashMap<>();
 

@@ -519,8 +519,27 @@ public final class Tokens {
         if (c.startsWith(API_KEY_PREFIX)) {
             return verifyApiKey(c);
         }
-        return verifyJwt(c);
+        // a client sends its token with every request: a JWT verified against the current keys and records is
+        // taken as verified again until it expires, or until a key or record changes (a revocation, a new key)
+        Snapshot now = snapshot;
+        Accepted hit = accepted.get(c);
+        if (hit != null && hit.snapshot() == now && hit.verified().expires().plus(settings.leeway())
+                .isAfter(clock.instant())) {
+            return hit.verified();
+        }
+        Verified v = verifyJwt(c);
+        if (accepted.size() >= MAX_ACCEPTED) {
+            accepted.clear();
+        }
+        accepted.put(c, new Accepted(now, v));
+        return v;
     }
+
+    private record Accepted(Snapshot snapshot, Verified verified) {
+    }
+
+    private static final int MAX_ACCEPTED = 1024;
+    private final Map<String, Accepted> accepted = new java.util.concurrent.ConcurrentHashMap<>();
 
     private Verified verifyApiKey(String key) throws Refused {
         var m = API_KEY.matcher(key);
