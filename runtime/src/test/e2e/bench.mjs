@@ -4,6 +4,7 @@
 //          keep-alive HTTPS client that verifies the simulator's CA;
 //   stdio  proxmox_vm_list through `proxmox-mcp stdio`, driven by the official TypeScript SDK client;
 //   http   the same through `proxmox-mcp serve` over Streamable HTTP with a bearer token, audit on;
+//   (these with the server's read cache off, so that they do the floor's work; one more stdio row with it on)
 // each sequentially after a short and a long warm-up and with callers in flight; start -> first initialize and
 // first tools/call answered; server CPU per call (/proc/PID/stat); RSS after start and at peak (/proc/PID/status);
 // and proxmox_vm_list on a 10,000-guest cluster (time over the floor's, result size).
@@ -11,7 +12,7 @@
 //
 // Usage: node bench.mjs [--dist runtime/target/proxmox-mcp] [--calls 500] [--warmup 2000] [--short 50]
 //                       [--inflight 10] [--guests 30] [--big 10000] [--runs 1] [--json FILE] [--quick]
-//                       [--only stdio,http,big]
+//                       [--only stdio,http,cache,big]
 import { spawn, execFileSync } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
 import https from 'node:https';
@@ -26,7 +27,7 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 const opts = (() => {
   const a = process.argv.slice(2);
   const o = { dist: 'runtime/target/proxmox-mcp', calls: 500, warmup: 2000, short: 50, inflight: 10, guests: 30,
-    big: 10000, json: null, runs: 1, only: 'stdio,http,big' };
+    big: 10000, json: null, runs: 1, only: 'stdio,http,cache,big' };
   for (let i = 0; i < a.length; i++) {
     const k = a[i].replace(/^--/, '');
     if (k === 'quick') Object.assign(o, { calls: 40, warmup: 60, short: 10, big: 2000 });
@@ -124,13 +125,15 @@ function floorClient(sim) {
   });
 }
 
-const serverEnv = (sim) => ({ ...process.env, ...sim.env, MCP_RATE_BURST: '100000', MCP_RATE_PER_MINUTE: '1000000',
-  MCP_MESSAGE_BURST: '100000', MCP_MESSAGE_RATE_PER_MINUTE: '1000000' });
+// the rows measure the same work as the floor, so the read cache is off but in the row that shows what it buys
+const serverEnv = (sim, cache = false) => ({ ...process.env, ...sim.env, MCP_RATE_BURST: '100000',
+  MCP_RATE_PER_MINUTE: '1000000', MCP_MESSAGE_BURST: '100000', MCP_MESSAGE_RATE_PER_MINUTE: '1000000',
+  ...(cache ? {} : { PROXMOX_CACHE_TTL_MS: '0' }) });
 
-async function stdioServer(sim) {
+async function stdioServer(sim, cache = false) {
   const data = join(scratch, `stdio-${performance.now()}`);
   const transport = new StdioClientTransport({ command: launcher, args: ['stdio', '--data', data],
-    env: serverEnv(sim), stderr: 'pipe' });
+    env: serverEnv(sim, cache), stderr: 'pipe' });
   let log = '';
   transport.stderr?.on('data', (d) => { log = (log + d).slice(-20000); });
   const client = new Client({ name: 'pvemcp-bench', version: '1.0.0' }, { capabilities: {} });
@@ -211,7 +214,7 @@ const stats = (ms) => ({ p50_ms: median(ms), p99_ms: quantile(ms, 0.99), mean_ms
 
 /** One transport's row: start, first call, short and long warm-up latencies, CPU per call, throughput, memory. */
 async function measureServer(kind, sim, floor) {
-  const server = kind === 'stdio' ? await stdioServer(sim) : await httpServer(sim);
+  const server = kind === 'http' ? await httpServer(sim) : await stdioServer(sim, kind === 'stdio-cached');
   const call = toolCall(server.client);
   const afterStart = memory(server.pid);
   await call();
@@ -248,23 +251,28 @@ async function measureBig() {
   const get = floorClient(sim);
   const guests = await get();
   const server = await stdioServer(sim);
-  const call = toolCall(server.client, { limit: 1000 });
-  await sequential(call, 20);
   await sequential(get, 20);
   const floorMs = median(await sequential(get, 30));
-  const tool = [];
-  let result = null;
-  for (let i = 0; i < 30; i++) {
-    const t = performance.now();
-    result = await call();
-    tool.push(performance.now() - t);
-  }
+  const measure = async (args) => {
+    const call = toolCall(server.client, args);
+    await sequential(call, 20);
+    const tool = [];
+    let result = null;
+    for (let i = 0; i < 30; i++) {
+      const t = performance.now();
+      result = await call();
+      tool.push(performance.now() - t);
+    }
+    const sc = result.structuredContent ?? {};
+    return { arguments: args, tool_p50_ms: median(tool), over_floor_ms: median(tool) - floorMs,
+      returned: sc.returned, total: sc.total, result_chars: JSON.stringify(result).length };
+  };
+  // what a model asks first (the default limit, 50) and the most one call returns
+  const first = await measure({});
+  const most = await measure({ limit: 1000 });
   await server.close();
   sim.process.kill('SIGTERM');
-  const sc = result.structuredContent ?? {};
-  return { guests_in_cluster: guests, floor_p50_ms: floorMs, tool_p50_ms: median(tool),
-    over_floor_ms: median(tool) - floorMs, returned: sc.returned, total: sc.total,
-    result_chars: JSON.stringify(result).length };
+  return { guests_in_cluster: guests, floor_p50_ms: floorMs, default_limit: first, limit_1000: most };
 }
 
 // ---- run
@@ -277,15 +285,16 @@ for (let r = 0; r < opts.runs; r++) {
   const only = opts.only.split(',');
   const stdio = only.includes('stdio') ? await measureServer('stdio', sim, floor) : null;
   const http = only.includes('http') ? await measureServer('http', sim, floor) : null;
+  const cached = only.includes('cache') ? await measureServer('stdio-cached', sim, floor) : null;
   sim.process.kill('SIGTERM');
-  runs.push({ floor, stdio, http });
+  runs.push({ floor, stdio, http, cached });
 }
 const big = opts.only.split(',').includes('big') ? await measureBig() : null;
 const pick = (i) => runs.length === 1 ? runs[0]
   : runs.sort((a, b) => (a.stdio ?? a.http).steady.p50_ms - (b.stdio ?? b.http).steady.p50_ms)[i];
-const { floor, stdio, http } = pick(Math.floor(runs.length / 2));
+const { floor, stdio, http, cached } = pick(Math.floor(runs.length / 2));
 const result = { when: new Date().toISOString(), machine: { cpus: (await import('node:os')).cpus().length,
-  node: process.version }, options: opts, floor, stdio, http, big,
+  node: process.version }, options: opts, floor, stdio, http, stdio_read_cache: cached, big,
   seconds: (performance.now() - started) / 1000 };
 
 const f = (x, d = 1) => (x === undefined || Number.isNaN(x) ? '–' : x.toFixed(d));
@@ -303,15 +312,18 @@ console.log('|---|---|---|---|---|---|---|---|');
 console.log(row('floor (direct HTTPS GET)', floor));
 if (stdio) console.log(row('stdio', stdio));
 if (http) console.log(row('Streamable HTTP + bearer', http));
+if (cached) console.log(row('stdio, read cache on (2 s)', cached));
 console.log('');
 for (const [name, r] of [['stdio', stdio], ['HTTP', http]].filter(([, r]) => r)) {
   console.log(`MCP overhead over the floor, ${name}: p50 ${f(r.overhead_p50_ms, 2)} ms, p99 ${f(r.overhead_p99_ms, 2)}`
     + ' ms');
 }
 if (big) {
-  console.log(`${big.guests_in_cluster} guests: proxmox_vm_list (limit 1000) ${f(big.tool_p50_ms)} ms, the Proxmox `
-    + `GET alone ${f(big.floor_p50_ms)} ms, so ${f(big.over_floor_ms)} ms over it; ${big.returned} of ${big.total}`
-    + ` returned in ${big.result_chars} characters`);
+  for (const [name, b] of [['default limit', big.default_limit], ['limit 1000', big.limit_1000]]) {
+    console.log(`${big.guests_in_cluster} guests, proxmox_vm_list with the ${name}: ${f(b.tool_p50_ms)} ms, the `
+      + `Proxmox GET alone ${f(big.floor_p50_ms)} ms, so ${f(b.over_floor_ms)} ms over it; ${b.returned} of `
+      + `${b.total} VMs returned in ${b.result_chars} characters`);
+  }
 }
 console.log(`\n${JSON.stringify(result)}`);
 if (opts.json) writeFileSync(opts.json, JSON.stringify(result, null, 2));

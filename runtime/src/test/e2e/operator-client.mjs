@@ -124,6 +124,18 @@ await step('migrate a VM and grow its disk', async () => {
   return { disk: r.structuredContent.new_size };
 });
 
+await step('a model that lists, acts and lists again sees its change at once (the read cache)', async () => {
+  const list = async () => (await call('proxmox_vm_list', { limit: 1000 })).structuredContent.vms;
+  const before = await list();
+  assert.equal(before.find((v) => v.vmid === 101).node, 'pve3', 'the migration shows');
+  const stopped = before.find((v) => v.status === 'stopped');
+  assert.ok(stopped, 'a stopped VM');
+  await call('proxmox_vm_start', { vmid: stopped.vmid, allow_ha: true });
+  const after = await list();
+  assert.equal(after.find((v) => v.vmid === stopped.vmid).status, 'running');
+  return { started: stopped.vmid };
+});
+
 await step('a failed task is found by proxmox_task_list and its log read', async () => {
   const d = await client.callTool({ name: 'proxmox_storage_download', arguments: {
     url: 'https://downloads.example.org/missing/tool.iso', node: 'pve2' } });

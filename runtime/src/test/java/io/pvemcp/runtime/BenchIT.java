@@ -49,7 +49,10 @@ class BenchIT {
         }
         JsonNode big = result.path("big");
         assertThat(big.path("guests_in_cluster").asInt()).isEqualTo(2000);
-        assertThat(big.path("returned").asInt()).isPositive().isLessThanOrEqualTo(1000);
-        assertThat(big.path("result_chars").asInt()).isPositive();
+        assertThat(big.at("/default_limit/returned").asInt()).isEqualTo(50);
+        assertThat(big.at("/limit_1000/returned").asInt()).isEqualTo(1000);
+        assertThat(big.at("/limit_1000/result_chars").asInt()).isGreaterThan(big.at("/default_limit/result_chars")
+                .asInt());
+        assertThat(big.at("/default_limit/total").asInt()).isGreaterThan(1000);
     }
 }

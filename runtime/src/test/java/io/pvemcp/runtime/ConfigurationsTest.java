@@ -43,7 +43,8 @@ class ConfigurationsTest {
     void mapsEveryDocumentedVariable() {
         assertThat(Configurations.environmentMappings()).extracting(Configurations.EnvMapping::variable).containsExactly(
                 "PROXMOX_HOST", "PROXMOX_PORT", "PROXMOX_USERNAME", "PROXMOX_PASSWORD", "PROXMOX_TOKEN_ID",
-                "PROXMOX_TOKEN_SECRET", "PROXMOX_VERIFY_SSL", "PROXMOX_CA_FILE", "PROXMOX_FINGERPRINT", "MCP_HOST",
+                "PROXMOX_TOKEN_SECRET", "PROXMOX_VERIFY_SSL", "PROXMOX_CA_FILE", "PROXMOX_FINGERPRINT", "PROXMOX_CACHE_TTL_MS",
+                "MCP_HOST",
                 "MCP_PORT", "MCP_ALLOWED_HOSTS", "MCP_ALLOWED_ORIGINS", "MCP_MAX_SESSIONS",
                 "MCP_ADMIN_RESERVED_SESSIONS", "MCP_PUBLIC_URL", "SECRET_KEY",
                 "SECRET_KEY_PREVIOUS", "MCP_JWT_ALGORITHM", "MCP_RATE_PER_MINUTE", "MCP_RATE_BURST",

@@ -133,6 +133,41 @@ class RestApiIT {
     }
 
     @Test
+    void prometheusScrapesTheServersFiguresWithAMetricsToken() throws Exception {
+        assertThat(post("/api/v1/tools/proxmox_vm_list", token("proxmox:read"), "{}").statusCode()).isEqualTo(200);
+        assertThat(post("/api/v1/tools/proxmox_vm_get_info", token("proxmox:read"), "{\"vmid\": 999}").statusCode())
+                .isNotEqualTo(200);
+        assertThat(get("/metrics", null).statusCode()).isEqualTo(401);
+        assertThat(get("/metrics", "not-a-token").statusCode()).isEqualTo(401);
+        HttpResponse<String> denied = get("/metrics", token("proxmox:read"));
+        assertThat(denied.statusCode()).isEqualTo(403);
+        assertThat(denied.body()).contains("mcp:metrics");
+
+        HttpResponse<String> scrape = get("/metrics", token("mcp:metrics"));
+        assertThat(scrape.statusCode()).isEqualTo(200);
+        assertThat(scrape.headers().firstValue("Content-Type").orElse("")).startsWith("text/plain; version=0.0.4");
+        String text = scrape.body();
+        System.out.println(text.lines().filter(l -> !l.startsWith("#")).limit(40).toList());
+        assertThat(text).contains("# TYPE pvemcp_tool_calls_total counter",
+                "pvemcp_tool_calls_total{outcome=\"ok\",tool=\"proxmox_vm_list\"} ",
+                "# TYPE pvemcp_tool_call_duration_seconds histogram",
+                "pvemcp_tool_call_duration_seconds_bucket{le=\"+Inf\",tool=\"proxmox_vm_list\"} ",
+                "# TYPE pvemcp_proxmox_request_duration_seconds histogram",
+                "pvemcp_proxmox_requests_total{method=\"GET\",status=\"200\"} ",
+                "pvemcp_proxmox_cache_hits_total ", "pvemcp_proxmox_cache_misses_total ",
+                "# TYPE pvemcp_sessions gauge", "pvemcp_rate_limited_total{kind=\"tool_calls\"} ",
+                "pvemcp_invalid_credentials_total ");
+        assertThat(value(text, "pvemcp_invalid_credentials_total")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "pvemcp_proxmox_cache_misses_total")).isGreaterThanOrEqualTo(1);
+        assertThat(get("/metrics", server.token()).statusCode()).as("admin implies it").isEqualTo(200);
+    }
+
+    static double value(String text, String sample) {
+        return text.lines().filter(l -> l.startsWith(sample + " ")).mapToDouble(l -> Double.parseDouble(l.substring(
+                sample.length() + 1))).findFirst().orElse(-1);
+    }
+
+    @Test
     void theOpenApiDocumentIsValidAndFollowsTheLiveRegistry() throws Exception {
         DemoServerIT.Result before = DemoServerIT.node(List.of("validate-openapi.mjs"), Map.of("MCP_BASE", base,
                 "MCP_TOKEN", server.token()));

@@ -29,14 +29,22 @@ public final class Scopes {
     /** Every scope, from the least to the most powerful. */
     public static final List<String> ALL = List.of(READ, POWER, WRITE, DESTROY, ADMIN);
 
+    /**
+     * Read the server's own figures at {@code /metrics} (for a Prometheus scraper); grants nothing on Proxmox and
+     * no tool. Not one of {@link #ALL}, which are the scopes of tools; {@link #ADMIN} implies it too.
+     *
+     * @since 2.2
+     */
+    public static final String METRICS = "mcp:metrics";
+
     private Scopes() {
     }
 
     /**
      * @param scope a scope name
-     * @return {@code true} if the scope is one of {@link #ALL}
+     * @return {@code true} if the scope is one of {@link #ALL} or {@link #METRICS}
      */
     public static boolean isKnown(String scope) {
-        return ALL.contains(scope);
+        return ALL.contains(scope) || METRICS.equals(scope);
     }
 }

@@ -55,9 +55,11 @@
  * {@link io.pvemcp.api.Limits.VmidRange}); how limits are written moved to the security bundle
  * ({@code io.pvemcp.security.LimitsFormat}). The guest base classes left for the support library
  * {@code io.pvemcp.tools.guest} (in 1.5 already).</li>
+ * <li>2.1: the toolsets a token may use ({@link io.pvemcp.api.Limits}).</li>
+ * <li>2.2: {@link io.pvemcp.api.Scopes#METRICS}, the scope of {@code /metrics}.</li>
  * </ul>
  */
-@Version("2.1.0")
+@Version("2.2.0")
 @Export
 package io.pvemcp.api;
 

@@ -104,4 +104,17 @@ public interface ProxmoxClient {
 
     /** @return how this client connects, without any secret */
     ConnectionInfo connection();
+
+    /**
+     * The client may answer the cluster-wide reads nearly every tool makes ({@code /cluster/resources},
+     * {@code /cluster/status}, {@code /nodes}) from a cache that lives about two seconds and is emptied by every
+     * write the server makes and the end of every task it waits for. A caller that must see a change made elsewhere
+     * at once reads through this view.
+     *
+     * @return this client without its cache (this client, if it has none)
+     * @since 1.3
+     */
+    default ProxmoxClient uncached() {
+        return this;
+    }
 }

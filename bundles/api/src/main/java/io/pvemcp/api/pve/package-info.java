@@ -16,8 +16,9 @@
  * 1.1: {@code awaitTask}, {@code Upid}, {@code TaskResult}, {@code Guests}, {@code GuestRef}.
  * 1.2: {@code awaitTask} is the Proxmox client bundle's to implement (how tasks are followed is no longer code in
  * this package); a provider type, so only clients change.
+ * 1.3: {@code uncached()}: the client may cache hot cluster-wide reads for a moment; this bypasses it.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.pvemcp.api.pve;
 

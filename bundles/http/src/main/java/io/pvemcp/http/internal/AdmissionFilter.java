@@ -31,14 +31,14 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The one way in to the MCP endpoint and the REST API: every request passes the DNS rebinding checks (Host and
- * Origin), CORS for allowed browser origins (preflights are answered here), and the {@link Gatekeeper} (one
+ * The one way in to the MCP endpoint, the REST API and the metrics: every request passes the DNS rebinding checks
+ * (Host and Origin), CORS for allowed browser origins (preflights are answered here), and the {@link Gatekeeper} (one
  * {@code Authorization} header, no token in the URL, a valid credential, the message rate). The admitted
  * {@link Caller} travels to the servlet as the request attribute {@link #CALLER}; a servlet serves nothing without
- * it. Refusals are written in the format of the way in: a JSON-RPC error for MCP, {@code {"error": ...}} for REST.
+ * it. Refusals are written in the format of the way in: a JSON-RPC error for MCP, {@code {"error": ...}} for REST and metrics.
  */
 @Component(service = Filter.class, configurationPid = "io.pvemcp.http")
-@HttpWhiteboardFilterPattern({"/mcp", "/mcp/*", OpenApiDocument.PREFIX + "/*"})
+@HttpWhiteboardFilterPattern({"/mcp", "/mcp/*", OpenApiDocument.PREFIX + "/*", MetricsServlet.PATH})
 @HttpWhiteboardFilterName("pvemcp-admission")
 @HttpWhiteboardFilterAsyncSupported
 public final class AdmissionFilter implements Filter {
@@ -79,7 +79,8 @@ public final class AdmissionFilter implements Filter {
             throws IOException, ServletException {
         HttpServletRequest req = (HttpServletRequest) request;
         HttpServletResponse resp = (HttpServletResponse) response;
-        boolean rest = req.getServletPath() != null && req.getServletPath().startsWith(OpenApiDocument.PREFIX);
+        boolean rest = req.getServletPath() != null && (req.getServletPath().startsWith(OpenApiDocument.PREFIX)
+                || req.getServletPath().equals(MetricsServlet.PATH));
         String refusal = guard.refusal(req);
         if (refusal != null) {
             LOG.warn("Refused {} {} from {}: {}", req.getMethod(), req.getRequestURI(), req.getRemoteAddr(), refusal);

@@ -55,6 +55,12 @@ final class GuardedProxmoxClient implements ProxmoxClient {
     }
 
     @Override
+    public ProxmoxClient uncached() {
+        ProxmoxClient direct = delegate.uncached();
+        return direct == delegate ? this : new GuardedProxmoxClient(direct, caller, tasks, readOnly);
+    }
+
+    @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
         if (readOnly && !READS.contains(method)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a preview may only read, but it asked for "

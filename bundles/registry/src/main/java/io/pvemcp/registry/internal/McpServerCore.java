@@ -28,6 +28,8 @@ import io.pvemcp.api.Caller;
 import io.pvemcp.api.Prompt;
 import io.pvemcp.api.Resource;
 import io.pvemcp.api.ResourceUpdates;
+import io.pvemcp.api.metrics.MetricSource;
+import io.pvemcp.api.metrics.MetricWriter;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.registry.ToolRegistry;
@@ -56,9 +58,10 @@ import reactor.core.scheduler.Schedulers;
  * to the sessions of every MCP transport as they come and go, and clients are told with list-changed
  * notifications. The server is built once; contributions change the live tables only.
  */
-@Component(service = {ToolRegistry.class, ResourceUpdates.class}, immediate = true, configurationPid = "io.pvemcp.registry")
+@Component(service = {ToolRegistry.class, ResourceUpdates.class, MetricSource.class}, immediate = true,
+        configurationPid = "io.pvemcp.registry")
 @Designate(ocd = RegistryConfig.class)
-public final class McpServerCore implements ToolRegistry, ResourceUpdates {
+public final class McpServerCore implements ToolRegistry, ResourceUpdates, MetricSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServerCore.class);
 
@@ -457,5 +460,11 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates {
             LOG.info("The operator switched tool {} {}", tool, enabled ? "on" : "off");
             notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
+    }
+
+    @Override
+    public void collect(MetricWriter out) {
+        handlers.invoker().metrics().collect(out);
+        out.gauge("pvemcp_sessions", "Open MCP sessions", Map.of(), sessions.count());
     }
 }

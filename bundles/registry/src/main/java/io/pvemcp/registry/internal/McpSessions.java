@@ -219,6 +219,11 @@ final class McpSessions {
         }
     }
 
+    /** @return how many sessions are open */
+    int count() {
+        return sessions.size();
+    }
+
     List<SessionInfo> list() {
         List<SessionInfo> out = new ArrayList<>();
         for (Tracked t : sessions.values()) {

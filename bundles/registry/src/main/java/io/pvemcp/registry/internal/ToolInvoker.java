@@ -144,6 +144,21 @@ final class ToolInvoker {
      */
     CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
             ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {
+        long t0 = System.nanoTime();
+        return unmeasured(caller, name, arguments, channel, progressToken, cancellation, confirmed).whenComplete(
+                (i, e) -> metrics.called(i != null && i.tool() != null ? i.tool().name : ToolMetrics.UNKNOWN,
+                        i != null ? i.outcome() : "error", System.nanoTime() - t0));
+    }
+
+    /** @return the figures of the calls made so far */
+    ToolMetrics metrics() {
+        return metrics;
+    }
+
+    private final ToolMetrics metrics = new ToolMetrics();
+
+    private CompletableFuture<Invocation> unmeasured(Caller caller, String name, Map<String, Object> arguments,
+            ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {
         Instant started = Instant.now();
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         ToolEntry tool = tools.get(name);

@@ -16,6 +16,8 @@ import java.util.concurrent.ConcurrentHashMap;
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.SecretValues;
+import io.pvemcp.api.metrics.MetricSource;
+import io.pvemcp.api.metrics.MetricWriter;
 import io.pvemcp.security.Admission;
 import io.pvemcp.security.AuditEvent;
 import io.pvemcp.security.AuditLog;
@@ -39,9 +41,26 @@ import org.slf4j.LoggerFactory;
  * credentials over their rate (tool calls and other messages each have their own) and for the invalid credentials
  * of an address with too many failed attempts.
  */
-@Component(service = Gatekeeper.class, configurationPid = "io.pvemcp.security")
+@Component(service = {Gatekeeper.class, MetricSource.class}, configurationPid = "io.pvemcp.security")
 @Designate(ocd = SecurityConfig.class)
-public final class GatekeeperComponent implements Gatekeeper {
+public final class GatekeeperComponent implements Gatekeeper, MetricSource {
+
+    private final java.util.concurrent.atomic.LongAdder limitedMessages = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder limitedCalls = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder limitedLogins = new java.util.concurrent.atomic.LongAdder();
+    private final java.util.concurrent.atomic.LongAdder invalidCredentials =
+            new java.util.concurrent.atomic.LongAdder();
+
+    @Override
+    public void collect(MetricWriter out) {
+        String help = "Requests refused for their rate: MCP messages and REST requests, tool calls, failed "
+                + "authentication attempts of an address";
+        out.counter("pvemcp_rate_limited_total", help, Map.of("kind", "messages"), limitedMessages.sum());
+        out.counter("pvemcp_rate_limited_total", help, Map.of("kind", "tool_calls"), limitedCalls.sum());
+        out.counter("pvemcp_rate_limited_total", help, Map.of("kind", "failed_logins"), limitedLogins.sum());
+        out.counter("pvemcp_invalid_credentials_total", "Requests refused with 401 for an invalid, expired or revoked "
+                + "credential", Map.of(), invalidCredentials.sum());
+    }
 
     private static final Logger LOG = LoggerFactory.getLogger(GatekeeperComponent.class);
     static final String ENDPOINT_SCOPE = Scopes.READ;
@@ -134,6 +153,7 @@ public final class GatekeeperComponent implements Gatekeeper {
             if (slowed != null) {
                 return slowed;
             }
+            invalidCredentials.increment();
             LOG.info("Refused a bearer token from {}: {}", address, e.getMessage());
             return new Admission(401, null, "invalid_token", "Invalid bearer token: " + e.getMessage(),
                     challenge("invalid_token", e.getMessage()), 0);
@@ -145,6 +165,7 @@ public final class GatekeeperComponent implements Gatekeeper {
         }
         long wait = messages.take("token:" + v.tokenId());
         if (wait > 0) {
+            limitedMessages.increment();
             return new Admission(429, null, null, "Rate limit exceeded for token " + label(v.tokenId(), v.name())
                     + ": too many requests; try again in " + wait + " s", null, wait);
         }
@@ -167,6 +188,7 @@ public final class GatekeeperComponent implements Gatekeeper {
         if (wait <= 0) {
             return null;
         }
+        limitedLogins.increment();
         return new Admission(429, null, null, "Too many failed authentication attempts from " + address
                 + "; try again in " + wait + " s (a valid token is admitted at any time)", null, wait);
     }
@@ -180,6 +202,7 @@ public final class GatekeeperComponent implements Gatekeeper {
         if (wait <= 0) {
             return null;
         }
+        limitedCalls.increment();
         String message = "Rate limit exceeded for token " + label(caller.tokenId(), caller.tokenName())
                 + ": too many tool calls; try again in " + wait + " s";
         AuditLog log = audit;

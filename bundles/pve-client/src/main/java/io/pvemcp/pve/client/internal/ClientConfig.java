@@ -50,4 +50,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
 
     @AttributeDefinition(name = "Retries", description = "How often a failed read (GET) is retried.", min = "0", max = "5")
     int retries() default 2;
+
+    @AttributeDefinition(name = "Read cache (ms)", description = "How long the cluster-wide reads nearly every tool "
+            + "makes (/cluster/resources, /cluster/status, /nodes) are reused; every write the server makes empties "
+            + "the cache. 0 turns it off.", min = "0", max = "60000")
+    int cache_ttl_ms() default 2000;
 }

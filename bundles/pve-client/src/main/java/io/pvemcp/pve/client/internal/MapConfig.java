@@ -9,7 +9,7 @@ final class MapConfig implements ClientConfig {
 
     private static final Set<String> KNOWN = Set.of("host", "port", "username", "password", "token.id",
             "token.secret", "verify.ssl", "ca.file", "fingerprint", "connect.timeout.ms", "request.timeout.ms",
-            "retries");
+            "retries", "cache.ttl.ms");
 
     private final Map<String, ?> values;
 
@@ -109,6 +109,11 @@ final class MapConfig implements ClientConfig {
     @Override
     public int retries() {
         return number("retries", 2);
+    }
+
+    @Override
+    public int cache_ttl_ms() {
+        return number("cache.ttl.ms", 2000);
     }
 
     @Override

@@ -7,6 +7,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.pvemcp.api.SecretValues;
+import io.pvemcp.api.metrics.MetricSource;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
@@ -46,13 +47,18 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
             cardinality = ReferenceCardinality.OPTIONAL,
             policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
         this.secrets = secrets;
-        current = create(config, this.secrets);
+        current = create(config, this.secrets, metrics);
         registration = context.registerService(ProxmoxClient.class, this, properties(current.connection()));
+        metricsRegistration = context.registerService(MetricSource.class, metrics, null);
     }
+
+    private final RequestMetrics metrics = new RequestMetrics(() -> current);
+    private final ServiceRegistration<MetricSource> metricsRegistration;
 
     @Modified
     void modified(ClientConfig config) {
-        current = create(config, secrets);
+        metrics.retire(current);
+        current = create(config, secrets, metrics);
         registration.setProperties(properties(current.connection()));
     }
 
@@ -60,6 +66,7 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     void deactivate() {
         try {
             registration.unregister();
+            metricsRegistration.unregister();
         } catch (IllegalStateException e) {
             LOG.debug("Proxmox client service already unregistered", e);
         }
@@ -73,12 +80,13 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         return new PveClient(Settings.from(MapConfig.of(settings)));
     }
 
-    private static ProxmoxClient create(ClientConfig config, SecretValues secrets) {
+    private static ProxmoxClient create(ClientConfig config, SecretValues secrets, RequestMetrics metrics) {
         try {
             Settings settings = Settings.from(config, value -> SecretValues.resolve(secrets, value));
-            PveClient client = new PveClient(settings);
+            ProxmoxClient client = metrics.measure(new PveClient(settings));
             LOG.info("Proxmox VE connection: {}", settings);
-            return client;
+            int ttl = Math.max(0, Math.min(60_000, config.cache_ttl_ms()));
+            return ttl == 0 ? client : new ReadCache(client, Duration.ofMillis(ttl));
         } catch (IllegalArgumentException e) {
             LOG.error("The Proxmox VE connection is misconfigured: {}", e.getMessage());
             return new Misconfigured(e.getMessage());
@@ -113,6 +121,11 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     @Override
     public ConnectionInfo connection() {
         return current.connection();
+    }
+
+    @Override
+    public ProxmoxClient uncached() {
+        return current.uncached();
     }
 
     /** A client whose configuration is invalid: every request fails with the configuration problem. */

@@ -28,5 +28,6 @@ final class TestConfig implements ClientConfig {
     @Override public int connect_timeout_ms() { return 3000; }
     @Override public int request_timeout_ms() { return requestTimeoutMs; }
     @Override public int retries() { return retries; }
+    @Override public int cache_ttl_ms() { return 0; }
     @Override public Class<? extends Annotation> annotationType() { return ClientConfig.class; }
 }
