@@ -4,11 +4,11 @@ import java.io.IOException;
 import java.nio.charset.StandardCharsets;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeMap;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Pattern;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
@@ -41,6 +41,7 @@ public final class MetricsServlet extends HttpServlet {
     static final String PATH = "/metrics";
     private static final long serialVersionUID = 1L;
     private static final Logger LOG = LoggerFactory.getLogger(MetricsServlet.class);
+    private static final Pattern NAME = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
 
     private final transient List<MetricSource> sources = new CopyOnWriteArrayList<>();
 
@@ -107,7 +108,7 @@ public final class MetricsServlet extends HttpServlet {
         }
 
         private boolean header(String name, String help, String type) {
-            if (!name.matches("[a-zA-Z_:][a-zA-Z0-9_:]*") || others.contains(name)) {
+            if (!NAME.matcher(name).matches() || others.contains(name)) {
                 return false;
             }
             if (names.add(name)) {
@@ -171,10 +172,7 @@ public final class MetricsServlet extends HttpServlet {
         }
 
         private static String number(double v) {
-            if (v == Math.rint(v) && Math.abs(v) < 1e15) {
-                return Long.toString((long) v);
-            }
-            return String.format(Locale.ROOT, "%s", v);
+            return v == Math.rint(v) && Math.abs(v) < 1e15 ? Long.toString((long) v) : Double.toString(v);
         }
     }
 }

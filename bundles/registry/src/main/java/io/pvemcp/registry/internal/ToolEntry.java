@@ -1,7 +1,9 @@
 package io.pvemcp.registry.internal;
 
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.concurrent.atomic.AtomicLong;
 
 import io.modelcontextprotocol.spec.McpSchema;
 import io.pvemcp.api.Risk;
@@ -12,6 +14,10 @@ import io.pvemcp.registry.ToolRegistry.ContributionInfo;
 
 /** An accepted tool: its metadata, compiled schemas and MCP descriptor. */
 final class ToolEntry extends Contributions.Entry<Tool> {
+
+    /** Results checked against the full output schema: the first ones, then one in so many (see checksFully). */
+    static final int FULL_CHECKS = 64;
+    static final int SAMPLE_EVERY = 32;
 
     final String name;
     final String category;
@@ -24,6 +30,7 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     final SchemaChecker.Compiled input;
     final SchemaChecker.Compiled output;
     private final List<String> outputRequired;
+    private final AtomicLong results = new AtomicLong();
     final McpSchema.Tool descriptor;
     final ToolRegistry.ToolDescription description;
 
@@ -95,16 +102,12 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         List<String> missing = null;
         for (String k : outputRequired) {
             if (!structured.containsKey(k)) {
-                (missing == null ? missing = new java.util.ArrayList<>() : missing).add("$: required property '" + k
+                (missing == null ? missing = new ArrayList<>() : missing).add("$: required property '" + k
                         + "' not found");
             }
         }
         return missing == null ? List.of() : missing;
     }
-
-    static final int FULL_CHECKS = 64;
-    static final int SAMPLE_EVERY = 32;
-    private final java.util.concurrent.atomic.AtomicLong results = new java.util.concurrent.atomic.AtomicLong();
 
     static ToolEntry read(Contributions.Source<Tool> source, SchemaChecker schemas) {
         return new ToolEntry(source, schemas);

@@ -49,6 +49,7 @@ final class ToolInvoker {
     private final Supplier<ProxmoxClient> proxmox;
     private final Supplier<AuditLog> audit;
     private final Supplier<ToolRegistry.Switches> switches;
+    private final ToolMetrics metrics = new ToolMetrics();
 
     private volatile Toolsets toolsets = Toolsets.all();
 
@@ -154,8 +155,6 @@ final class ToolInvoker {
     ToolMetrics metrics() {
         return metrics;
     }
-
-    private final ToolMetrics metrics = new ToolMetrics();
 
     private CompletableFuture<Invocation> unmeasured(Caller caller, String name, Map<String, Object> arguments,
             ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {

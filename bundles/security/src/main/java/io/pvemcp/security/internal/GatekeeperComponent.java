@@ -12,6 +12,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.atomic.LongAdder;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.Scopes;
@@ -45,11 +46,10 @@ import org.slf4j.LoggerFactory;
 @Designate(ocd = SecurityConfig.class)
 public final class GatekeeperComponent implements Gatekeeper, MetricSource {
 
-    private final java.util.concurrent.atomic.LongAdder limitedMessages = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder limitedCalls = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder limitedLogins = new java.util.concurrent.atomic.LongAdder();
-    private final java.util.concurrent.atomic.LongAdder invalidCredentials =
-            new java.util.concurrent.atomic.LongAdder();
+    private final LongAdder limitedMessages = new LongAdder();
+    private final LongAdder limitedCalls = new LongAdder();
+    private final LongAdder limitedLogins = new LongAdder();
+    private final LongAdder invalidCredentials = new LongAdder();
 
     @Override
     public void collect(MetricWriter out) {

@@ -93,19 +93,14 @@ public final class SecureFiles {
      * @throws IOException if the lock cannot be taken or the action fails with one
      */
     public static <T> T locked(Path dir, Callable<T> action) throws IOException {
-        privateDirectory(dir);
-        Path lock = dir.resolve(".lock");
-        createPrivateFile(lock);
-        // a file lock is held by the whole process: threads of one process take turns on this monitor first, or the
-        // second would fail with OverlappingFileLockException instead of waiting
-        Object monitor = MONITORS.computeIfAbsent(lock.toAbsolutePath().normalize().toString(), k -> new Object());
-        synchronized (monitor) {
-            try (FileChannel ch = FileChannel.open(lock, StandardOpenOption.WRITE); FileLock l = ch.lock()) {
-                return action.call();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e.getMessage(), e);
+        FolderLock lock = folderLock(dir);
+        // closed while this thread still holds the monitor: closing a channel may release the process's locks on the
+        // file, so no other thread may hold one then
+        synchronized (lock.monitor) {
+            try {
+                return lock.run(action);
+            } finally {
+                lock.channel.close();
             }
         }
     }
@@ -126,7 +121,10 @@ public final class SecureFiles {
                 FileChannel.open(lock, StandardOpenOption.WRITE));
     }
 
-    /** See {@link #folderLock}. */
+    /**
+     * See {@link #folderLock}. A file lock is held by the whole process: threads of one process take turns on a
+     * monitor per lock file first, or the second would fail with OverlappingFileLockException instead of waiting.
+     */
     public static final class FolderLock implements java.io.Closeable {
         private final Object monitor;
         private final FileChannel channel;

@@ -42,8 +42,7 @@ public abstract class GuestCloneTool extends GuestTool {
                 .optional("full", JsonSchema.bool().description("Default true; false (linked) for templates"))
                 .optional("target_node", nodeSchema("Default: the source's"))
                 .optional("storage", StorageScan.storageSchema("For a full clone's disks"))
-                .optional("snapshot", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_-]+$").maxLength(40)
-                        .description("From this snapshot"))
+                .optional("snapshot", snapshotNameSchema("From this snapshot"))
                 .optional("pool", JsonSchema.string().pattern("^[A-Za-z0-9._/-]{1,64}$"))
                 .optional("timeout", timeoutSchema(900, "Seconds"))
                 .build();

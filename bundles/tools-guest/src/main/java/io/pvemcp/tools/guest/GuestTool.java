@@ -36,6 +36,16 @@ public abstract class GuestTool implements Tool {
     }
 
     /**
+     * @param description what the name is for
+     * @return the schema of a snapshot name as Proxmox accepts it (format {@code pve-configid}, at most 40
+     *         characters); a new schema at each call, as a schema is changed by what is added to it
+     * @since 1.2
+     */
+    public static JsonSchema snapshotNameSchema(String description) {
+        return JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_-]+$").maxLength(40).description(description);
+    }
+
+    /**
      * @param type the guest type, or {@code null} for either
      * @return the schema of the {@code vmid} argument: an integer from 100 to 999999999
      */

@@ -23,7 +23,7 @@
  * with structured content that conforms to their output schemas. Each implements {@link io.pvemcp.api.Tool#preview}
  * (what a call would do, for dry runs, confirmations and guard rails) from the guest as it is now.
  */
-@Version("1.1.0")
+@Version("1.2.0")
 @Export
 package io.pvemcp.tools.guest;
 

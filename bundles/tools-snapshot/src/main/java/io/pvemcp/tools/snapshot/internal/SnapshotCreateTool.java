@@ -32,7 +32,7 @@ public final class SnapshotCreateTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .optional("name", name("Default snap-<UTC time>; a letter, then letters, digits, - or _"))
+            .optional("name", snapshotNameSchema("Default snap-<UTC time>; a letter, then letters, digits, - or _"))
             .optional("description", JsonSchema.string().maxLength(8192))
             .optional("ram", JsonSchema.bool().defaultValue(false).description("Save a running VM's RAM too"))
             .optional("node", guestNodeSchema())

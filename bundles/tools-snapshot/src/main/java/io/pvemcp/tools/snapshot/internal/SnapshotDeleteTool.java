@@ -26,7 +26,7 @@ public final class SnapshotDeleteTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .required("name", name("Snapshot name"))
+            .required("name", snapshotNameSchema("Snapshot name"))
             .optional("force", JsonSchema.bool().defaultValue(false).description(
                     "Even if deleting its data fails or it is locked"))
             .optional("node", guestNodeSchema())

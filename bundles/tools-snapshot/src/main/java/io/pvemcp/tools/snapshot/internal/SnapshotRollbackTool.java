@@ -28,7 +28,7 @@ public final class SnapshotRollbackTool extends SnapshotTool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("vmid", vmidSchema(null))
-            .required("name", name("Snapshot name"))
+            .required("name", snapshotNameSchema("Snapshot name"))
             .optional("start", JsonSchema.bool().defaultValue(false).description("Start the guest afterwards"))
             .optional("node", guestNodeSchema())
             .optional("timeout", timeout(300))

@@ -18,14 +18,6 @@ import io.pvemcp.tools.guest.Sizes;
 /** What the snapshot tools share: they work on VMs and containers alike, found by VMID. */
 abstract class SnapshotTool extends GuestTool {
 
-    /**
-     * The snapshot name as Proxmox accepts it (format {@code pve-configid}, at most 40 characters); a new schema at
-     * each call, as a schema is changed by what is added to it.
-     */
-    static JsonSchema name(String description) {
-        return JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9_-]+$").maxLength(40).description(description);
-    }
-
     /** A snapshot as {@code GET .../snapshot} lists it. */
     record Snap(String name, String parent, long snaptime, String description, boolean ram) {
 
