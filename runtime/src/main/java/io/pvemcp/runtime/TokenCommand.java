@@ -79,7 +79,8 @@ final class TokenCommand implements Runnable {
     @Command(name = "create", mixinStandardHelpOptions = true, description = {
         "Issues a token and prints it once: it is not stored, only its record is.",
         "Scopes: proxmox:read (list, inspect), proxmox:power (start, stop, shutdown, reboot), proxmox:write (create, "
-            + "change, delete), proxmox:admin (everything)."})
+            + "change), proxmox:destroy (delete, roll back, restore over), proxmox:admin (everything), mcp:metrics "
+            + "(/metrics only, for Prometheus)."})
     static final class Create implements Callable<Integer> {
         @Mixin
         Where where = new Where();

@@ -323,13 +323,14 @@ public final class Tokens {
     private static List<String> checkScopes(Set<String> scopes) {
         if (scopes == null || scopes.isEmpty()) {
             throw new IllegalArgumentException("Give the scopes the credential grants, e.g. --scopes proxmox:read; "
-                    + "known scopes: " + String.join(", ", Scopes.ALL));
+                    + "known scopes: " + String.join(", ", Scopes.ALL) + ", " + Scopes.METRICS);
         }
         Set<String> out = new LinkedHashSet<>();
         for (String s : scopes) {
             String t = s.strip();
             if (!Scopes.isKnown(t)) {
-                throw new IllegalArgumentException("Unknown scope '" + t + "'; known scopes: " + String.join(", ", Scopes.ALL));
+                throw new IllegalArgumentException("Unknown scope '" + t + "'; known scopes: " + String.join(", ",
+                        Scopes.ALL) + ", " + Scopes.METRICS);
             }
             out.add(t);
         }
