@@ -1,10 +1,10 @@
 package io.pvemcp.registry;
 
+import java.util.List;
 import java.util.Map;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonMappingException;
-import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.modelcontextprotocol.json.McpJsonMapper;
@@ -69,73 +69,106 @@ public final class JsonRpcMessages {
      * @throws Invalid if it is not one
      */
     public static McpSchema.JSONRPCMessage parse(ObjectMapper mapper, McpJsonMapper json, String text) throws Invalid {
-        JsonNode node;
+        Object value;
         try {
-            node = text == null ? null : mapper.readTree(text);
+            value = text == null || text.isBlank() ? null : mapper.readValue(text, Object.class);
         } catch (JsonProcessingException e) {
             throw new Invalid(McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the message is not valid JSON", null);
         }
-        if (node == null || node.isMissingNode()) {
+        return message(json, value);
+    }
+
+    /**
+     * As {@link #parse(ObjectMapper, McpJsonMapper, String)}, from the UTF-8 bytes of the message.
+     *
+     * @since 1.5
+     */
+    public static McpSchema.JSONRPCMessage parse(ObjectMapper mapper, McpJsonMapper json, byte[] utf8, int offset,
+            int length) throws Invalid {
+        Object value;
+        try {
+            value = blank(utf8, offset, length) ? null : mapper.readValue(utf8, offset, length, Object.class);
+        } catch (java.io.IOException e) {
+            throw new Invalid(McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the message is not valid JSON", null);
+        }
+        return message(json, value);
+    }
+
+    private static boolean blank(byte[] bytes, int offset, int length) {
+        for (int i = offset; i < offset + length; i++) {
+            byte b = bytes[i];
+            if (b != ' ' && b != '\t' && b != '\r' && b != '\n') {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /** Checks a parsed JSON value and builds the message from it directly (no tree, no second conversion). */
+    @SuppressWarnings("unchecked")
+    private static McpSchema.JSONRPCMessage message(McpJsonMapper json, Object value) throws Invalid {
+        if (value == null) {
             throw new Invalid(McpSchema.ErrorCodes.PARSE_ERROR, "Parse error: the message is empty", null);
         }
-        if (node.isArray()) {
+        if (value instanceof List) {
             throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: JSON-RPC batches are not "
                     + "supported; send one message at a time", null);
         }
-        if (!node.isObject()) {
+        if (!(value instanceof Map)) {
             throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: a JSON-RPC message is a JSON "
                     + "object with jsonrpc \"2.0\"", null);
         }
-        JsonNode idNode = node.get("id");
-        boolean hasId = idNode != null && !idNode.isNull();
-        boolean validId = idNode == null || idNode.isTextual() || idNode.isIntegralNumber();
-        Object id = hasId && validId ? (idNode.isTextual() ? idNode.asText() : idNode.numberValue()) : null;
-        if (!"2.0".equals(node.path("jsonrpc").asText(null)) || !node.path("jsonrpc").isTextual()) {
+        Map<String, Object> node = (Map<String, Object>) value;
+        boolean idPresent = node.containsKey("id");
+        Object idValue = node.get("id");
+        boolean hasId = idValue != null;
+        boolean validId = idValue == null || idValue instanceof String || idValue instanceof Integer
+                || idValue instanceof Long || idValue instanceof java.math.BigInteger;
+        Object id = hasId && validId ? idValue : null;
+        if (!"2.0".equals(node.get("jsonrpc"))) {
             throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: jsonrpc must be \"2.0\"", id);
         }
         if (!validId) {
             throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: id must be a string or an "
                     + "integer", null);
         }
-        JsonNode method = node.get("method");
+        Object method = node.get("method");
         if (method != null) {
-            if (!method.isTextual() || method.asText().isBlank()) {
+            if (!(method instanceof String m) || m.isBlank()) {
                 throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: method must be a non-empty "
                         + "string", id);
             }
-            if (idNode != null && !hasId) {
+            if (idPresent && !hasId) {
                 throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: the id of a request must "
                         + "not be null", null);
             }
-            JsonNode params = node.get("params");
-            if (params != null && !params.isNull() && !params.isObject()) {
+            Object params = node.get("params");
+            if (params != null && !(params instanceof Map)) {
                 throw new Invalid(hasId ? McpSchema.ErrorCodes.INVALID_PARAMS : McpSchema.ErrorCodes.INVALID_REQUEST,
                         "Invalid params: params must be a JSON object", id);
             }
-        } else if (node.has("result") || node.has("error")) {
+            return hasId ? new McpSchema.JSONRPCRequest("2.0", m, id, params)
+                    : new McpSchema.JSONRPCNotification("2.0", m, params);
+        }
+        if (node.containsKey("result") || node.containsKey("error")) {
             if (!hasId) {
                 throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: a response needs the id of "
                         + "the request it answers", null);
             }
-            JsonNode error = node.get("error");
-            if (error != null && !error.isNull() && (!error.isObject() || !error.path("code").isIntegralNumber())) {
+            Object error = node.get("error");
+            if (error != null && (!(error instanceof Map<?, ?> e) || !(e.get("code") instanceof Integer
+                    || e.get("code") instanceof Long || e.get("code") instanceof java.math.BigInteger))) {
                 throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: error must be an object with "
                         + "an integer code", id);
             }
-        } else {
-            throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: a message needs a method (request "
-                    + "or notification) or a result or error (response)", id);
-        }
-        try {
-            // straight from the tree the checks read, without another copy as a map
-            if (method != null) {
-                return hasId ? json.convertValue(node, McpSchema.JSONRPCRequest.class)
-                        : json.convertValue(node, McpSchema.JSONRPCNotification.class);
+            try {
+                return json.convertValue(node, McpSchema.JSONRPCResponse.class);
+            } catch (RuntimeException e) {
+                throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + describe(e), id);
             }
-            return json.convertValue(node, McpSchema.JSONRPCResponse.class);
-        } catch (RuntimeException e) {
-            throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: " + describe(e), id);
         }
+        throw new Invalid(McpSchema.ErrorCodes.INVALID_REQUEST, "Invalid Request: a message needs a method (request "
+                + "or notification) or a result or error (response)", id);
     }
 
     /**

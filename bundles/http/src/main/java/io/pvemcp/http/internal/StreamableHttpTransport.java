@@ -1,7 +1,6 @@
 package io.pvemcp.http.internal;
 
 import java.io.IOException;
-import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -358,7 +357,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         }
         McpSchema.JSONRPCMessage message;
         try {
-            message = JsonRpcMessages.parse(mapper, json, new String(raw, StandardCharsets.UTF_8));
+            message = JsonRpcMessages.parse(mapper, json, raw, 0, raw.length);
         } catch (JsonRpcMessages.Invalid e) {
             error(resp, 400, e.code(), e.getMessage(), e.id());
             return;

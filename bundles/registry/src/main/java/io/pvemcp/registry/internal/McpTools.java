@@ -9,8 +9,8 @@ import java.util.function.Supplier;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.util.RawValue;
 
-import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.server.McpAsyncServerExchange;
 import io.modelcontextprotocol.spec.McpError;
 import io.modelcontextprotocol.spec.McpSchema;
@@ -73,15 +73,43 @@ final class McpTools {
         return out;
     }
 
-    Mono<CallToolResult> call(McpAsyncServerExchange exchange, Object params) {
-        McpSchema.CallToolRequest request = core.convert(params, new TypeRef<>() {
-        });
-        if (request.name() == null) {
-            throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the tool name is missing").build();
+    /** The params of {@code tools/call}, read from the parsed message as they are (no conversion on the hot path). */
+    private record CallParams(String name, Map<String, Object> arguments, Object progressToken) {
+    }
+
+    @SuppressWarnings("unchecked")
+    private static CallParams callParams(Object params) {
+        if (!(params instanceof Map<?, ?> p)) {
+            throw invalid("this method needs params, a JSON object");
         }
+        Object name = p.get("name");
+        if (name == null) {
+            throw invalid("the tool name is missing");
+        }
+        if (!(name instanceof String n)) {
+            throw invalid("name must be a string");
+        }
+        Object args = p.get("arguments");
+        if (args != null && !(args instanceof Map)) {
+            throw invalid("arguments must be an object");
+        }
+        Object meta = p.get("_meta");
+        if (meta != null && !(meta instanceof Map)) {
+            throw invalid("_meta must be an object");
+        }
+        return new CallParams(n, args == null ? Map.of() : (Map<String, Object>) args,
+                meta == null ? null : ((Map<?, ?>) meta).get("progressToken"));
+    }
+
+    private static McpError invalid(String why) {
+        return McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + why).build();
+    }
+
+    Mono<CallToolResult> call(McpAsyncServerExchange exchange, Object params) {
+        CallParams request = callParams(params);
         Caller caller = core.caller(exchange);
-        Object progressToken = request.meta() == null ? null : request.meta().get("progressToken");
-        Map<String, Object> arguments = request.arguments() == null ? Map.of() : request.arguments();
+        Object progressToken = request.progressToken();
+        Map<String, Object> arguments = request.arguments();
         return Mono.deferContextual(ctx -> {
             Object requestId = ctx.getOrDefault(McpContextKeys.REQUEST_ID, null);
             CancellationSignal signal = new CancellationSignal();
@@ -153,8 +181,10 @@ final class McpTools {
             }
             // Clients that ignore structured content still give the model the data (MCP: SHOULD).
             content.add(new McpSchema.TextContent(text));
+            // the structured content is the same JSON: written once, included as it is
+            return new CallToolResult(content, false, new RawValue(text), null);
         }
-        return new CallToolResult(content, false, r.structuredContent(), null);
+        return new CallToolResult(content, false, null, null);
     }
 
     /** @return the structured content as JSON text, or {@code null} if there is none or it cannot be written */

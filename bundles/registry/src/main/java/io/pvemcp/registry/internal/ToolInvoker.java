@@ -228,9 +228,17 @@ final class ToolInvoker {
                 end = new Invocation("cancelled", null, "The call was cancelled before " + tool.name + " finished."
                         + stopped, tool);
             }
-            LOG.info("tool {} called by {} ({}): {} in {} ms", tool.name, caller.subject(),
-                    caller.clientName() == null ? "?" : caller.clientName(), end.outcome(),
-                    (System.nanoTime() - start) / 1_000_000);
+            // every call is in the audit trail; the log names those that did not end well, and all at debug level
+            if (!end.ok() || LOG.isDebugEnabled()) {
+                String line = "tool {} called by {} ({}): {} in {} ms";
+                Object[] values = {tool.name, caller.subject(), caller.clientName() == null ? "?" : caller.clientName(),
+                        end.outcome(), (System.nanoTime() - start) / 1_000_000};
+                if (end.ok()) {
+                    LOG.debug(line, values);
+                } else {
+                    LOG.info(line, values);
+                }
+            }
             record(log, caller, tool.name, args, end.outcome(), end.ok() ? null : end.message(), started, tasks,
                     end.confirmation());
             return end;

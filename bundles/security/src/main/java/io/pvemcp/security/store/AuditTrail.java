@@ -35,7 +35,9 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * <p>
  * The current file is {@code audit.jsonl}; when it would grow beyond the size limit it is renamed to
  * {@code audit-<first seq>.jsonl} and a new one is started, continuing the chain. Files are mode 0600, and every
- * entry is forced to disk before {@link #append} returns.
+ * entry is forced to disk before {@link #append} returns: entries are written one after another under the lock, and
+ * forced outside it, so that one {@code fdatasync} covers every entry written before it (group commit: callers in
+ * flight together share the wait instead of queueing for one each).
  */
 public final class AuditTrail implements Closeable {
 
@@ -52,12 +54,19 @@ public final class AuditTrail implements Closeable {
     private final Path head;
     private final long maxBytes;
     private final SecureFiles.FolderLock lock;
+    /** The head's width on disk: it is rewritten in place, padded with spaces, never shortened. */
+    static final int HEAD_BYTES = 128;
+
     private FileChannel out;
+    private FileChannel headOut;
     private Object openKey;
     private long size;
     private long seq;
     private long firstSeqOfCurrent;
     private String last = GENESIS;
+    /** Guards {@link #durable}: the entries up to that seq are on disk. */
+    private final Object syncLock = new Object();
+    private long durable;
 
     /**
      * Opens the trail, continuing its chain.
@@ -134,6 +143,21 @@ public final class AuditTrail implements Closeable {
         out = FileChannel.open(current, StandardOpenOption.WRITE, StandardOpenOption.APPEND);
         size = out.size();
         openKey = Files.readAttributes(current, BasicFileAttributes.class).fileKey();
+        if (headOut == null) {
+            headOut = FileChannel.open(head, StandardOpenOption.WRITE);
+            if (headOut.size() > HEAD_BYTES) {
+                headOut.truncate(HEAD_BYTES);
+            }
+        }
+    }
+
+    /** Closes the current file after forcing what this process wrote to it. */
+    private void closeCurrent() throws IOException {
+        try {
+            out.force(false);
+        } finally {
+            out.close();
+        }
     }
 
     /**
@@ -144,7 +168,7 @@ public final class AuditTrail implements Closeable {
         BasicFileAttributes now = Files.readAttributes(current, BasicFileAttributes.class);
         Object key = now.fileKey();
         if (key == null || !key.equals(openKey) || now.size() != size) {
-            out.close();
+            closeCurrent();
             recover();
             open();
         }
@@ -158,11 +182,37 @@ public final class AuditTrail implements Closeable {
      * @return the entry as written
      * @throws IOException if it cannot be written
      */
-    public synchronized Map<String, Object> append(Map<String, Object> fields) throws IOException {
-        return lock.run(() -> {
-            catchUp();
-            return write(fields);
-        });
+    public Map<String, Object> append(Map<String, Object> fields) throws IOException {
+        Map<String, Object> entry;
+        synchronized (this) {
+            entry = lock.run(() -> {
+                catchUp();
+                return write(fields);
+            });
+        }
+        force(((Number) entry.get("seq")).longValue());
+        return entry;
+    }
+
+    /** Forces the current file unless a force since the entry was written already did. */
+    private void force(long seqWritten) throws IOException {
+        synchronized (syncLock) {
+            if (durable >= seqWritten) {
+                return;
+            }
+            long upTo;
+            FileChannel ch;
+            synchronized (this) {
+                upTo = seq;
+                ch = out;
+            }
+            try {
+                ch.force(false);
+            } catch (java.nio.channels.ClosedChannelException e) {
+                // rotated or taken over meanwhile: the channel was forced as it closed
+            }
+            durable = Math.max(durable, upTo);
+        }
     }
 
     private Map<String, Object> write(Map<String, Object> fields) throws IOException {
@@ -189,7 +239,6 @@ public final class AuditTrail implements Closeable {
         while (buf.hasRemaining()) {
             out.write(buf);
         }
-        out.force(false);
         size += line.length;
         seq++;
         last = hash;
@@ -200,23 +249,22 @@ public final class AuditTrail implements Closeable {
 
     /**
      * The head is a checkpoint that reveals a trail cut short; it is rewritten in place (under the lock; seq and hash
-     * never get shorter) and not forced to disk: after a power loss it may lag the trail, which verify accepts,
-     * while the entry itself is on disk before append returns.
+     * never get shorter) at a fixed width, padded with spaces, and not forced to disk: after a power loss it may lag
+     * the trail, which verify accepts, while the entry itself is on disk before append returns.
      */
     private void writeHead(String hash) throws IOException {
         byte[] json = ("{\"seq\":" + seq + ",\"hash\":\"" + hash + "\"}").getBytes(StandardCharsets.US_ASCII);
-        try (FileChannel ch = FileChannel.open(head, StandardOpenOption.WRITE)) {
-            ByteBuffer buf = ByteBuffer.wrap(json);
-            long at = 0;
-            while (buf.hasRemaining()) {
-                at += ch.write(buf, at);
-            }
-            ch.truncate(json.length);
+        byte[] padded = Arrays.copyOf(json, Math.max(HEAD_BYTES, json.length));
+        Arrays.fill(padded, json.length, padded.length, (byte) ' ');
+        ByteBuffer buf = ByteBuffer.wrap(padded);
+        long at = 0;
+        while (buf.hasRemaining()) {
+            at += headOut.write(buf, at);
         }
     }
 
     private void rotate() throws IOException {
-        out.close();
+        closeCurrent();
         Path rotated = dir.resolve(String.format("audit-%012d.jsonl", firstSeqOfCurrent));
         Files.move(current, rotated);
         SecureFiles.createPrivateFile(current);
@@ -228,7 +276,10 @@ public final class AuditTrail implements Closeable {
     public synchronized void close() throws IOException {
         try {
             if (out != null) {
-                out.close();
+                closeCurrent();
+            }
+            if (headOut != null) {
+                headOut.close();
             }
         } finally {
             lock.close();

@@ -63,6 +63,57 @@ class AuditTrailTest {
     }
 
     @Test
+    void callersInFlightTogetherShareForcesAndKeepOneChain() throws Exception {
+        int threads = 8;
+        int each = 60;
+        java.util.Set<Long> seqs = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();
+        try (AuditTrail a = new AuditTrail(dir, 8192); AuditTrail b = new AuditTrail(dir, 8192)) {
+            List<Thread> all = new ArrayList<>();
+            for (int t = 0; t < threads; t++) {
+                AuditTrail writer = t % 2 == 0 ? a : b;
+                int id = t;
+                all.add(new Thread(() -> {
+                    try {
+                        for (int i = 0; i < each; i++) {
+                            Map<String, Object> e = writer.append(Map.of("action", "tools/call", "thread", id, "n", i));
+                            seqs.add(((Number) e.get("seq")).longValue());
+                            // returned: on disk, so it is in the file whoever reads it now
+                            assertThat(AuditTrail.latest(dir, threads * 2).stream().anyMatch(m -> e.get("hash")
+                                    .equals(m.get("hash"))) || rotatedSince(e)).isTrue();
+                        }
+                    } catch (Throwable x) {
+                        failed.compareAndSet(null, x);
+                    }
+                }));
+            }
+            all.forEach(Thread::start);
+            for (Thread t : all) {
+                t.join();
+            }
+        }
+        assertThat(failed.get()).isNull();
+        assertThat(seqs).hasSize(threads * each);
+        AuditTrail.Verification v = AuditTrail.verify(dir);
+        assertThat(v.problem()).isNull();
+        assertThat(v.entries()).isEqualTo(threads * each);
+        assertThat(v.files()).as("rotated on the way").isGreaterThan(1);
+        assertThat(Files.size(dir.resolve(AuditTrail.HEAD))).isEqualTo(AuditTrail.HEAD_BYTES);
+    }
+
+    /** An entry may have moved into a rotated file by the time a reader looks at the latest ones. */
+    private boolean rotatedSince(Map<String, Object> e) throws Exception {
+        for (Path f : AuditTrail.files(dir)) {
+            for (String l : Files.readAllLines(f)) {
+                if (l.contains((String) e.get("hash"))) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    @Test
     void verifyingALiveTrailWhileItIsWrittenAndRotatedRaisesNoFalseAlarm() throws Exception {
         java.util.concurrent.atomic.AtomicBoolean done = new java.util.concurrent.atomic.AtomicBoolean();
         java.util.concurrent.atomic.AtomicReference<Throwable> failed = new java.util.concurrent.atomic.AtomicReference<>();

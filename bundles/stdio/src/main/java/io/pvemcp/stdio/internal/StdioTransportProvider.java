@@ -1,9 +1,7 @@
 package io.pvemcp.stdio.internal;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.io.InputStream;
-import java.io.InputStreamReader;
 import java.io.OutputStream;
 import java.nio.charset.StandardCharsets;
 import java.util.LinkedHashSet;
@@ -112,20 +110,35 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
     }
 
+    /** The longest message read from standard input; a longer line is refused and skipped. */
+    static final int MAX_LINE = 16 * 1024 * 1024;
+
     private void read() {
-        try (BufferedReader r = new BufferedReader(new InputStreamReader(in, StandardCharsets.UTF_8))) {
-            String line;
-            while ((line = r.readLine()) != null && !closing) {
-                if (line.isBlank()) {
+        try (InputStream input = in) {
+            LineReader lines = new LineReader(input, MAX_LINE);
+            while (!closing) {
+                int n = lines.next();
+                if (n == LineReader.END) {
+                    break;
+                }
+                if (n == LineReader.TOO_LONG) {
+                    LOG.warn("Refused a message on standard input: longer than {} bytes", MAX_LINE);
+                    write(("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32600,\"message\":\"Invalid "
+                            + "Request: the message is longer than " + MAX_LINE + " bytes\"}}").getBytes(
+                                    StandardCharsets.UTF_8));
+                    continue;
+                }
+                if (lines.blank()) {
                     continue;
                 }
                 try {
-                    handle(line);
+                    handle(lines.buffer(), lines.start(), n);
                 } catch (RuntimeException | LinkageError e) {
                     // whatever a line holds, the reader lives on: the client gets an error, the session continues
                     LOG.warn("A message on standard input could not be handled: {}", e.toString());
-                    write("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal "
-                            + "error: the message could not be handled; the server log has the details\"}}");
+                    write(("{\"jsonrpc\":\"2.0\",\"id\":null,\"error\":{\"code\":-32603,\"message\":\"Internal "
+                            + "error: the message could not be handled; the server log has the details\"}}")
+                                    .getBytes(StandardCharsets.UTF_8));
                 }
             }
         } catch (IOException e) {
@@ -150,10 +163,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
     }
 
-    private void handle(String line) {
+    private void handle(byte[] buffer, int offset, int length) {
         McpSchema.JSONRPCMessage message;
         try {
-            message = JsonRpcMessages.parse(mapper, json, line);
+            message = JsonRpcMessages.parse(mapper, json, buffer, offset, length);
             if (message instanceof McpSchema.JSONRPCRequest req && McpSchema.METHOD_INITIALIZE.equals(req.method())) {
                 McpSchema.InitializeRequest init = JsonRpcMessages.initialize(json, req);
                 message = new McpSchema.JSONRPCRequest(req.jsonrpc(), req.method(), req.id(), init);
@@ -161,7 +174,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         } catch (JsonRpcMessages.Invalid e) {
             LOG.info("Refused a message on standard input: {}", e.getMessage());
             try {
-                write(mapper.writeValueAsString(e.response()));
+                write(mapper.writeValueAsBytes(e.response()));
             } catch (IOException io) {
                 LOG.warn("An error could not be written as JSON: {}", io.getMessage());
             }
@@ -202,17 +215,19 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     private void send(McpSchema.JSONRPCMessage message) {
         try {
-            write(json.writeValueAsString(message));
+            write(mapper.writeValueAsBytes(message));
         } catch (IOException e) {
             LOG.warn("A message could not be written as JSON: {}", e.getMessage());
         }
     }
 
-    private void write(String line) {
-        byte[] bytes = (line + "\n").getBytes(StandardCharsets.UTF_8);
+    /** Writes one message and its line end with one write. */
+    private void write(byte[] json) {
+        byte[] line = java.util.Arrays.copyOf(json, json.length + 1);
+        line[json.length] = '\n';
         synchronized (out) {
             try {
-                out.write(bytes);
+                out.write(line);
                 out.flush();
             } catch (IOException e) {
                 LOG.debug("writing to standard output failed: {}", e.toString());

@@ -39,6 +39,8 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClientComponent.class);
 
     private volatile ProxmoxClient current;
+    /** The client that holds the connections of {@link #current}, closed when it is replaced. */
+    private volatile AutoCloseable connections;
     private final ServiceRegistration<ProxmoxClient> registration;
     private final SecretValues secrets;
 
@@ -58,12 +60,25 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     @Modified
     void modified(ClientConfig config) {
         metrics.retire(current);
+        AutoCloseable old = connections;
         current = create(config, secrets, metrics);
         registration.setProperties(properties(current.connection()));
+        close(old);
+    }
+
+    private static void close(AutoCloseable c) {
+        if (c != null) {
+            try {
+                c.close();
+            } catch (Exception e) {
+                LOG.debug("closing the connections to Proxmox VE failed", e);
+            }
+        }
     }
 
     @Deactivate
     void deactivate() {
+        close(connections);
         try {
             registration.unregister();
             metricsRegistration.unregister();
@@ -80,10 +95,12 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         return new PveClient(Settings.from(MapConfig.of(settings)));
     }
 
-    private static ProxmoxClient create(ClientConfig config, SecretValues secrets, RequestMetrics metrics) {
+    private ProxmoxClient create(ClientConfig config, SecretValues secrets, RequestMetrics metrics) {
         try {
             Settings settings = Settings.from(config, value -> SecretValues.resolve(secrets, value));
-            ProxmoxClient client = metrics.measure(new PveClient(settings));
+            PveClient pve = new PveClient(settings);
+            connections = pve;
+            ProxmoxClient client = metrics.measure(pve);
             LOG.info("Proxmox VE connection: {}", settings);
             int ttl = Math.max(0, Math.min(60_000, config.cache_ttl_ms()));
             return ttl == 0 ? client : new ReadCache(client, Duration.ofMillis(ttl));

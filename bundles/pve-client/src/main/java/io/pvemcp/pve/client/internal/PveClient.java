@@ -2,14 +2,8 @@ package io.pvemcp.pve.client.internal;
 
 import java.io.IOException;
 import java.net.ConnectException;
-import java.net.URI;
 import java.net.URLEncoder;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpConnectTimeoutException;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.security.GeneralSecurityException;
 import java.security.cert.X509Certificate;
@@ -22,8 +16,6 @@ import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionException;
-import java.util.concurrent.Executor;
-import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -42,9 +34,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The Proxmox VE client for one set of {@link Settings}. Immutable apart from its ticket; thread-safe.
+ * The Proxmox VE client for one set of {@link Settings}. Immutable apart from its ticket and its connections;
+ * thread-safe. A request is made on the calling thread ({@link Http1Client}): the future it returns is complete.
  */
-final class PveClient implements ProxmoxClient {
+final class PveClient implements ProxmoxClient, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PveClient.class);
     private static final ObjectMapper JSON = new ObjectMapper();
@@ -55,7 +48,7 @@ final class PveClient implements ProxmoxClient {
     private static final Set<String> METHODS = Set.of("GET", "POST", "PUT", "DELETE");
 
     private final Settings settings;
-    private HttpClient http;
+    private Http1Client http;
     private final AtomicReference<X509Certificate> presented = new AtomicReference<>();
     private final Object loginLock = new Object();
     private final Clock clock;
@@ -92,12 +85,13 @@ final class PveClient implements ProxmoxClient {
      * The HTTP client, built on first use: a CA file may appear only after this client was configured (the
      * demo's simulator writes its CA when it starts). A failure is reported and retried on the next request.
      */
-    private synchronized HttpClient http() {
+    private synchronized Http1Client http() {
         if (http == null) {
             try {
-                http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-                        .connectTimeout(settings.connectTimeout()).sslContext(Tls.context(settings, presented))
-                        .followRedirects(HttpClient.Redirect.NEVER).build();
+                http = new Http1Client(settings.host(), settings.port(),
+                        Tls.context(settings, presented).getSocketFactory(),
+                        (int) Math.min(Integer.MAX_VALUE, settings.connectTimeout().toMillis()),
+                        settings.requestTimeout().toNanos());
             } catch (GeneralSecurityException e) {
                 throw new ProxmoxException(Kind.TLS, 0, "Cannot set up TLS for Proxmox VE at " + settings.host() + ": "
                         + e.getMessage() + ". Check the CA file setting (PROXMOX_CA_FILE).", null, Map.of(), null,
@@ -105,6 +99,14 @@ final class PveClient implements ProxmoxClient {
             }
         }
         return http;
+    }
+
+    /** Closes the kept-alive connections (the configuration changed, or the service stops). */
+    @Override
+    public synchronized void close() {
+        if (http != null) {
+            http.close();
+        }
     }
 
     @Override
@@ -141,31 +143,40 @@ final class PveClient implements ProxmoxClient {
     }
 
     private CompletableFuture<Object> attempt(String method, String path, String form, int attempt, boolean relogged) {
-        CompletableFuture<Ticket> auth = settings.usesToken() ? CompletableFuture.completedFuture(TOKEN) : ticket(false);
-        return auth.thenCompose(t -> send(method, path, form, t).handle((data, failure) -> {
-            if (failure == null) {
-                return CompletableFuture.completedFuture(data);
-            }
-            Throwable cause = unwrap(failure);
-            if (cause instanceof ProxmoxException pe) {
-                if (pe.kind() == Kind.AUTHENTICATION && !settings.usesToken() && !relogged) {
+        boolean again = relogged;
+        for (int n = attempt;; n++) {
+            Ticket t = null;
+            try {
+                t = settings.usesToken() ? TOKEN : ticket(false).join();
+                return CompletableFuture.completedFuture(send(method, path, form, t));
+            } catch (ProxmoxException | CompletionException e) {
+                Throwable cause = unwrap(e);
+                if (!(cause instanceof ProxmoxException pe)) {
+                    return CompletableFuture.failedFuture(cause);
+                }
+                if (pe.kind() == Kind.AUTHENTICATION && t != null && !settings.usesToken() && !again) {
                     synchronized (loginLock) {
                         if (ticket == t) {
                             ticket = null;
                         }
                     }
-                    return attempt(method, path, form, attempt, true);
+                    again = true;
+                    n--;
+                    continue;
                 }
-                if (method.equals("GET") && attempt < settings.retries() && retryable(pe)) {
-                    long delay = 200L << attempt;
-                    LOG.debug("retrying GET {} in {} ms after: {}", path, delay, pe.getMessage());
-                    Executor later = CompletableFuture.delayedExecutor(delay, TimeUnit.MILLISECONDS);
-                    return CompletableFuture.supplyAsync(() -> null, later)
-                            .thenCompose(x -> attempt(method, path, form, attempt + 1, relogged));
+                if (!method.equals("GET") || n >= settings.retries() || !retryable(pe)) {
+                    return CompletableFuture.failedFuture(pe);
+                }
+                long delay = 200L << n;
+                LOG.debug("retrying GET {} in {} ms after: {}", path, delay, pe.getMessage());
+                try {
+                    Thread.sleep(delay);
+                } catch (InterruptedException ie) {
+                    Thread.currentThread().interrupt();
+                    return CompletableFuture.failedFuture(pe);
                 }
             }
-            return CompletableFuture.<Object>failedFuture(cause);
-        }).thenCompose(f -> f));
+        }
     }
 
     private static Throwable unwrap(Throwable failure) {
@@ -177,49 +188,47 @@ final class PveClient implements ProxmoxClient {
                 || e.kind() == Kind.SERVER && (e.status() == 502 || e.status() == 503);
     }
 
-    private CompletableFuture<Object> send(String method, String path, String form, Ticket t) {
+    /** Sends one request on the calling thread and returns its {@code data}, or throws a {@link ProxmoxException}. */
+    private Object send(String method, String path, String form, Ticket t) {
         boolean body = method.equals("POST") || method.equals("PUT");
-        String uri = settings.baseUrl() + path + (!body && !form.isEmpty() ? "?" + form : "");
-        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(uri)).timeout(settings.requestTimeout())
-                .header("Accept", "application/json");
+        String target = settings.basePath() + path + (!body && !form.isEmpty() ? "?" + form : "");
+        List<String> headers = new ArrayList<>(4);
+        headers.add("Accept: application/json");
         if (t == TOKEN) {
-            b.header("Authorization", "PVEAPIToken=" + settings.tokenId() + "=" + settings.tokenSecret());
+            headers.add("Authorization: PVEAPIToken=" + settings.tokenId() + "=" + settings.tokenSecret());
         } else if (t != NO_AUTH) {
-            b.header("Cookie", "PVEAuthCookie=" + URLEncoder.encode(t.value(), StandardCharsets.UTF_8));
+            headers.add("Cookie: PVEAuthCookie=" + URLEncoder.encode(t.value(), StandardCharsets.UTF_8));
             if (!method.equals("GET")) {
-                b.header("CSRFPreventionToken", t.csrf());
+                headers.add("CSRFPreventionToken: " + t.csrf());
             }
         }
+        byte[] content = null;
         if (body) {
-            b.header("Content-Type", "application/x-www-form-urlencoded");
-            b.method(method, HttpRequest.BodyPublishers.ofString(form));
-        } else {
-            b.method(method, HttpRequest.BodyPublishers.noBody());
+            headers.add("Content-Type: application/x-www-form-urlencoded");
+            content = form.getBytes(StandardCharsets.UTF_8);
         }
-        HttpClient client;
-        try {
-            client = http();
-        } catch (ProxmoxException e) {
-            return CompletableFuture.failedFuture(e);
-        }
+        Http1Client client = http();
         long start = System.nanoTime();
-        return client.sendAsync(b.build(), HttpResponse.BodyHandlers.ofString()).handle((response, failure) -> {
-            long ms = (System.nanoTime() - start) / 1_000_000;
-            if (failure != null) {
-                LOG.debug("{} {} failed after {} ms: {}", method, path, ms, failure.toString());
-                throw transportFailure(method, path, failure);
-            }
-            LOG.debug("{} {} -> {} in {} ms", method, path, response.statusCode(), ms);
-            return parse(method, path, response);
-        });
+        Http1Client.Response response;
+        try {
+            response = client.exchange(method, target, headers.toArray(String[]::new), content);
+        } catch (IOException | RuntimeException e) {
+            LOG.debug("{} {} failed after {} ms: {}", method, path, (System.nanoTime() - start) / 1_000_000,
+                    e.toString());
+            throw transportFailure(method, path, e);
+        }
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("{} {} -> {} in {} ms", method, path, response.status(), (System.nanoTime() - start) / 1_000_000);
+        }
+        return parse(method, path, response);
     }
 
-    private Object parse(String method, String path, HttpResponse<String> response) {
-        int status = response.statusCode();
+    private Object parse(String method, String path, Http1Client.Response response) {
+        int status = response.status();
         Map<?, ?> body = null;
         try {
-            if (!response.body().isBlank()) {
-                body = JSON.readValue(response.body(), Map.class);
+            if (!blank(response.body(), response.length())) {
+                body = JSON.readValue(response.body(), 0, response.length(), Map.class);
             }
         } catch (IOException e) {
             if (status == 200) {
@@ -241,6 +250,15 @@ final class PveClient implements ProxmoxClient {
             e.forEach((k, v) -> errors.put(String.valueOf(k), String.valueOf(v).strip()));
         }
         throw error(method, path, status, message, errors);
+    }
+
+    private static boolean blank(byte[] bytes, int length) {
+        for (int i = 0; i < length; i++) {
+            if (!Character.isWhitespace(bytes[i])) {
+                return false;
+            }
+        }
+        return true;
     }
 
     /** Turns an error answer into an exception whose message says what failed and what to do. */
@@ -302,12 +320,12 @@ final class PveClient implements ProxmoxClient {
         if (cause instanceof ProxmoxException pe) {
             return pe;
         }
-        if (cause instanceof HttpConnectTimeoutException) {
+        if (cause instanceof Http1Client.Timeout timeout && timeout.connecting) {
             return new ProxmoxException(Kind.TIMEOUT, 0, "Connecting to Proxmox VE at " + where + " timed out after "
                     + settings.connectTimeout().toMillis() + " ms. Check PROXMOX_HOST, PROXMOX_PORT and any firewall "
                     + "between this server and the node.", null, Map.of(), method, path, cause);
         }
-        if (cause instanceof HttpTimeoutException) {
+        if (cause instanceof Http1Client.Timeout) {
             return new ProxmoxException(Kind.TIMEOUT, 0, "Proxmox VE at " + where + " did not answer " + method + " "
                     + path + " within " + settings.requestTimeout().toMillis() + " ms.", null, Map.of(), method, path, cause);
         }
@@ -382,16 +400,20 @@ final class PveClient implements ProxmoxClient {
         form.put("username", settings.username());
         form.put("password", password);
         long now = clock.millis();
-        return send("POST", "/access/ticket", encode(form), NO_AUTH).thenApply(data -> {
-            if (data instanceof Map<?, ?> m && m.get("ticket") instanceof String value
-                    && m.get("CSRFPreventionToken") instanceof String csrf) {
-                return new Ticket(value, csrf, now);
-            }
-            throw new ProxmoxException(Kind.AUTHENTICATION, 200, "Proxmox VE answered the login of "
-                    + settings.username() + " without a ticket; two-factor authentication is not supported for this "
-                    + "account. Use an API token (PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET) instead.", null, Map.of(),
-                    "POST", "/access/ticket", null);
-        });
+        Object data;
+        try {
+            data = send("POST", "/access/ticket", encode(form), NO_AUTH);
+        } catch (ProxmoxException e) {
+            return CompletableFuture.failedFuture(e);
+        }
+        if (data instanceof Map<?, ?> m && m.get("ticket") instanceof String value
+                && m.get("CSRFPreventionToken") instanceof String csrf) {
+            return CompletableFuture.completedFuture(new Ticket(value, csrf, now));
+        }
+        return CompletableFuture.failedFuture(new ProxmoxException(Kind.AUTHENTICATION, 200, "Proxmox VE answered "
+                + "the login of " + settings.username() + " without a ticket; two-factor authentication is not "
+                + "supported for this account. Use an API token (PROXMOX_TOKEN_ID, PROXMOX_TOKEN_SECRET) instead.",
+                null, Map.of(), "POST", "/access/ticket", null));
     }
 
     private static ProxmoxException notConfigured(String method, String path) {

@@ -39,9 +39,14 @@ record Settings(String host, int port, String username, String password, String 
         return verifyTls ? "verified" : "insecure";
     }
 
+    /** The path of the API on the node, before every request's path. */
+    String basePath() {
+        return "/api2/json";
+    }
+
     String baseUrl() {
         String h = host.contains(":") ? "[" + host + "]" : host;
-        return "https://" + h + ":" + port + "/api2/json";
+        return "https://" + h + ":" + port + basePath();
     }
 
     static Settings from(ClientConfig c) {

@@ -1,0 +1,480 @@
+package io.pvemcp.pve.client.internal;
+
+import java.io.EOFException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.Socket;
+import java.net.SocketTimeoutException;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayDeque;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Locale;
+
+import javax.net.ssl.SSLParameters;
+import javax.net.ssl.SSLSocket;
+import javax.net.ssl.SSLSocketFactory;
+
+/**
+ * HTTP/1.1 over TLS to one Proxmox VE node, on the calling thread, with connections kept alive between requests.
+ * <p>
+ * A request costs a write and the reads of its answer, nothing else: no selector thread, no hand-over between
+ * threads, no reactive body pipeline (what {@code java.net.http} does for every request cost about a millisecond of
+ * CPU and a new thread per answer on a two-core machine; docs/performance.md). Proxmox VE speaks plain HTTP/1.1:
+ * answers with a {@code Content-Length}, chunked ones, or ones that end with the connection are all read.
+ * <p>
+ * An idle connection that the node has closed is noticed before use where the node said so (its TLS close alert is
+ * waiting), otherwise by a failed read of a GET, which is then sent once more on a new connection; requests that
+ * change something take only connections idle for less than {@link #WRITE_IDLE_NANOS}, and are never sent twice.
+ * Host names are verified as {@code https} does, by the trust managers of the {@link SSLSocketFactory}.
+ */
+final class Http1Client implements AutoCloseable {
+
+    /** Connections idle for longer are closed rather than used. */
+    static final long IDLE_NANOS = 15_000_000_000L;
+    /** A request that changes something takes only a connection idle for less than this. */
+    static final long WRITE_IDLE_NANOS = 2_000_000_000L;
+    private static final int MAX_IDLE = 16;
+    /** Answers larger than this are refused: a Proxmox answer is a few MiB even for thousands of guests. */
+    static final int MAX_BODY = 256 * 1024 * 1024;
+    private static final int MAX_HEADER_BYTES = 64 * 1024;
+
+    /** A timeout: while connecting, or while waiting for the answer. */
+    static final class Timeout extends IOException {
+        private static final long serialVersionUID = 1L;
+        final boolean connecting;
+
+        Timeout(boolean connecting, String message) {
+            super(message);
+            this.connecting = connecting;
+        }
+    }
+
+    /** An answer: its status and body (the whole array, {@code length} bytes of it). */
+    record Response(int status, byte[] body, int length) {
+    }
+
+    private final String host;
+    private final int port;
+    private final String hostHeader;
+    private final int connectTimeoutMs;
+    private final long requestTimeoutNanos;
+    private final SSLSocketFactory tls;
+    private final ArrayDeque<Connection> idle = new ArrayDeque<>();
+    private boolean closed;
+
+    Http1Client(String host, int port, SSLSocketFactory tls, int connectTimeoutMs, long requestTimeoutNanos) {
+        this.host = host;
+        this.port = port;
+        this.hostHeader = (host.contains(":") ? "[" + host + "]" : host) + ":" + port;
+        this.tls = tls;
+        this.connectTimeoutMs = connectTimeoutMs;
+        this.requestTimeoutNanos = requestTimeoutNanos;
+    }
+
+    /**
+     * Sends one request and reads its answer.
+     *
+     * @param method GET, POST, PUT or DELETE
+     * @param target the path with its query, e.g. {@code /api2/json/nodes?x=1}
+     * @param headers further header lines, each {@code "Name: value"}
+     * @param body the body, or {@code null}
+     * @return the answer
+     * @throws IOException if the exchange fails; {@link Timeout} if it takes too long
+     */
+    Response exchange(String method, String target, String[] headers, byte[] body) throws IOException {
+        byte[] request = request(method, target, headers, body);
+        long deadline = System.nanoTime() + requestTimeoutNanos;
+        boolean idempotent = method.equals("GET");
+        for (int attempt = 0;; attempt++) {
+            Connection c = take(idempotent ? IDLE_NANOS : WRITE_IDLE_NANOS);
+            boolean reused = c != null;
+            if (c == null) {
+                c = open();
+            }
+            try {
+                c.socket.setSoTimeout(remainingMillis(deadline));
+                c.out.write(request);
+                c.out.flush();
+                Response r = c.read(method, deadline);
+                if (c.reusable) {
+                    give(c);
+                } else {
+                    c.close();
+                }
+                return r;
+            } catch (IOException | RuntimeException e) {
+                c.close();
+                // a kept-alive connection the node closed meanwhile: nothing of the answer arrived, the node did not
+                // take the request; a GET goes once more, on a new connection
+                if (reused && idempotent && attempt == 0 && c.received == 0 && !(e instanceof Timeout)) {
+                    continue;
+                }
+                throw e;
+            }
+        }
+    }
+
+    private byte[] request(String method, String target, String[] headers, byte[] body) {
+        StringBuilder sb = new StringBuilder(256);
+        sb.append(method).append(' ').append(target).append(" HTTP/1.1\r\nHost: ").append(hostHeader).append("\r\n");
+        for (String h : headers) {
+            sb.append(h).append("\r\n");
+        }
+        if (body != null) {
+            sb.append("Content-Length: ").append(body.length).append("\r\n");
+        }
+        sb.append("\r\n");
+        byte[] head = sb.toString().getBytes(StandardCharsets.UTF_8);
+        if (body == null || body.length == 0) {
+            return head;
+        }
+        byte[] all = Arrays.copyOf(head, head.length + body.length);
+        System.arraycopy(body, 0, all, head.length, body.length);
+        return all;
+    }
+
+    private static int remainingMillis(long deadline) throws Timeout {
+        long left = deadline - System.nanoTime();
+        if (left <= 0) {
+            throw new Timeout(false, "no answer in time");
+        }
+        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
+    }
+
+    private Connection take(long maxIdleNanos) {
+        long now = System.nanoTime();
+        synchronized (idle) {
+            for (Iterator<Connection> it = idle.iterator(); it.hasNext();) {
+                Connection c = it.next();
+                if (now - c.idleSince > IDLE_NANOS) {
+                    it.remove();
+                    c.close();
+                }
+            }
+            // most recently used first: the likeliest to be open still
+            for (Iterator<Connection> it = idle.descendingIterator(); it.hasNext();) {
+                Connection c = it.next();
+                if (now - c.idleSince <= maxIdleNanos) {
+                    it.remove();
+                    if (c.closedByPeer()) {
+                        c.close();
+                        continue;
+                    }
+                    return c;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void give(Connection c) {
+        c.idleSince = System.nanoTime();
+        synchronized (idle) {
+            if (!closed && idle.size() < MAX_IDLE) {
+                idle.addLast(c);
+                return;
+            }
+        }
+        c.close();
+    }
+
+    private Connection open() throws IOException {
+        Socket raw = new Socket();
+        try {
+            raw.setTcpNoDelay(true);
+            raw.setKeepAlive(true);
+            try {
+                raw.connect(new InetSocketAddress(host, port), connectTimeoutMs);
+            } catch (SocketTimeoutException e) {
+                throw new Timeout(true, "connecting timed out");
+            }
+            SSLSocket s = (SSLSocket) tls.createSocket(raw, host, port, true);
+            SSLParameters p = s.getSSLParameters();
+            p.setEndpointIdentificationAlgorithm("HTTPS");
+            s.setSSLParameters(p);
+            s.setSoTimeout(connectTimeoutMs);
+            try {
+                s.startHandshake();
+            } catch (SocketTimeoutException e) {
+                throw new Timeout(true, "the TLS handshake timed out");
+            }
+            return new Connection(raw, s);
+        } catch (IOException | RuntimeException e) {
+            try {
+                raw.close();
+            } catch (IOException ignored) {
+                // closing a socket that failed
+            }
+            throw e;
+        }
+    }
+
+    /** Closes the idle connections; requests under way finish, then close theirs. */
+    @Override
+    public void close() {
+        synchronized (idle) {
+            closed = true;
+            idle.forEach(Connection::close);
+            idle.clear();
+        }
+    }
+
+    /** @return the number of idle connections (tests) */
+    int idleConnections() {
+        synchronized (idle) {
+            return idle.size();
+        }
+    }
+
+    /** One TLS connection, used by one request at a time. */
+    private static final class Connection {
+        final Socket raw;
+        final SSLSocket socket;
+        final InputStream in;
+        final OutputStream out;
+        final byte[] buf = new byte[16 * 1024];
+        int pos;
+        int lim;
+        long idleSince;
+        boolean reusable;
+        long received;
+
+        Connection(Socket raw, SSLSocket socket) throws IOException {
+            this.raw = raw;
+            this.socket = socket;
+            this.in = socket.getInputStream();
+            this.out = socket.getOutputStream();
+        }
+
+        /** @return whether the node sent something on an idle connection: its close alert */
+        boolean closedByPeer() {
+            try {
+                return pos < lim || raw.getInputStream().available() > 0 || socket.isClosed();
+            } catch (IOException e) {
+                return true;
+            }
+        }
+
+        void close() {
+            try {
+                socket.close();
+            } catch (IOException e) {
+                // nothing to do about it
+            }
+        }
+
+        private boolean fill(long deadline) throws IOException {
+            if (System.nanoTime() - deadline > 0) {
+                throw new Timeout(false, "no answer in time");
+            }
+            int n;
+            try {
+                n = in.read(buf, 0, buf.length);
+            } catch (SocketTimeoutException e) {
+                throw new Timeout(false, "no answer in time");
+            }
+            if (n < 0) {
+                return false;
+            }
+            received += n;
+            pos = 0;
+            lim = n;
+            return true;
+        }
+
+        /** Reads a header line (without CR LF) as ISO-8859-1. */
+        private String line(long deadline, int[] budget) throws IOException {
+            StringBuilder sb = new StringBuilder(64);
+            for (;;) {
+                if (pos == lim && !fill(deadline)) {
+                    throw new EOFException("the connection ended in the middle of the answer's head");
+                }
+                while (pos < lim) {
+                    byte b = buf[pos++];
+                    if (--budget[0] < 0) {
+                        throw new IOException("the answer's head is longer than " + MAX_HEADER_BYTES + " bytes");
+                    }
+                    if (b == '\n') {
+                        int len = sb.length();
+                        if (len > 0 && sb.charAt(len - 1) == '\r') {
+                            sb.setLength(len - 1);
+                        }
+                        return sb.toString();
+                    }
+                    sb.append((char) (b & 0xff));
+                }
+            }
+        }
+
+        Response read(String method, long deadline) throws IOException {
+            received = 0;
+            int[] budget = {MAX_HEADER_BYTES};
+            for (;;) {
+                String status = line(deadline, budget);
+                if (!status.startsWith("HTTP/1.")) {
+                    throw new IOException("the answer is not HTTP/1.x: " + printable(status));
+                }
+                int code = statusCode(status);
+                long length = -1;
+                boolean chunked = false;
+                boolean close = status.startsWith("HTTP/1.0");
+                for (String h = line(deadline, budget); !h.isEmpty(); h = line(deadline, budget)) {
+                    int colon = h.indexOf(':');
+                    if (colon <= 0) {
+                        continue;
+                    }
+                    String name = h.substring(0, colon).trim().toLowerCase(Locale.ROOT);
+                    String value = h.substring(colon + 1).trim();
+                    switch (name) {
+                        case "content-length" -> {
+                            try {
+                                length = Long.parseLong(value);
+                            } catch (NumberFormatException e) {
+                                throw new IOException("invalid Content-Length: " + printable(value));
+                            }
+                        }
+                        case "transfer-encoding" -> chunked = value.toLowerCase(Locale.ROOT).contains("chunked");
+                        case "connection" -> {
+                            String v = value.toLowerCase(Locale.ROOT);
+                            if (v.contains("close")) {
+                                close = true;
+                            } else if (v.contains("keep-alive")) {
+                                close = false;
+                            }
+                        }
+                        default -> {
+                            // other headers are not needed
+                        }
+                    }
+                }
+                if (code >= 100 && code < 200) {
+                    continue; // an interim answer: the final one follows
+                }
+                if (method.equals("HEAD") || code == 204 || code == 304) {
+                    reusable = !close;
+                    return new Response(code, new byte[0], 0);
+                }
+                Response r;
+                if (chunked) {
+                    r = chunked(code, deadline, budget);
+                } else if (length >= 0) {
+                    r = fixed(code, length, deadline);
+                } else {
+                    r = untilEnd(code, deadline);
+                    close = true;
+                }
+                reusable = !close;
+                return r;
+            }
+        }
+
+        private static int statusCode(String statusLine) throws IOException {
+            int sp = statusLine.indexOf(' ');
+            if (sp < 0 || statusLine.length() < sp + 4) {
+                throw new IOException("invalid status line: " + printable(statusLine));
+            }
+            try {
+                return Integer.parseInt(statusLine.substring(sp + 1, sp + 4));
+            } catch (NumberFormatException e) {
+                throw new IOException("invalid status line: " + printable(statusLine));
+            }
+        }
+
+        private Response fixed(int code, long length, long deadline) throws IOException {
+            if (length > MAX_BODY) {
+                throw new IOException("the answer is too large (" + length + " bytes)");
+            }
+            byte[] body = new byte[(int) length];
+            int have = Math.min(lim - pos, body.length);
+            System.arraycopy(buf, pos, body, 0, have);
+            pos += have;
+            while (have < body.length) {
+                if (System.nanoTime() - deadline > 0) {
+                    throw new Timeout(false, "no answer in time");
+                }
+                int n;
+                try {
+                    n = in.read(body, have, body.length - have);
+                } catch (SocketTimeoutException e) {
+                    throw new Timeout(false, "no answer in time");
+                }
+                if (n < 0) {
+                    throw new EOFException("the connection ended after " + have + " of " + length + " bytes");
+                }
+                received += n;
+                have += n;
+            }
+            return new Response(code, body, body.length);
+        }
+
+        private Response chunked(int code, long deadline, int[] budget) throws IOException {
+            byte[] body = new byte[8192];
+            int len = 0;
+            for (;;) {
+                budget[0] = MAX_HEADER_BYTES;
+                String sizeLine = line(deadline, budget);
+                int semi = sizeLine.indexOf(';');
+                long size;
+                try {
+                    size = Long.parseLong((semi < 0 ? sizeLine : sizeLine.substring(0, semi)).trim(), 16);
+                } catch (NumberFormatException e) {
+                    throw new IOException("invalid chunk size: " + printable(sizeLine));
+                }
+                if (size == 0) {
+                    while (!line(deadline, budget).isEmpty()) {
+                        // trailers are not needed
+                    }
+                    return new Response(code, body, len);
+                }
+                if (size < 0 || len + size > MAX_BODY) {
+                    throw new IOException("the answer is too large");
+                }
+                if (len + size > body.length) {
+                    body = Arrays.copyOf(body, (int) Math.min(MAX_BODY, Math.max(len + size, body.length * 2L)));
+                }
+                int need = (int) size;
+                while (need > 0) {
+                    if (pos == lim && !fill(deadline)) {
+                        throw new EOFException("the connection ended in the middle of a chunk");
+                    }
+                    int n = Math.min(need, lim - pos);
+                    System.arraycopy(buf, pos, body, len, n);
+                    pos += n;
+                    len += n;
+                    need -= n;
+                }
+                if (!line(deadline, budget).isEmpty()) {
+                    throw new IOException("a chunk does not end with CR LF");
+                }
+            }
+        }
+
+        private Response untilEnd(int code, long deadline) throws IOException {
+            byte[] body = new byte[8192];
+            int len = 0;
+            for (;;) {
+                if (pos == lim && !fill(deadline)) {
+                    return new Response(code, body, len);
+                }
+                int n = lim - pos;
+                if (len + n > MAX_BODY) {
+                    throw new IOException("the answer is too large");
+                }
+                if (len + n > body.length) {
+                    body = Arrays.copyOf(body, Math.max(len + n, body.length * 2));
+                }
+                System.arraycopy(buf, pos, body, len, n);
+                pos = lim;
+                len += n;
+            }
+        }
+
+        private static String printable(String s) {
+            String cut = s.length() > 80 ? s.substring(0, 80) + "..." : s;
+            return cut.replaceAll("\\p{Cntrl}", "?");
+        }
+    }
+}
