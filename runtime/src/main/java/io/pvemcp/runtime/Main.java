@@ -1,7 +1,10 @@
 package io.pvemcp.runtime;
 
 import java.io.PrintStream;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
+import java.util.function.Supplier;
 
 import org.slf4j.LoggerFactory;
 
@@ -36,19 +39,31 @@ public final class Main implements Runnable {
 
     static int run(String[] args, PrintStream out) {
         CommandLine cli = new CommandLine(new Main());
-        cli.addSubcommand(new ServeCommand(out));
-        cli.addSubcommand(new StdioCommand());
-        cli.addSubcommand(new SimCommand(out));
-        cli.addSubcommand(new TokenCommand());
-        cli.addSubcommand(new AuditCommand());
-        cli.addSubcommand(new ConsolePasswordCommand());
-        cli.addSubcommand(new InitCommand());
-        cli.addSubcommand(new TestConnectionCommand());
-        cli.addSubcommand(new ClientCommands.Health());
-        cli.addSubcommand(new ClientCommands.Tools());
-        cli.addSubcommand(new ClientCommands.Call());
-        cli.addSubcommand(new VersionCommand(out));
-        cli.addSubcommand(new CommandLine.HelpCommand());
+        Map<Class<?>, Supplier<Object>> commands = new LinkedHashMap<>();
+        commands.put(ServeCommand.class, () -> new ServeCommand(out));
+        commands.put(StdioCommand.class, StdioCommand::new);
+        commands.put(SimCommand.class, () -> new SimCommand(out));
+        commands.put(TokenCommand.class, TokenCommand::new);
+        commands.put(AuditCommand.class, AuditCommand::new);
+        commands.put(ConsolePasswordCommand.class, ConsolePasswordCommand::new);
+        commands.put(InitCommand.class, InitCommand::new);
+        commands.put(TestConnectionCommand.class, TestConnectionCommand::new);
+        commands.put(ClientCommands.Health.class, ClientCommands.Health::new);
+        commands.put(ClientCommands.Tools.class, ClientCommands.Tools::new);
+        commands.put(ClientCommands.Call.class, ClientCommands.Call::new);
+        commands.put(VersionCommand.class, () -> new VersionCommand(out));
+        // a command named on the command line is the only one built: building all of them (their options read by
+        // reflection, their classes loaded and initialised) is a third of a second at every start
+        Class<?> named = args.length == 0 ? null : commands.keySet().stream().filter(c -> names(c).contains(args[0]))
+                .findFirst().orElse(null);
+        commands.forEach((type, command) -> {
+            if (named == null || named == type) {
+                cli.addSubcommand(command.get());
+            }
+        });
+        if (named == null) {
+            cli.addSubcommand(new CommandLine.HelpCommand());
+        }
         cli.setOut(new java.io.PrintWriter(out, true));
         cli.setExecutionExceptionHandler((e, line, parsed) -> {
             LoggerFactory.getLogger(Main.class).debug("command failed", e);
@@ -56,6 +71,13 @@ public final class Main implements Runnable {
             return 1;
         });
         return cli.execute(args);
+    }
+
+    private static List<String> names(Class<?> command) {
+        Command c = command.getAnnotation(Command.class);
+        List<String> names = new java.util.ArrayList<>(List.of(c.aliases()));
+        names.add(c.name());
+        return names;
     }
 
     /** The version for {@code --version}. */

@@ -33,6 +33,15 @@ class MainTest {
     }
 
     @Test
+    void aNamedCommandRunsAloneAndHelpStillKnowsThemAll() {
+        assertThat(run("help", "token")[1]).contains("create", "revoke");
+        assertThat(run("version", "--help")[1]).contains("version");
+        String[] unknownOption = run("stdio", "--frobnicate");
+        assertThat(unknownOption[0]).isEqualTo("2");
+        assertThat(unknownOption[2]).contains("--frobnicate");
+    }
+
+    @Test
     void printsTheVersion() {
         String[] r = run("version");
         assertThat(r[0]).isEqualTo("0");

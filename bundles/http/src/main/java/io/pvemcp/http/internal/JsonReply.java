@@ -52,7 +52,9 @@ final class JsonReply implements McpStreamableServerTransport {
                     response.setStatus(200);
                     response.setContentType("application/json");
                     response.setCharacterEncoding("UTF-8");
-                    response.getOutputStream().write(json.writeValueAsBytes(message));
+                    byte[] body = json.writeValueAsBytes(message);
+                    response.setContentLength(body.length);
+                    response.getOutputStream().write(body);
                 } catch (IOException | IllegalStateException e) {
                     LOG.debug("JSON reply lost: {}", e.toString());
                 }

@@ -32,13 +32,19 @@ final class SseStream implements McpStreamableServerTransport {
     private final String streamId = UUID.randomUUID().toString().substring(0, 8);
     private final AtomicLong sequence = new AtomicLong();
     private final Runnable onClose;
+    private final boolean endsWithAnswer;
     private boolean closed;
+    private boolean sent;
 
-    SseStream(AsyncContext async, OutputStream out, McpJsonMapper json, Runnable onClose) {
+    /**
+     * @param endsWithAnswer whether the stream is the answer of one request, which ends with its response
+     */
+    SseStream(AsyncContext async, OutputStream out, McpJsonMapper json, Runnable onClose, boolean endsWithAnswer) {
         this.async = async;
         this.out = out;
         this.json = json;
         this.onClose = onClose;
+        this.endsWithAnswer = endsWithAnswer;
     }
 
     @Override
@@ -49,31 +55,63 @@ final class SseStream implements McpStreamableServerTransport {
     @Override
     public Mono<Void> sendMessage(McpSchema.JSONRPCMessage message, String messageId) {
         return Mono.fromRunnable(() -> {
-            String data;
+            byte[] data;
             try {
-                data = json.writeValueAsString(message);
+                data = json.writeValueAsBytes(message);
             } catch (IOException e) {
                 LOG.error("cannot serialise an MCP message", e);
                 return;
             }
-            write("id: " + streamId + "-" + sequence.incrementAndGet() + "\nevent: message\ndata: " + data + "\n\n");
+            byte[] head = ("id: " + streamId + "-" + sequence.incrementAndGet() + "\nevent: message\ndata: ")
+                    .getBytes(StandardCharsets.UTF_8);
+            byte[] event = new byte[head.length + data.length + 2];
+            System.arraycopy(head, 0, event, 0, head.length);
+            System.arraycopy(data, 0, event, head.length, data.length);
+            event[event.length - 2] = '\n';
+            event[event.length - 1] = '\n';
+            if (message instanceof McpSchema.JSONRPCResponse && endsWithAnswer) {
+                // the answer ends the stream: written with its end, in one go when nothing went before it
+                if (write(event, false)) {
+                    close();
+                }
+            } else {
+                write(event, true);
+            }
         });
+    }
+
+    /** Sends the response head now if nothing was sent yet, so that the client sees the stream of a long call. */
+    void open() {
+        synchronized (this) {
+            if (closed || sent) {
+                return;
+            }
+            try {
+                out.flush();
+                sent = true;
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("event stream {} lost: {}", streamId, e.toString());
+            }
+        }
     }
 
     /** Sends a comment line to keep the connection alive; a dead client shows up as a failed write. */
     boolean keepAlive() {
-        return write(": keep-alive\n\n");
+        return write(": keep-alive\n\n".getBytes(StandardCharsets.UTF_8), true);
     }
 
     /** @return {@code true} if written */
-    private boolean write(String event) {
+    private boolean write(byte[] event, boolean flush) {
         synchronized (this) {
             if (closed) {
                 return false;
             }
             try {
-                out.write(event.getBytes(StandardCharsets.UTF_8));
-                out.flush();
+                out.write(event);
+                if (flush) {
+                    out.flush();
+                    sent = true;
+                }
                 return true;
             } catch (IOException | IllegalStateException e) {
                 LOG.debug("event stream {} lost: {}", streamId, e.toString());

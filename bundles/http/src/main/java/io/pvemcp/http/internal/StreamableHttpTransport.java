@@ -83,6 +83,8 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     private final transient Gatekeeper gatekeeper;
     private final transient Map<String, Held> sessions = new ConcurrentHashMap<>();
     private final transient ScheduledExecutorService timer;
+    /** How long an answer's stream may wait for its first message before its head is sent anyway. */
+    static final long STREAM_HEAD_DELAY_MS = 200;
     private final int maxSessions;
     private final int adminReserve;
     private final int maxSessionsPerToken;
@@ -458,8 +460,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             resp.setHeader("X-Accel-Buffering", "no");
             async = req.startAsync();
             SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
-            });
-            resp.flushBuffer();
+            }, true);
+            // a quick answer goes out with its head in one write; a longer call shows its stream after a moment
+            timer.schedule(stream::open, STREAM_HEAD_DELAY_MS, TimeUnit.MILLISECONDS);
             sink = stream;
             close = stream::close;
         } else {
@@ -515,7 +518,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             if (k != null) {
                 k.cancel(false);
             }
-        });
+        }, false);
         held.listening = stream;
         if (previous != null) {
             previous.close();
