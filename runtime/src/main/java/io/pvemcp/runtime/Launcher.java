@@ -37,6 +37,36 @@ final class Launcher implements AutoCloseable {
     private static final String SLF4J_PACKAGES = exports("org.slf4j,org.slf4j.event,org.slf4j.helpers,org.slf4j.spi",
             "2.0.17", "1.7.36");
 
+    /**
+     * The packages the system bundle exports from the launcher's class path besides Java's: SLF4J (the launcher's
+     * log), and Jackson, as its jars declare them. One copy of Jackson serves the launcher and every bundle: loading
+     * it twice cost 600 classes, their memory and their compilation at every start.
+     *
+     * @return the value of {@code org.osgi.framework.system.packages.extra}
+     */
+    static String systemPackages() {
+        List<String> all = new ArrayList<>(List.of(SLF4J_PACKAGES));
+        for (Class<?> c : List.of(com.fasterxml.jackson.annotation.JsonProperty.class,
+                com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.databind.ObjectMapper.class)) {
+            all.add(exportsOf(c));
+        }
+        return String.join(",", all);
+    }
+
+    private static String exportsOf(Class<?> type) {
+        try (java.util.jar.JarFile jar = new java.util.jar.JarFile(Path.of(type.getProtectionDomain().getCodeSource()
+                .getLocation().toURI()).toFile())) {
+            String exports = jar.getManifest().getMainAttributes().getValue(Constants.EXPORT_PACKAGE);
+            if (exports == null || exports.isBlank()) {
+                throw new IllegalStateException(jar.getName() + " exports no package");
+            }
+            return exports;
+        } catch (IOException | java.net.URISyntaxException e) {
+            throw new IllegalStateException("cannot read the packages of " + type.getName() + ": " + e.getMessage(),
+                    e);
+        }
+    }
+
     private final Felix felix;
 
     private Launcher(Felix felix) {
@@ -73,7 +103,7 @@ final class Launcher implements AutoCloseable {
         props.put(Constants.FRAMEWORK_STORAGE, data.resolve("felix-cache").toAbsolutePath().toString());
         props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
-        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, SLF4J_PACKAGES);
+        props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, systemPackages());
         props.put("felix.log.level", "2");
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("ds.loglevel", "warn");

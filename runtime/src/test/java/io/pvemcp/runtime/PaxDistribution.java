@@ -15,8 +15,8 @@ import java.util.List;
 import org.ops4j.pax.exam.Option;
 
 /**
- * Pax Exam options that boot the distribution's own bundles, by feature, the way the launcher does: SLF4J from the
- * system bundle at both versions, Jetty on a free loopback port, the test libraries, and each feature's bundles at
+ * Pax Exam options that boot the distribution's own bundles, by feature, the way the launcher does: SLF4J (at both
+ * versions) and Jackson from the system bundle, Jetty on a free loopback port, the test libraries, and each feature's bundles at
  * their start order.
  */
 final class PaxDistribution {
@@ -27,13 +27,7 @@ final class PaxDistribution {
     static List<Option> options(List<String> features) throws Exception {
         Path dist = Path.of(System.getProperty("pvemcp.dist", "target/proxmox-mcp")).toAbsolutePath();
         List<Option> options = new ArrayList<>();
-        List<String> slf4j = new ArrayList<>();
-        for (String version : List.of("2.0.17", "1.7.36")) {
-            for (String p : List.of("org.slf4j", "org.slf4j.event", "org.slf4j.helpers", "org.slf4j.spi")) {
-                slf4j.add(p + ";version=" + version);
-            }
-        }
-        options.add(systemPackages(slf4j.toArray(new String[0])));
+        options.add(systemPackages(Launcher.systemPackages()));
         options.add(frameworkProperty("org.osgi.service.http.port").value(Integer.toString(freePort())));
         options.add(frameworkProperty("org.apache.felix.http.host").value("127.0.0.1"));
         options.add(junitBundles());
