@@ -7,6 +7,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 import java.util.stream.Stream;
 
@@ -82,5 +83,65 @@ class DistributionIT {
         out = new String(p.getInputStream().readAllBytes());
         assertThat(p.waitFor()).as(out).isZero();
         assertThat(out).startsWith("proxmox-mcp 0.1.0");
+    }
+
+    /** Starts stdio, asks initialize, closes standard input; returns what standard output carried. */
+    private static String stdioSession(Path data, Path cache, Map<String, String> env) throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(DIST.resolve("bin/proxmox-mcp").toString(), "stdio", "--data",
+                data.toString());
+        pb.environment().put("PVEMCP_CACHE", cache.toString());
+        pb.environment().put("PROXMOX_HOST", "127.0.0.1");
+        pb.environment().put("PROXMOX_TOKEN_ID", "root@pam!mcp");
+        pb.environment().put("PROXMOX_TOKEN_SECRET", "0c9a4b52-6f2e-4a51-8d2c-4bd1e0a7f3aa");
+        pb.environment().putAll(env);
+        pb.redirectError(ProcessBuilder.Redirect.DISCARD);
+        Process p = pb.start();
+        p.getOutputStream().write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"t\",\"version\":\"1\"}}}\n")
+                .getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        p.getOutputStream().flush();
+        java.io.BufferedReader out = new java.io.BufferedReader(new java.io.InputStreamReader(p.getInputStream(),
+                java.nio.charset.StandardCharsets.UTF_8));
+        String first = out.readLine();
+        p.getOutputStream().close();
+        StringBuilder all = new StringBuilder(first == null ? "" : first);
+        for (String l = out.readLine(); l != null; l = out.readLine()) {
+            all.append('\n').append(l);
+        }
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        return all.toString();
+    }
+
+    /**
+     * A server command's first start archives its classes when it ends, and later starts use the archive; standard
+     * output carries MCP messages only, whatever the JVM has to say (its messages go to standard error).
+     */
+    @Test
+    void theFirstStartArchivesItsClassesForTheNextAndStandardOutputStaysMcp(
+            @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
+        Path cache = dir.resolve("cache");
+        // a JVM warning (young generation larger than the initial heap) must not reach standard output
+        Map<String, String> warns = Map.of("JAVA_OPTS", "-Xms8m -Xmn16m");
+        String first = stdioSession(dir.resolve("data"), cache, warns);
+        assertThat(first).startsWith("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":").doesNotContain("warning");
+        List<Path> archives;
+        try (var files = Files.list(cache)) {
+            archives = files.toList();
+        }
+        assertThat(archives).hasSize(1);
+        assertThat(archives.get(0).getFileName().toString()).matches("cds-stdio-\\d+\\.jsa");
+        assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
+        long made = Files.getLastModifiedTime(archives.get(0)).toMillis();
+
+        String second = stdioSession(dir.resolve("data"), cache, warns);
+        assertThat(second).startsWith("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":").doesNotContain("warning");
+        try (var files = Files.list(cache)) {
+            assertThat(files.toList()).containsExactly(archives.get(0));
+        }
+        assertThat(Files.getLastModifiedTime(archives.get(0)).toMillis()).as("used, not made again").isEqualTo(made);
+
+        Path none = dir.resolve("none");
+        stdioSession(dir.resolve("data"), none, Map.of("PVEMCP_CDS", "off"));
+        assertThat(none).doesNotExist();
     }
 }

@@ -22,7 +22,6 @@ import java.util.regex.Pattern;
 
 import javax.net.ssl.SSLException;
 
-import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
@@ -40,7 +39,7 @@ import org.slf4j.LoggerFactory;
 final class PveClient implements ProxmoxClient, AutoCloseable {
 
     private static final Logger LOG = LoggerFactory.getLogger(PveClient.class);
-    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final JsonReader READER = new JsonReader(new com.fasterxml.jackson.core.JsonFactory());
     private static final Pattern PATH_VAR = Pattern.compile("\\{([^}/]+)}");
     private static final Pattern PERMISSION = Pattern.compile("Permission check failed \\(([^,]+), ([^)]+)\\)");
     /** Renew a ticket well before its two hours are up. */
@@ -227,8 +226,11 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
         int status = response.status();
         Map<?, ?> body = null;
         try {
-            if (!blank(response.body(), response.length())) {
-                body = JSON.readValue(response.body(), 0, response.length(), Map.class);
+            Object parsed = READER.read(response.body(), 0, response.length());
+            if (parsed instanceof Map<?, ?> m) {
+                body = m;
+            } else if (parsed != null) {
+                throw new IOException("the answer is no JSON object");
             }
         } catch (IOException e) {
             if (status == 200) {
@@ -250,15 +252,6 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
             e.forEach((k, v) -> errors.put(String.valueOf(k), String.valueOf(v).strip()));
         }
         throw error(method, path, status, message, errors);
-    }
-
-    private static boolean blank(byte[] bytes, int length) {
-        for (int i = 0; i < length; i++) {
-            if (!Character.isWhitespace(bytes[i])) {
-                return false;
-            }
-        }
-        return true;
     }
 
     /** Turns an error answer into an exception whose message says what failed and what to do. */
