@@ -31,10 +31,24 @@ public final class Main implements Runnable {
      * @param args the command line
      */
     public static void main(String[] args) {
+        followLauncher();
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         Home.configureLogging(Home.locate(), verbose);
         JulBridge.install();
         System.exit(run(args, System.out));
+    }
+
+    /**
+     * When the launcher script runs this JVM as its child (the first start, which archives classes at its end), the JVM
+     * ends with the script: a script killed without a chance to stop its child leaves no server behind.
+     */
+    private static void followLauncher() {
+        String launcher = System.getenv("PVEMCP_LAUNCHER_PID");
+        if (launcher == null) {
+            return;
+        }
+        ProcessHandle.current().parent().filter(p -> Long.toString(p.pid()).equals(launcher.strip()))
+                .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(143)));
     }
 
     static int run(String[] args, PrintStream out) {
