@@ -52,6 +52,19 @@ public final class Main implements Runnable {
     }
 
     static int run(String[] args, PrintStream out) {
+        if (args.length > 0 && (args[0].equals("stdio") || args[0].equals("serve"))) {
+            java.util.concurrent.Callable<Integer> server = args[0].equals("stdio") ? new StdioCommand()
+                    : new ServeCommand(out);
+            if (DirectOptions.fill(server, java.util.Arrays.copyOfRange(args, 1, args.length))) {
+                try {
+                    return server.call();
+                } catch (Exception e) {
+                    LoggerFactory.getLogger(Main.class).debug("command failed", e);
+                    System.err.println("proxmox-mcp: " + (e.getMessage() == null ? e.toString() : e.getMessage()));
+                    return 1;
+                }
+            }
+        }
         CommandLine cli = new CommandLine(new Main());
         Map<Class<?>, Supplier<Object>> commands = new LinkedHashMap<>();
         commands.put(ServeCommand.class, () -> new ServeCommand(out));
