@@ -485,7 +485,9 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             }
         }));
         running[0] = held.session.responseStream(request, sink)
-                .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id()))
+                // the request thread runs the call itself: it has nothing else to do than wait for the answer
+                .contextWrite(c -> c.put(McpTransportContext.KEY, context).put(McpContextKeys.REQUEST_ID, request.id())
+                        .put(McpContextKeys.MAY_BLOCK, Boolean.TRUE))
                 .subscribe(v -> {
                 }, e -> {
                     LOG.warn("answering {} failed: {}", request.method(), e.toString());

@@ -138,6 +138,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         handlers.sessions(sessions);
         this.handlers = handlers;
         handlers.invoker().safety().policy(policy(config));
+        handlers.invoker().callersMayRun(threads);
         try {
             this.approvalPages = new org.osgi.util.tracker.ServiceTracker<>(context, context.createFilter(
                     "(&(objectClass=jakarta.servlet.Servlet)(felix.webconsole.label=mcp-approvals))"), null);

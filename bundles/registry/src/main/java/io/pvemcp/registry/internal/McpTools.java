@@ -117,8 +117,9 @@ final class McpTools {
             core.running(key, signal);
             // the future is not cancelled with the subscription: the call runs to its end (it is told to stop) and is
             // audited then
+            boolean here = Boolean.TRUE.equals(ctx.getOrDefault(McpContextKeys.MAY_BLOCK, Boolean.FALSE));
             return Mono.fromFuture(() -> invoker.invoke(caller, request.name(), arguments, new McpChannel(exchange),
-                    progressToken, signal), true)
+                    progressToken, signal, here), true)
                     .doOnCancel(signal::cancel)
                     .doFinally(s -> core.finished(key, signal))
                     .handle((ToolInvoker.Invocation i, reactor.core.publisher.SynchronousSink<CallToolResult> sink) -> {

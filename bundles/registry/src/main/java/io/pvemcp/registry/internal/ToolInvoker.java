@@ -134,7 +134,27 @@ final class ToolInvoker {
      */
     CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
             ClientChannel channel, Object progressToken, CancellationSignal cancellation) {
-        return invoke(caller, name, arguments, channel, progressToken, cancellation, null);
+        return invoke(caller, name, arguments, channel, progressToken, cancellation, null, false);
+    }
+
+    /**
+     * Calls a tool, as {@link #invoke(Caller, String, Map, ClientChannel, Object, CancellationSignal)}, on the calling
+     * thread when {@code here} and a place is free among those set by {@link #callersMayRun(int)}: a request thread
+     * that waits for the answer anyway saves the hand-over to a worker and back.
+     */
+    CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
+            ClientChannel channel, Object progressToken, CancellationSignal cancellation, boolean here) {
+        return invoke(caller, name, arguments, channel, progressToken, cancellation, null, here);
+    }
+
+    private volatile java.util.concurrent.Semaphore callerSlots = new java.util.concurrent.Semaphore(0);
+
+    /**
+     * @param slots how many calls may run on their callers' threads at once (those beyond go to the workers); as many
+     *        as there are workers, so that callers' threads add no more to what Proxmox sees than a second pool would
+     */
+    void callersMayRun(int slots) {
+        this.callerSlots = new java.util.concurrent.Semaphore(Math.max(0, slots));
     }
 
     /**
@@ -145,8 +165,14 @@ final class ToolInvoker {
      */
     CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
             ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {
+        return invoke(caller, name, arguments, channel, progressToken, cancellation, confirmed, false);
+    }
+
+    private CompletableFuture<Invocation> invoke(Caller caller, String name, Map<String, Object> arguments,
+            ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed,
+            boolean here) {
         long t0 = System.nanoTime();
-        return unmeasured(caller, name, arguments, channel, progressToken, cancellation, confirmed).whenComplete(
+        return unmeasured(caller, name, arguments, channel, progressToken, cancellation, confirmed, here).whenComplete(
                 (i, e) -> metrics.called(i != null && i.tool() != null ? i.tool().name : ToolMetrics.UNKNOWN,
                         i != null ? i.outcome() : "error", System.nanoTime() - t0));
     }
@@ -157,7 +183,8 @@ final class ToolInvoker {
     }
 
     private CompletableFuture<Invocation> unmeasured(Caller caller, String name, Map<String, Object> arguments,
-            ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed) {
+            ClientChannel channel, Object progressToken, CancellationSignal cancellation, Map<String, Object> confirmed,
+            boolean here) {
         Instant started = Instant.now();
         Map<String, Object> args = arguments == null ? Map.of() : arguments;
         ToolEntry tool = tools.get(name);
@@ -214,9 +241,22 @@ final class ToolInvoker {
         boolean preview = dryRun;
         boolean ha = allowHa;
         Map<String, Object> held = args;
+        java.util.concurrent.Semaphore slots = callerSlots;
         try {
-            running = CompletableFuture.supplyAsync(() -> tool.readOnly ? run(tool, call)
-                    : gated(tool, call, preview, ha, confirmed, held), workers);
+            if (here && slots.tryAcquire()) {
+                try {
+                    running = CompletableFuture.completedFuture(tool.readOnly ? run(tool, call)
+                            : gated(tool, call, preview, ha, confirmed, held));
+                } catch (Throwable e) {
+                    // as a worker's future would end
+                    running = CompletableFuture.failedFuture(e);
+                } finally {
+                    slots.release();
+                }
+            } else {
+                running = CompletableFuture.supplyAsync(() -> tool.readOnly ? run(tool, call)
+                        : gated(tool, call, preview, ha, confirmed, held), workers);
+            }
         } catch (RejectedExecutionException e) {
             return done(refuse(log, caller, tool.name, args, started, "busy", tool, "The server is busy: too many "
                     + "tool calls are running. Try again in a moment."));

@@ -439,6 +439,45 @@ class McpHandlersTest {
     }
 
     @Test
+    void aRequestThreadThatMayWaitRunsTheCallItselfWithinItsPlaces() throws Exception {
+        java.util.concurrent.atomic.AtomicReference<Thread> ran = new java.util.concurrent.atomic.AtomicReference<>();
+        java.util.concurrent.CountDownLatch inside = new java.util.concurrent.CountDownLatch(1);
+        java.util.concurrent.CountDownLatch release = new java.util.concurrent.CountDownLatch(1);
+        register("where", tool(JsonSchema.object().optional("hold", JsonSchema.bool()).build(), null, c -> {
+            ran.set(Thread.currentThread());
+            if (Boolean.TRUE.equals(c.arguments().asMap().get("hold"))) {
+                inside.countDown();
+                try {
+                    release.await(10, java.util.concurrent.TimeUnit.SECONDS);
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+            return ToolResult.text("here");
+        }), Scopes.READ);
+        McpAsyncServerExchange ex = exchange(Caller.ANONYMOUS);
+        java.util.function.Function<Map<String, Object>, McpSchema.CallToolResult> mayBlock = args ->
+                (McpSchema.CallToolResult) handlers.requestHandlers().get("tools/call").handle(ex, Map.of("name", "where",
+                        "arguments", args)).contextWrite(c -> c.put(McpContextKeys.REQUEST_ID, 1)
+                                .put(McpContextKeys.MAY_BLOCK, Boolean.TRUE)).block(Duration.ofSeconds(10));
+
+        handlers.invoker().callersMayRun(1);
+        assertThat(text(mayBlock.apply(Map.of()))).isEqualTo("here");
+        assertThat(ran.get()).isSameAs(Thread.currentThread());
+        assertThat(text(call(ex, "where", Map.of(), 2, null))).isEqualTo("here");
+        assertThat(ran.get()).as("a thread that must not wait hands the call over").isNotSameAs(Thread.currentThread());
+
+        // the one place is taken by a call that waits: the next caller's call goes to a worker
+        Thread holder = new Thread(() -> mayBlock.apply(Map.of("hold", true)));
+        holder.start();
+        assertThat(inside.await(10, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(text(mayBlock.apply(Map.of()))).isEqualTo("here");
+        assertThat(ran.get()).isNotSameAs(Thread.currentThread()).isNotSameAs(holder);
+        release.countDown();
+        holder.join(10_000);
+    }
+
+    @Test
     void structuredResultsAreCheckedAndAlsoSentAsJsonText() throws Exception {
         Map<String, Object> output = JsonSchema.object().required("version", JsonSchema.string()).build();
         register("good", tool(JsonSchema.object().build(), output, c -> ToolResult.of("v1", Map.of("version", "9.1.1"))),
