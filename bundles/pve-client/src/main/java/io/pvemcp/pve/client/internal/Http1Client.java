@@ -6,7 +6,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetSocketAddress;
 import java.net.Socket;
-import java.net.SocketTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.util.ArrayDeque;
 import java.util.Arrays;
@@ -29,6 +28,10 @@ import javax.net.ssl.SSLSocketFactory;
  * waiting), otherwise by a failed read of a GET, which is then sent once more on a new connection; requests that
  * change something take only connections idle for less than {@link #WRITE_IDLE_NANOS}, and are never sent twice.
  * Host names are verified as {@code https} does, by the trust managers of the {@link SSLSocketFactory}.
+ * <p>
+ * Sockets block without a timeout of their own (a socket with one reads through a poll: two more system calls per
+ * answer); a watchdog closes the socket of an exchange or a connection attempt that overran its time, which ends it
+ * with a {@link Timeout}, a fifth of a second late at most.
  */
 final class Http1Client implements AutoCloseable {
 
@@ -40,6 +43,7 @@ final class Http1Client implements AutoCloseable {
     /** Answers larger than this are refused: a Proxmox answer is a few MiB even for thousands of guests. */
     static final int MAX_BODY = 256 * 1024 * 1024;
     private static final int MAX_HEADER_BYTES = 64 * 1024;
+    private static final long WATCHDOG_MILLIS = 200;
 
     /** A timeout: while connecting, or while waiting for the answer. */
     static final class Timeout extends IOException {
@@ -64,6 +68,12 @@ final class Http1Client implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
+    /** Sockets in use, by their deadline ({@link System#nanoTime}). */
+    private final java.util.concurrent.ConcurrentHashMap<Socket, Long> deadlines =
+            new java.util.concurrent.ConcurrentHashMap<>();
+    /** Sockets the watchdog closed. */
+    private final java.util.Set<Socket> overran = java.util.concurrent.ConcurrentHashMap.newKeySet();
+    private Thread watchdog;
 
     Http1Client(String host, int port, SSLSocketFactory tls, int connectTimeoutMs, long requestTimeoutNanos) {
         this.host = host;
@@ -94,11 +104,14 @@ final class Http1Client implements AutoCloseable {
             if (c == null) {
                 c = open();
             }
+            watch(c.raw, deadline);
             try {
-                c.socket.setSoTimeout(remainingMillis(deadline));
                 c.out.write(request);
                 c.out.flush();
                 Response r = c.read(method, deadline);
+                if (!unwatch(c.raw)) {
+                    throw new Timeout(false, "no answer in time");
+                }
                 if (c.reusable) {
                     give(c);
                 } else {
@@ -107,6 +120,9 @@ final class Http1Client implements AutoCloseable {
                 return r;
             } catch (IOException | RuntimeException e) {
                 c.close();
+                if (!unwatch(c.raw)) {
+                    throw new Timeout(false, "no answer in time");
+                }
                 // a kept-alive connection the node closed meanwhile: nothing of the answer arrived, the node did not
                 // take the request; a GET goes once more, on a new connection
                 if (reused && idempotent && attempt == 0 && c.received == 0 && !(e instanceof Timeout)) {
@@ -136,12 +152,49 @@ final class Http1Client implements AutoCloseable {
         return all;
     }
 
-    private static int remainingMillis(long deadline) throws Timeout {
-        long left = deadline - System.nanoTime();
-        if (left <= 0) {
-            throw new Timeout(false, "no answer in time");
+    /** Puts a socket under the watchdog until {@link #unwatch}. */
+    private void watch(Socket socket, long deadline) {
+        deadlines.put(socket, deadline);
+        synchronized (idle) {
+            if (watchdog == null && !closed) {
+                watchdog = new Thread(this::watchdog, "pvemcp-proxmox-watchdog");
+                watchdog.setDaemon(true);
+                watchdog.start();
+            }
         }
-        return (int) Math.max(1, Math.min(Integer.MAX_VALUE, left / 1_000_000));
+    }
+
+    /** @return {@code false} if the watchdog closed the socket because its time was up */
+    private boolean unwatch(Socket socket) {
+        deadlines.remove(socket);
+        return !overran.remove(socket);
+    }
+
+    private void watchdog() {
+        while (true) {
+            synchronized (idle) {
+                if (closed) {
+                    watchdog = null;
+                    return;
+                }
+            }
+            long now = System.nanoTime();
+            for (var e : deadlines.entrySet()) {
+                if (now - e.getValue() > 0 && deadlines.remove(e.getKey(), e.getValue())) {
+                    overran.add(e.getKey());
+                    try {
+                        e.getKey().close();
+                    } catch (IOException ignored) {
+                        // closing is all there is to do
+                    }
+                }
+            }
+            try {
+                Thread.sleep(WATCHDOG_MILLIS);
+            } catch (InterruptedException ie) {
+                return;
+            }
+        }
     }
 
     private Connection take(long maxIdleNanos) {
@@ -183,23 +236,20 @@ final class Http1Client implements AutoCloseable {
 
     private Connection open() throws IOException {
         Socket raw = new Socket();
+        long deadline = System.nanoTime() + connectTimeoutMs * 1_000_000L;
+        watch(raw, deadline);
         try {
             raw.setTcpNoDelay(true);
             raw.setKeepAlive(true);
-            try {
-                raw.connect(new InetSocketAddress(host, port), connectTimeoutMs);
-            } catch (SocketTimeoutException e) {
-                throw new Timeout(true, "connecting timed out");
-            }
+            raw.connect(new InetSocketAddress(host, port));
             SSLSocket s = (SSLSocket) tls.createSocket(raw, host, port, true);
             SSLParameters p = s.getSSLParameters();
             p.setEndpointIdentificationAlgorithm("HTTPS");
             s.setSSLParameters(p);
-            s.setSoTimeout(connectTimeoutMs);
-            try {
-                s.startHandshake();
-            } catch (SocketTimeoutException e) {
-                throw new Timeout(true, "the TLS handshake timed out");
+            s.startHandshake();
+            if (!unwatch(raw)) {
+                s.close();
+                throw new Timeout(true, "connecting timed out");
             }
             return new Connection(raw, s);
         } catch (IOException | RuntimeException e) {
@@ -207,6 +257,9 @@ final class Http1Client implements AutoCloseable {
                 raw.close();
             } catch (IOException ignored) {
                 // closing a socket that failed
+            }
+            if (!unwatch(raw)) {
+                throw new Timeout(true, "connecting timed out");
             }
             throw e;
         }
@@ -219,6 +272,9 @@ final class Http1Client implements AutoCloseable {
             closed = true;
             idle.forEach(Connection::close);
             idle.clear();
+            if (watchdog != null) {
+                watchdog.interrupt();
+            }
         }
     }
 
@@ -270,12 +326,7 @@ final class Http1Client implements AutoCloseable {
             if (System.nanoTime() - deadline > 0) {
                 throw new Timeout(false, "no answer in time");
             }
-            int n;
-            try {
-                n = in.read(buf, 0, buf.length);
-            } catch (SocketTimeoutException e) {
-                throw new Timeout(false, "no answer in time");
-            }
+            int n = in.read(buf, 0, buf.length);
             if (n < 0) {
                 return false;
             }
@@ -395,12 +446,7 @@ final class Http1Client implements AutoCloseable {
                 if (System.nanoTime() - deadline > 0) {
                     throw new Timeout(false, "no answer in time");
                 }
-                int n;
-                try {
-                    n = in.read(body, have, body.length - have);
-                } catch (SocketTimeoutException e) {
-                    throw new Timeout(false, "no answer in time");
-                }
+                int n = in.read(body, have, body.length - have);
                 if (n < 0) {
                     throw new EOFException("the connection ended after " + have + " of " + length + " bytes");
                 }

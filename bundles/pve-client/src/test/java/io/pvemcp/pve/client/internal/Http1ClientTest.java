@@ -259,6 +259,23 @@ class Http1ClientTest {
     }
 
     @Test
+    void timesOutWhenTheNodeTakesTheConnectionButNeverAnswersTheHandshake() throws Exception {
+        try (java.net.ServerSocket mute = new java.net.ServerSocket(0, 50, InetAddress.getByName("127.0.0.1"))) {
+            TestConfig cfg = new TestConfig();
+            cfg.host = "127.0.0.1";
+            cfg.port = mute.getLocalPort();
+            cfg.fingerprint = certs.fingerprint();
+            SSLSocketFactory f = Tls.context(Settings.from(cfg), new AtomicReference<>()).getSocketFactory();
+            try (Http1Client c = new Http1Client("127.0.0.1", mute.getLocalPort(), f, 300, 5_000_000_000L)) {
+                long t0 = System.nanoTime();
+                assertThatThrownBy(() -> c.exchange("GET", "/a", new String[0], null))
+                        .isInstanceOfSatisfying(Http1Client.Timeout.class, t -> assertThat(t.connecting).isTrue());
+                assertThat((System.nanoTime() - t0) / 1_000_000).isBetween(250L, 2500L);
+            }
+        }
+    }
+
+    @Test
     void refusesWhatIsNotHttp() throws Exception {
         String garbage = "SSH-2.0-OpenSSH_9.2\r\n\r\n";
         String hugeHead = "HTTP/1.1 200 OK\r\nX: " + "a".repeat(70_000) + "\r\n\r\n";
