@@ -103,6 +103,8 @@ public abstract class GuestListTool extends GuestTool {
         int limit = (int) args.integer("limit", DEFAULT_LIMIT);
 
         List<Object> resources = Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "vm")).join());
+        // filters and order read the answer as it is; only the guests returned are made into items (on a cluster of
+        // thousands, the others would be garbage the moment they were made)
         List<Map<String, Object>> matching = new ArrayList<>();
         Map<String, Integer> offline = new LinkedHashMap<>();
         for (Object o : resources) {
@@ -110,30 +112,35 @@ public abstract class GuestListTool extends GuestTool {
             if (!type.api().equals(r.get("type"))) {
                 continue;
             }
-            Map<String, Object> item = item(r);
-            if ("unknown".equals(item.get("status"))) {
-                offline.merge((String) item.get("node"), 1, Integer::sum);
+            String state = status(r);
+            if ("unknown".equals(state)) {
+                offline.merge(Json.string(r, "node"), 1, Integer::sum);
             }
-            boolean template = (Boolean) item.get("template");
+            boolean template = Json.bool(r, "template", false);
             if (templates.equals("exclude") && template || templates.equals("only") && !template) {
                 continue;
             }
-            if (node != null && !node.equals(item.get("node")) || status != null && !status.equals(item.get("status"))
-                    || pool != null && !pool.equals(item.get("pool"))
-                    || name != null && !Listing.matches(name, (String) item.get("name"))) {
+            if (node != null && !node.equals(r.get("node")) || status != null && !status.equals(state)
+                    || pool != null && !pool.equals(r.get("pool"))
+                    || name != null && !Listing.matches(name, name(r))) {
                 continue;
             }
-            if (tag != null && ((List<?>) item.get("tags")).stream().noneMatch(t -> Listing.matches(tag, (String) t))) {
+            if (tag != null && tags(r).stream().noneMatch(t -> Listing.matches(tag, t))) {
                 continue;
             }
-            matching.add(item);
+            matching.add(r);
         }
         Comparator<Map<String, Object>> comparator = comparator(sort);
         if (order.equals("desc")) {
             comparator = comparator.reversed();
         }
-        Listing.Page<Map<String, Object>> page = Listing.page(matching, comparator.thenComparing(
-                m -> ((Number) m.get("vmid")).intValue()), limit);
+        Listing.Page<Map<String, Object>> raw = Listing.page(matching, comparator.thenComparingLong(
+                m -> Json.longValue(m, "vmid", 0)), limit);
+        List<Map<String, Object>> items = new ArrayList<>(raw.items().size());
+        for (Map<String, Object> r : raw.items()) {
+            items.add(item(r));
+        }
+        Listing.Page<Map<String, Object>> page = new Listing.Page<>(items, raw.total(), raw.omitted());
         List<String> warnings = new ArrayList<>();
         offline.forEach((n, count) -> warnings.add("Node " + n + " is offline: its " + count + " " + (count == 1
                 ? type.noun() : type.plural()) + " are listed with status unknown and may have changed."));
@@ -146,23 +153,15 @@ public abstract class GuestListTool extends GuestTool {
         return ToolResult.of(text(page, sort, order, warnings), out);
     }
 
-    private Map<String, Object> item(Map<String, Object> r) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("vmid", Json.longValue(r, "vmid", 0));
-        m.put("name", r.get("name") == null ? "" : Json.string(r, "name"));
-        m.put("node", Json.string(r, "node"));
-        m.put("status", r.get("status") == null ? "unknown" : Json.string(r, "status"));
-        m.put("template", Json.bool(r, "template", false));
-        if (r.get("maxcpu") != null) {
-            m.put("cpus", Json.doubleValue(r, "maxcpu", 0));
-        }
-        if (r.get("cpu") != null) {
-            m.put("cpu_percent", Math.round(Json.doubleValue(r, "cpu", 0) * 1000) / 10.0);
-        }
-        putLong(m, "memory_used_bytes", r, "mem");
-        putLong(m, "memory_max_bytes", r, "maxmem");
-        putLong(m, "disk_max_bytes", r, "maxdisk");
-        putLong(m, "uptime_seconds", r, "uptime");
+    private static String status(Map<String, Object> r) {
+        return r.get("status") == null ? "unknown" : Json.string(r, "status");
+    }
+
+    private static String name(Map<String, Object> r) {
+        return r.get("name") == null ? "" : Json.string(r, "name");
+    }
+
+    private static List<String> tags(Map<String, Object> r) {
         List<String> tags = new ArrayList<>();
         if (r.get("tags") instanceof String t && !t.isBlank()) {
             for (String part : t.split("[;,\\s]+")) {
@@ -171,7 +170,32 @@ public abstract class GuestListTool extends GuestTool {
                 }
             }
         }
-        m.put("tags", tags);
+        return tags;
+    }
+
+    /** CPU use in percent with one decimal, as items show it (so that the order is the one a reader sees). */
+    private static double cpuPercent(Map<String, Object> r) {
+        return Math.round(Json.doubleValue(r, "cpu", 0) * 1000) / 10.0;
+    }
+
+    private Map<String, Object> item(Map<String, Object> r) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("vmid", Json.longValue(r, "vmid", 0));
+        m.put("name", name(r));
+        m.put("node", Json.string(r, "node"));
+        m.put("status", status(r));
+        m.put("template", Json.bool(r, "template", false));
+        if (r.get("maxcpu") != null) {
+            m.put("cpus", Json.doubleValue(r, "maxcpu", 0));
+        }
+        if (r.get("cpu") != null) {
+            m.put("cpu_percent", cpuPercent(r));
+        }
+        putLong(m, "memory_used_bytes", r, "mem");
+        putLong(m, "memory_max_bytes", r, "maxmem");
+        putLong(m, "disk_max_bytes", r, "maxdisk");
+        putLong(m, "uptime_seconds", r, "uptime");
+        m.put("tags", tags(r));
         for (String[] k : new String[][] {{"pool", "pool"}, {"lock", "lock"}, {"ha_state", "hastate"}}) {
             if (r.get(k[1]) != null) {
                 m.put(k[0], Json.string(r, k[1]));
@@ -186,15 +210,16 @@ public abstract class GuestListTool extends GuestTool {
         }
     }
 
+    /** The order of the answer's guests by a sort key, as the items returned show that key. */
     private static Comparator<Map<String, Object>> comparator(String sort) {
         return switch (sort) {
-            case "name" -> Comparator.comparing(m -> ((String) m.get("name")).toLowerCase(java.util.Locale.ROOT));
-            case "node" -> Comparator.comparing(m -> (String) m.get("node"));
-            case "status" -> Comparator.comparing(m -> (String) m.get("status"));
-            case "cpu" -> Comparator.comparingDouble(m -> ((Number) m.getOrDefault("cpu_percent", 0.0)).doubleValue());
-            case "memory" -> Comparator.comparingLong(m -> ((Number) m.getOrDefault("memory_used_bytes", 0L)).longValue());
-            case "uptime" -> Comparator.comparingLong(m -> ((Number) m.getOrDefault("uptime_seconds", 0L)).longValue());
-            default -> Comparator.comparingLong(m -> ((Number) m.get("vmid")).longValue());
+            case "name" -> Comparator.comparing(m -> name(m).toLowerCase(java.util.Locale.ROOT));
+            case "node" -> Comparator.comparing(m -> Json.string(m, "node"));
+            case "status" -> Comparator.comparing(GuestListTool::status);
+            case "cpu" -> Comparator.comparingDouble(GuestListTool::cpuPercent);
+            case "memory" -> Comparator.comparingLong(m -> Json.longValue(m, "mem", 0));
+            case "uptime" -> Comparator.comparingLong(m -> Json.longValue(m, "uptime", 0));
+            default -> Comparator.comparingLong(m -> Json.longValue(m, "vmid", 0));
         };
     }
 
