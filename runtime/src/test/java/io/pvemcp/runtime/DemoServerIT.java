@@ -188,7 +188,7 @@ class DemoServerIT {
     }
 
     @Test
-    void answersListsInOneJsonBodyAndToolCallsOnAnEventStream() throws Exception {
+    void answersListsAndQuickCallsInOneJsonBodyAndCallsThatReportProgressOnAnEventStream() throws Exception {
         HttpResponse<String> init = post(Map.of(), INIT);
         String session = init.headers().firstValue("Mcp-Session-Id").orElseThrow();
         Map<String, String> headers = Map.of("Mcp-Session-Id", session);
@@ -203,8 +203,19 @@ class DemoServerIT {
         HttpResponse<String> call = post(headers, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\","
                 + "\"params\":{\"name\":\"proxmox_system_version\",\"arguments\":{}}}");
         assertThat(call.statusCode()).isEqualTo(200);
-        assertThat(call.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
-        assertThat(call.body()).contains("data: ", "\"id\":3", "9.1");
+        // nothing to report before the answer: one JSON body, the cheapest answer for both ends
+        assertThat(call.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("application/json"));
+        assertThat(new ObjectMapper().readTree(call.body()).path("id").asInt()).isEqualTo(3);
+        assertThat(call.body()).contains("9.1");
+
+        HttpResponse<String> withProgress = post(headers, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/call\","
+                + "\"params\":{\"name\":\"proxmox_test_connection\",\"arguments\":{},\"_meta\":{\"progressToken\":\"p4\"}}}");
+        assertThat(withProgress.statusCode()).isEqualTo(200);
+        assertThat(withProgress.headers().firstValue("Content-Type")).hasValueSatisfying(ct -> assertThat(ct).startsWith("text/event-stream"));
+        String events = withProgress.body();
+        assertThat(events).contains("data: ", "notifications/progress", "\"p4\"", "\"id\":4");
+        assertThat(events.indexOf("notifications/progress")).as("progress before the answer")
+                .isLessThan(events.indexOf("\"id\":4"));
     }
 
     @Test

@@ -11,6 +11,7 @@ import io.modelcontextprotocol.json.TypeRef;
 import io.modelcontextprotocol.spec.McpSchema;
 import io.modelcontextprotocol.spec.McpStreamableServerTransport;
 import jakarta.servlet.AsyncContext;
+import jakarta.servlet.http.HttpServletResponse;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -20,7 +21,8 @@ import reactor.core.publisher.Mono;
 /**
  * A server-sent events stream on an asynchronous servlet response: the answer stream of one POST request,
  * or the listening stream of a GET. Writes are serialised; a failed write (the client went away) closes the
- * stream.
+ * stream. The answer of a request that comes before anything else (no progress, no log message, within the moment
+ * before the stream is shown) goes out as one JSON body instead, as MCP allows: the cheapest answer for both ends.
  */
 final class SseStream implements McpStreamableServerTransport {
 
@@ -42,18 +44,61 @@ final class SseStream implements McpStreamableServerTransport {
     private final AtomicLong sequence = new AtomicLong();
     private final Runnable onClose;
     private final boolean endsWithAnswer;
+    /** The answer's response, whose head this stream writes; {@code null} when the caller wrote it. */
+    private final HttpServletResponse response;
     private boolean closed;
     private boolean sent;
 
+    /** A listening stream, whose head the caller wrote. */
+    SseStream(AsyncContext async, OutputStream out, McpJsonMapper json, Runnable onClose) {
+        this(async, out, json, onClose, null);
+    }
+
     /**
-     * @param endsWithAnswer whether the stream is the answer of one request, which ends with its response
+     * The answer stream of one request, which ends with its response.
+     *
+     * @param response the response, whose head the stream writes: an event stream's, or a JSON body's when the
+     *        answer comes first
      */
-    SseStream(AsyncContext async, OutputStream out, McpJsonMapper json, Runnable onClose, boolean endsWithAnswer) {
+    SseStream(AsyncContext async, OutputStream out, McpJsonMapper json, Runnable onClose, HttpServletResponse response) {
         this.async = async;
         this.out = out;
         this.json = json;
         this.onClose = onClose;
-        this.endsWithAnswer = endsWithAnswer;
+        this.endsWithAnswer = response != null;
+        this.response = response;
+    }
+
+    /** Sets the head of an event stream on an answer's response, unless anything went out already. */
+    private void streamHead() {
+        if (response != null && !sent && !response.isCommitted()) {
+            response.setStatus(200);
+            response.setContentType("text/event-stream");
+            response.setCharacterEncoding("UTF-8");
+            response.setHeader("Cache-Control", "no-cache");
+            response.setHeader("X-Accel-Buffering", "no");
+        }
+    }
+
+    /** @return whether the answer went out as one JSON body: nothing went out before it */
+    private boolean asJson(byte[] data) {
+        synchronized (this) {
+            if (closed || sent || response == null || response.isCommitted()) {
+                return false;
+            }
+            try {
+                response.setStatus(200);
+                response.setContentType("application/json");
+                response.setCharacterEncoding("UTF-8");
+                response.setContentLength(data.length);
+                out.write(data);
+                sent = true;
+            } catch (IOException | IllegalStateException e) {
+                LOG.debug("answer {} lost: {}", streamId, e.toString());
+            }
+        }
+        close();
+        return true;
     }
 
     @Override
@@ -71,6 +116,9 @@ final class SseStream implements McpStreamableServerTransport {
                 LOG.error("cannot serialise an MCP message", e);
                 return;
             }
+            if (message instanceof McpSchema.JSONRPCResponse && endsWithAnswer && asJson(data)) {
+                return;
+            }
             byte[] head = ("id: " + streamId + "-" + sequence.incrementAndGet() + "\nevent: message\ndata: ")
                     .getBytes(StandardCharsets.UTF_8);
             byte[] event = new byte[head.length + data.length + 2];
@@ -79,7 +127,7 @@ final class SseStream implements McpStreamableServerTransport {
             event[event.length - 2] = '\n';
             event[event.length - 1] = '\n';
             if (message instanceof McpSchema.JSONRPCResponse && endsWithAnswer) {
-                // the answer ends the stream: written with its end, in one go when nothing went before it
+                // the answer ends the stream: written with its end
                 if (write(event, false)) {
                     close();
                 }
@@ -96,6 +144,7 @@ final class SseStream implements McpStreamableServerTransport {
                 return;
             }
             try {
+                streamHead();
                 out.flush();
                 sent = true;
             } catch (IOException | IllegalStateException e) {
@@ -116,6 +165,7 @@ final class SseStream implements McpStreamableServerTransport {
                 return false;
             }
             try {
+                streamHead();
                 out.write(event);
                 if (flush) {
                     out.flush();

@@ -453,15 +453,10 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         McpStreamableServerTransport sink;
         Runnable close;
         if (eventStream) {
-            resp.setStatus(200);
-            resp.setContentType("text/event-stream");
-            resp.setCharacterEncoding("UTF-8");
-            resp.setHeader("Cache-Control", "no-cache");
-            resp.setHeader("X-Accel-Buffering", "no");
             async = req.startAsync();
             SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
-            }, true);
-            // a quick answer goes out with its head in one write; a longer call shows its stream after a moment
+            }, resp);
+            // a quick answer goes out as one JSON body; a longer call shows its event stream after a moment
             timer.schedule(stream::open, STREAM_HEAD_DELAY_MS, TimeUnit.MILLISECONDS);
             sink = stream;
             close = stream::close;
@@ -520,7 +515,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
             if (k != null) {
                 k.cancel(false);
             }
-        }, false);
+        });
         held.listening = stream;
         if (previous != null) {
             previous.close();

@@ -2,6 +2,8 @@ package io.pvemcp.http.internal;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.never;
+import static org.mockito.Mockito.when;
 import static org.mockito.Mockito.times;
 import static org.mockito.Mockito.verify;
 
@@ -28,7 +30,7 @@ class SseStreamTest {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         AsyncContext async = mock(AsyncContext.class);
         SseStream stream = new SseStream(async, out, json, () -> {
-        }, false);
+        });
         stream.sendMessage(new McpSchema.JSONRPCNotification("notifications/tools/list_changed", null)).block();
         stream.sendMessage(McpSchema.JSONRPCResponse.result(7, java.util.Map.of())).block();
         String text = out.toString(StandardCharsets.UTF_8);
@@ -50,7 +52,7 @@ class SseStreamTest {
                 throw new IOException("client went away");
             }
         };
-        SseStream stream = new SseStream(async, broken, json, closed::incrementAndGet, false);
+        SseStream stream = new SseStream(async, broken, json, closed::incrementAndGet);
         assertThat(stream.keepAlive()).isFalse();
         assertThat(stream.isClosed()).isTrue();
         stream.close();
@@ -70,32 +72,59 @@ class SseStreamTest {
     }
 
     @Test
-    void anAnswerEndsItsStreamAndGoesOutInOneWriteWhenNothingWentBefore() {
+    void anAnswerThatComesFirstGoesOutAsOneJsonBody() {
         Flushes out = new Flushes();
         AsyncContext async = mock(AsyncContext.class);
+        jakarta.servlet.http.HttpServletResponse resp = mock(jakarta.servlet.http.HttpServletResponse.class);
         AtomicInteger closed = new AtomicInteger();
-        SseStream quick = new SseStream(async, out, json, closed::incrementAndGet, true);
+        SseStream quick = new SseStream(async, out, json, closed::incrementAndGet, resp);
         quick.sendMessage(McpSchema.JSONRPCResponse.result(7, java.util.Map.of())).block();
-        assertThat(out.flushes).as("no flush of its own: completing the response sends head, event and end").isZero();
-        assertThat(out.toString(StandardCharsets.UTF_8)).contains("\"id\":7").endsWith("\n\n");
+        String body = out.toString(StandardCharsets.UTF_8);
+        assertThat(body).startsWith("{").contains("\"id\":7").doesNotContain("event:");
+        verify(resp).setContentType("application/json");
+        verify(resp).setContentLength(body.getBytes(StandardCharsets.UTF_8).length);
+        verify(resp, never()).setContentType("text/event-stream");
+        assertThat(out.flushes).as("completing the response sends it").isZero();
         assertThat(quick.isClosed()).isTrue();
         assertThat(closed.get()).isEqualTo(1);
         verify(async, times(1)).complete();
         quick.open();
         assertThat(out.flushes).as("a closed stream is not opened").isZero();
+    }
 
+    @Test
+    void aLongerCallShowsItsEventStreamAndEndsItWithTheAnswer() {
         Flushes slow = new Flushes();
-        AsyncContext async2 = mock(AsyncContext.class);
-        SseStream longCall = new SseStream(async2, slow, json, () -> {
-        }, true);
+        AsyncContext async = mock(AsyncContext.class);
+        jakarta.servlet.http.HttpServletResponse resp = mock(jakarta.servlet.http.HttpServletResponse.class);
+        SseStream longCall = new SseStream(async, slow, json, () -> {
+        }, resp);
         longCall.open();
+        verify(resp).setContentType("text/event-stream");
+        when(resp.isCommitted()).thenReturn(true);
         longCall.open();
         assertThat(slow.flushes).as("the head of a long call is sent once").isEqualTo(1);
         longCall.sendMessage(new McpSchema.JSONRPCNotification("notifications/progress", java.util.Map.of())).block();
         assertThat(slow.flushes).as("progress goes out at once").isEqualTo(2);
         assertThat(longCall.isClosed()).isFalse();
         longCall.sendMessage(McpSchema.JSONRPCResponse.result(8, java.util.Map.of())).block();
+        assertThat(slow.toString(StandardCharsets.UTF_8)).contains("event: message\ndata: {").contains("\"id\":8");
         assertThat(longCall.isClosed()).isTrue();
-        verify(async2, times(1)).complete();
+        verify(async, times(1)).complete();
+        verify(resp, never()).setContentType("application/json");
+    }
+
+    @Test
+    void progressBeforeTheAnswerMakesItAnEventStream() {
+        Flushes out = new Flushes();
+        AsyncContext async = mock(AsyncContext.class);
+        jakarta.servlet.http.HttpServletResponse resp = mock(jakarta.servlet.http.HttpServletResponse.class);
+        SseStream s = new SseStream(async, out, json, () -> {
+        }, resp);
+        s.sendMessage(new McpSchema.JSONRPCNotification("notifications/progress", java.util.Map.of())).block();
+        verify(resp).setContentType("text/event-stream");
+        s.sendMessage(McpSchema.JSONRPCResponse.result(9, java.util.Map.of())).block();
+        assertThat(out.toString(StandardCharsets.UTF_8).split("\n\n")).hasSize(2);
+        verify(resp, never()).setContentType("application/json");
     }
 }
