@@ -78,6 +78,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final Contributions<Prompt, PromptEntry> prompts;
     private final ThreadPoolExecutor workers;
     private final ScheduledExecutorService timer;
+    private final SchemaChecker schemas;
     private final Scheduler scheduler;
     private final McpSessions sessions;
     private final ListChangedNotifier notifier;
@@ -99,7 +100,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     public McpServerCore(BundleContext context, RegistryConfig config) {
         ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
-        SchemaChecker schemas = new SchemaChecker(mapper);
+        String stateDir = config.state_dir() == null ? "" : config.state_dir().strip();
+        this.schemas = new SchemaChecker(mapper, stateDir.isEmpty() ? null : Path.of(stateDir));
         this.tools = new Contributions<>("tool", Tool.NAME, s -> ToolEntry.read(s, schemas));
         this.resources = new Contributions<>("resource", Resource.URI, ResourceEntry::read);
         this.prompts = new Contributions<>("prompt", Prompt.NAME, PromptEntry::read);
@@ -128,7 +130,6 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(true, true).prompts(true)
                 .logging().completions().build();
 
-        String stateDir = config.state_dir() == null ? "" : config.state_dir().strip();
         this.switches = new SwitchStore(stateDir.isEmpty() ? null : Path.of(stateDir));
         McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox,
                 () -> audit, switches::get);
@@ -163,6 +164,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             discovery.add(context.registerService(Tool.class, tt.enable(), ToolsetTools.enableProperties()));
         }
         timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(schemas::save, 5, 30, TimeUnit.SECONDS);
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }
 
@@ -189,6 +191,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         }
         sessions.closeAll();
         timer.shutdownNow();
+        schemas.save();
         workers.shutdownNow();
         scheduler.dispose();
         tools.clear();

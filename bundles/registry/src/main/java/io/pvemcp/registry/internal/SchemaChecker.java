@@ -1,9 +1,21 @@
 package io.pvemcp.registry.internal;
 
+import java.io.IOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.AtomicMoveNotSupportedException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
+import java.util.HexFormat;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.networknt.schema.Error;
@@ -12,37 +24,109 @@ import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
 
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
 /**
  * JSON Schema 2020-12 checks: whether a tool's schema is itself valid, and whether arguments or results
  * conform to it, with one readable message per problem ("vmid: must have a minimum value of 100").
+ *
+ * <p>Checking a schema against the meta-schema and compiling it are most of what the registry does at start.
+ * So a schema is compiled when it is first used, and the digests of the schemas found valid are kept in the
+ * state folder ({@value #KNOWN_FILE}): a schema seen valid before, byte for byte, is not checked again. A schema
+ * not seen before is checked and compiled at once, as always, so a plugin with a broken schema is refused when
+ * it registers.
  */
 final class SchemaChecker {
 
+    static final String KNOWN_FILE = "schemas-checked.txt";
+    /** The most digests kept: the schemas of a few versions of every tool. */
+    static final int KNOWN_MAX = 4096;
+    private static final Logger LOG = LoggerFactory.getLogger(SchemaChecker.class);
+    private static final byte[] DIGEST_SALT = "json-schema-2020-12\n".getBytes(StandardCharsets.US_ASCII);
+
     private final ObjectMapper mapper;
-    private final SchemaRegistry registry = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
-    private final Schema metaSchema = registry.getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+    private final Path knownFile;
+    private final Set<String> known = new LinkedHashSet<>();
+    private boolean unsaved;
+    private SchemaRegistry registry;
+    private Schema metaSchema;
 
     SchemaChecker(ObjectMapper mapper) {
-        this.mapper = mapper;
+        this(mapper, null);
     }
 
-    /** A compiled schema. */
-    final class Compiled {
-        private final Schema schema;
+    /**
+     * @param mapper converts schemas and instances to trees
+     * @param stateDir where the digests of the schemas found valid are kept, or {@code null} to check every schema
+     */
+    SchemaChecker(ObjectMapper mapper, Path stateDir) {
+        this.mapper = mapper;
+        this.knownFile = stateDir == null ? null : stateDir.resolve(KNOWN_FILE);
+        if (knownFile != null && Files.isRegularFile(knownFile)) {
+            try {
+                for (String line : Files.readAllLines(knownFile, StandardCharsets.US_ASCII)) {
+                    if (line.length() == 64) {
+                        known.add(line);
+                    }
+                }
+            } catch (IOException e) {
+                LOG.warn("Cannot read {} ({}); every tool schema is checked", knownFile, e.getMessage());
+            }
+        }
+    }
 
-        private Compiled(Schema schema) {
+    private synchronized SchemaRegistry registry() {
+        if (registry == null) {
+            registry = SchemaRegistry.withDefaultDialect(Dialects.getDraft202012());
+        }
+        return registry;
+    }
+
+    private synchronized Schema metaSchema() {
+        if (metaSchema == null) {
+            metaSchema = registry().getSchema(SchemaLocation.of("https://json-schema.org/draft/2020-12/schema"));
+        }
+        return metaSchema;
+    }
+
+    /** A schema, compiled when it first checks an instance. */
+    final class Compiled {
+        private final String what;
+        private final JsonNode node;
+        private volatile Schema schema;
+
+        private Compiled(String what, JsonNode node, Schema schema) {
+            this.what = what;
+            this.node = node;
             this.schema = schema;
         }
 
         /** @return one message per problem; empty if {@code instance} conforms */
         List<String> problems(Object instance) {
-            JsonNode node = mapper.valueToTree(instance);
-            return messages(schema.validate(node));
+            Schema s = schema;
+            if (s == null) {
+                try {
+                    s = compiled();
+                } catch (RuntimeException e) {
+                    return List.of("the tool's " + what + " cannot be compiled (" + e.getMessage() + "), so its bundle "
+                            + "needs fixing");
+                }
+            }
+            return messages(s.validate(mapper.valueToTree(instance)));
+        }
+
+        private synchronized Schema compiled() {
+            if (schema == null) {
+                schema = registry().getSchema(node);
+            }
+            return schema;
         }
     }
 
     /**
-     * Checks a schema and compiles it.
+     * Checks a schema and compiles it, or, if this very schema was found valid before, takes it to be compiled at
+     * first use.
      *
      * @param what what the schema describes, for the message, e.g. "input schema"
      * @param schema the schema
@@ -51,20 +135,79 @@ final class SchemaChecker {
      */
     Compiled compile(String what, Map<String, Object> schema) {
         JsonNode node;
+        byte[] bytes;
         try {
             node = mapper.valueToTree(schema);
-        } catch (IllegalArgumentException e) {
+            bytes = mapper.writeValueAsBytes(node);
+        } catch (IllegalArgumentException | JsonProcessingException e) {
             throw new Contributions.Rejected("its " + what + " is not JSON: " + e.getMessage());
         }
-        List<String> problems = messages(metaSchema.validate(node));
+        String digest = digest(bytes);
+        synchronized (this) {
+            if (known.contains(digest)) {
+                return new Compiled(what, node, null);
+            }
+        }
+        List<String> problems = messages(metaSchema().validate(node));
         if (!problems.isEmpty()) {
             throw new Contributions.Rejected("its " + what + " is not valid JSON Schema 2020-12: "
                     + String.join("; ", problems));
         }
+        Compiled compiled;
         try {
-            return new Compiled(registry.getSchema(node));
+            compiled = new Compiled(what, node, registry().getSchema(node));
         } catch (RuntimeException e) {
             throw new Contributions.Rejected("its " + what + " cannot be compiled: " + e.getMessage());
+        }
+        synchronized (this) {
+            unsaved |= known.add(digest);
+        }
+        return compiled;
+    }
+
+    /**
+     * Writes the digests of the schemas found valid, if there are new ones: to a temporary file, then moved over
+     * the old one, so that a reader sees the old list or the new one. Another server on the same folder may write
+     * at the same time; a digest lost that way costs one check at the next start.
+     */
+    void save() {
+        List<String> lines;
+        synchronized (this) {
+            if (knownFile == null || !unsaved) {
+                return;
+            }
+            unsaved = false;
+            lines = new ArrayList<>(known);
+        }
+        if (lines.size() > KNOWN_MAX) {
+            lines = lines.subList(lines.size() - KNOWN_MAX, lines.size());
+        }
+        try {
+            Files.createDirectories(knownFile.getParent());
+            Path tmp = Files.createTempFile(knownFile.getParent(), KNOWN_FILE, ".tmp");
+            try {
+                Files.write(tmp, lines, StandardCharsets.US_ASCII);
+                try {
+                    Files.move(tmp, knownFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
+                } catch (AtomicMoveNotSupportedException e) {
+                    Files.move(tmp, knownFile, StandardCopyOption.REPLACE_EXISTING);
+                }
+            } finally {
+                Files.deleteIfExists(tmp);
+            }
+        } catch (IOException e) {
+            LOG.warn("Cannot write {} ({}); the tool schemas are checked again at the next start", knownFile,
+                    e.getMessage());
+        }
+    }
+
+    private static String digest(byte[] bytes) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(DIGEST_SALT);
+            return HexFormat.of().formatHex(sha.digest(bytes));
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
         }
     }
 
