@@ -78,9 +78,10 @@ class AuditTrailTest {
                         for (int i = 0; i < each; i++) {
                             Map<String, Object> e = writer.append(Map.of("action", "tools/call", "thread", id, "n", i));
                             seqs.add(((Number) e.get("seq")).longValue());
-                            // returned: on disk, so it is in the file whoever reads it now
-                            assertThat(AuditTrail.latest(dir, threads * 2).stream().anyMatch(m -> e.get("hash")
-                                    .equals(m.get("hash"))) || rotatedSince(e)).isTrue();
+                            // returned: written, so it is in the trail whoever reads it now (read under the folder's
+                            // lock, as verify does: unlocked, a rotation between listing the files and reading them
+                            // would hide it from the reader)
+                            assertThat(SecureFiles.locked(dir, () -> inTrail(e))).as("entry %s", e.get("seq")).isTrue();
                         }
                     } catch (Throwable x) {
                         failed.compareAndSet(null, x);
@@ -101,8 +102,8 @@ class AuditTrailTest {
         assertThat(Files.size(dir.resolve(AuditTrail.HEAD))).isEqualTo(AuditTrail.HEAD_BYTES);
     }
 
-    /** An entry may have moved into a rotated file by the time a reader looks at the latest ones. */
-    private boolean rotatedSince(Map<String, Object> e) throws Exception {
+    /** Whether the entry is in one of the trail's files (the current one or, rotated meanwhile, an older one). */
+    private boolean inTrail(Map<String, Object> e) throws Exception {
         for (Path f : AuditTrail.files(dir)) {
             for (String l : Files.readAllLines(f)) {
                 if (l.contains((String) e.get("hash"))) {
