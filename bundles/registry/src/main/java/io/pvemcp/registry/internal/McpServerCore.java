@@ -134,7 +134,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox,
                 () -> audit, switches::get);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
-                new DefaultJsonSchemaValidator(mapper), Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
+                new LazySchemaValidator(() -> new DefaultJsonSchemaValidator(mapper)),
+                Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
                 protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
         handlers.sessions(sessions);
         this.handlers = handlers;
