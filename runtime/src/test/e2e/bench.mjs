@@ -132,14 +132,16 @@ function floorClient(sim) {
 }
 
 // the rows measure the same work as the floor, so the read cache is off but in the row that shows what it buys; the
-// servers share one folder for their class archives (made at a server command's first start, see primeServers)
+// servers share one folder for their class archives (made at a server command's first start, see primeServers); each
+// kind of server keeps its data folder from start to start, as a user's does (tokens, audit trail, the registry's list
+// of the tool schemas it checked)
 const serverEnv = (sim, cache = false) => ({ ...process.env, ...sim.env, PVEMCP_CACHE: join(scratch, 'cds'),
   MCP_RATE_BURST: '100000',
   MCP_RATE_PER_MINUTE: '1000000', MCP_MESSAGE_BURST: '100000', MCP_MESSAGE_RATE_PER_MINUTE: '1000000',
   ...(cache ? {} : { PROXMOX_CACHE_TTL_MS: '0' }) });
 
 async function stdioServer(sim, cache = false) {
-  const data = join(scratch, `stdio-${performance.now()}`);
+  const data = join(scratch, 'stdio-data');
   const transport = new StdioClientTransport({ command: launcher, args: ['stdio', '--data', data],
     env: serverEnv(sim, cache), stderr: 'pipe' });
   let log = '';
@@ -153,10 +155,10 @@ async function stdioServer(sim, cache = false) {
 }
 
 async function httpServer(sim) {
-  const data = join(scratch, `http-${performance.now()}`);
+  const data = join(scratch, 'http-data');
   const port = await freePort();
   const url = new URL(`http://127.0.0.1:${port}/mcp`);
-  const token = JSON.parse(execFileSync(launcher, ['token', 'create', '--data', data, '--name', 'bench', '--scopes',
+  const token = JSON.parse(execFileSync(launcher, ['token', 'create', '--data', data, '--name', `bench-${port}`, '--scopes',
     'proxmox:admin', '--confirm', 'none', '--url', url.href, '--json'], { env: { ...serverEnv(sim), JAVA_OPTS: '' } }).toString()).token;
   const t0 = performance.now();
   const p = spawn(launcher, ['serve', '--port', String(port), '--data', data], { env: serverEnv(sim),
