@@ -120,8 +120,12 @@ final class Launcher implements AutoCloseable {
             felix.start();
             launcher.configure(configurations);
             long t3 = System.nanoTime();
+            BundleTimes times = LOG.isDebugEnabled() ? new BundleTimes(felix.getBundleContext()) : null;
             launcher.raiseStartLevel(maxLevel);
             long t4 = System.nanoTime();
+            if (times != null) {
+                times.report();
+            }
             launcher.reportUnstartedBundles();
             LOG.debug("framework init {} ms, install {} ms, configure {} ms, start bundles {} ms", (t1 - t0) / 1_000_000,
                     (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
@@ -194,6 +198,43 @@ final class Launcher implements AutoCloseable {
         });
         if (!done.await(60, TimeUnit.SECONDS)) {
             LOG.warn("The runtime did not reach start level {} within 60 s", level);
+        }
+    }
+
+    /**
+     * With debug logging: when each bundle started, from the start of the first, and how long until the next began
+     * (what its start caused: its activator and the components Declarative Services activated for it).
+     */
+    private static final class BundleTimes implements org.osgi.framework.SynchronousBundleListener {
+        private final BundleContext ctx;
+        private final long t0 = System.nanoTime();
+        private final List<Object[]> started = java.util.Collections.synchronizedList(new ArrayList<>());
+
+        BundleTimes(BundleContext ctx) {
+            this.ctx = ctx;
+            ctx.addBundleListener(this);
+        }
+
+        @Override
+        public void bundleChanged(org.osgi.framework.BundleEvent event) {
+            if (event.getType() == org.osgi.framework.BundleEvent.STARTING) {
+                started.add(new Object[] {System.nanoTime(), event.getBundle().getSymbolicName()});
+            }
+        }
+
+        void report() {
+            ctx.removeBundleListener(this);
+            long end = System.nanoTime();
+            StringBuilder sb = new StringBuilder("bundle starts (at, then until the next one starts):");
+            synchronized (started) {
+                for (int i = 0; i < started.size(); i++) {
+                    long at = (Long) started.get(i)[0];
+                    long next = i + 1 < started.size() ? (Long) started.get(i + 1)[0] : end;
+                    sb.append(String.format(" %s at %d ms, %d ms;", started.get(i)[1], (at - t0) / 1_000_000,
+                            (next - at) / 1_000_000));
+                }
+            }
+            LOG.debug(sb.toString());
         }
     }
 

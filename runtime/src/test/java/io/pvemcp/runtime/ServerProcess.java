@@ -18,7 +18,7 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The assembled distribution started as a process ({@code bin/proxmox-mcp serve ...}) on a free port, ready once
- * it answered an MCP {@code initialize} (or refused it for want of a token). Standard error goes to {@code target/e2e/NAME.log}, standard output is
+ * it answered an MCP {@code initialize} (or refused it for want of a token) and printed its banner. Standard error goes to {@code target/e2e/NAME.log}, standard output is
  * kept for assertions; standard input is open (for {@code --shell}).
  */
 final class ServerProcess implements AutoCloseable {
@@ -52,6 +52,8 @@ final class ServerProcess implements AutoCloseable {
         long started = System.nanoTime();
         ServerProcess server = launch(name, args, env);
         server.awaitInitialize(started);
+        // the banner comes once every bundle started: the admin console (start level 6) opens after the MCP endpoint
+        server.awaitBanner();
         if (env.containsKey("SECRET_KEY")) {
             server.token = Jwts.admin(env.get("SECRET_KEY"), server.url());
         } else if (!args.contains("--no-auth")) {
