@@ -5,6 +5,7 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collections;
 import java.util.Dictionary;
 import java.util.HashMap;
 import java.util.Hashtable;
@@ -16,10 +17,12 @@ import java.util.concurrent.TimeUnit;
 import org.apache.felix.framework.Felix;
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
+import org.osgi.framework.BundleEvent;
 import org.osgi.framework.BundleException;
 import org.osgi.framework.Constants;
 import org.osgi.framework.FrameworkEvent;
 import org.osgi.framework.ServiceReference;
+import org.osgi.framework.SynchronousBundleListener;
 import org.osgi.framework.startlevel.BundleStartLevel;
 import org.osgi.framework.startlevel.FrameworkStartLevel;
 import org.osgi.util.tracker.ServiceTracker;
@@ -205,10 +208,13 @@ final class Launcher implements AutoCloseable {
      * With debug logging: when each bundle started, from the start of the first, and how long until the next began
      * (what its start caused: its activator and the components Declarative Services activated for it).
      */
-    private static final class BundleTimes implements org.osgi.framework.SynchronousBundleListener {
+    private static final class BundleTimes implements SynchronousBundleListener {
         private final BundleContext ctx;
         private final long t0 = System.nanoTime();
-        private final List<Object[]> started = java.util.Collections.synchronizedList(new ArrayList<>());
+        private final List<Start> started = Collections.synchronizedList(new ArrayList<>());
+
+        private record Start(long at, String bundle) {
+        }
 
         BundleTimes(BundleContext ctx) {
             this.ctx = ctx;
@@ -216,9 +222,9 @@ final class Launcher implements AutoCloseable {
         }
 
         @Override
-        public void bundleChanged(org.osgi.framework.BundleEvent event) {
-            if (event.getType() == org.osgi.framework.BundleEvent.STARTING) {
-                started.add(new Object[] {System.nanoTime(), event.getBundle().getSymbolicName()});
+        public void bundleChanged(BundleEvent event) {
+            if (event.getType() == BundleEvent.STARTING) {
+                started.add(new Start(System.nanoTime(), event.getBundle().getSymbolicName()));
             }
         }
 
@@ -228,9 +234,9 @@ final class Launcher implements AutoCloseable {
             StringBuilder sb = new StringBuilder("bundle starts (at, then until the next one starts):");
             synchronized (started) {
                 for (int i = 0; i < started.size(); i++) {
-                    long at = (Long) started.get(i)[0];
-                    long next = i + 1 < started.size() ? (Long) started.get(i + 1)[0] : end;
-                    sb.append(String.format(" %s at %d ms, %d ms;", started.get(i)[1], (at - t0) / 1_000_000,
+                    long at = started.get(i).at();
+                    long next = i + 1 < started.size() ? started.get(i + 1).at() : end;
+                    sb.append(String.format(" %s at %d ms, %d ms;", started.get(i).bundle(), (at - t0) / 1_000_000,
                             (next - at) / 1_000_000));
                 }
             }

@@ -33,14 +33,8 @@ final class SseStream implements McpStreamableServerTransport {
     private final McpJsonMapper json;
     /** Streams of this process are numbered after a random start: ids that differ across restarts, without a
      * random draw per stream. */
-    private static final java.util.concurrent.atomic.AtomicLong STREAMS = new java.util.concurrent.atomic.AtomicLong(
-            UUID.randomUUID().getMostSignificantBits() >>> 32);
-    private final String streamId = hex8(STREAMS.incrementAndGet());
-
-    private static String hex8(long n) {
-        String h = Long.toHexString(n & 0xffffffffL);
-        return "00000000".substring(h.length()) + h;
-    }
+    private static final AtomicLong STREAMS = new AtomicLong(UUID.randomUUID().getMostSignificantBits() >>> 32);
+    private final String streamId = String.format("%08x", STREAMS.incrementAndGet() & 0xffffffffL);
     private final AtomicLong sequence = new AtomicLong();
     private final Runnable onClose;
     private final boolean endsWithAnswer;

@@ -2,10 +2,8 @@ package io.pvemcp.registry.internal;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.AtomicMoveNotSupportedException;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.util.ArrayList;
@@ -23,6 +21,8 @@ import com.networknt.schema.Schema;
 import com.networknt.schema.SchemaLocation;
 import com.networknt.schema.SchemaRegistry;
 import com.networknt.schema.dialect.Dialects;
+
+import io.pvemcp.security.store.SecureFiles;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -166,8 +166,8 @@ final class SchemaChecker {
     }
 
     /**
-     * Writes the digests of the schemas found valid, if there are new ones: to a temporary file, then moved over
-     * the old one, so that a reader sees the old list or the new one. Another server on the same folder may write
+     * Writes the digests of the schemas found valid, if there are new ones, as {@link SecureFiles#write} writes: a
+     * reader sees the old list or the new one. Another server on the same folder may write
      * at the same time; a digest lost that way costs one check at the next start.
      */
     void save() {
@@ -183,18 +183,7 @@ final class SchemaChecker {
             lines = lines.subList(lines.size() - KNOWN_MAX, lines.size());
         }
         try {
-            Files.createDirectories(knownFile.getParent());
-            Path tmp = Files.createTempFile(knownFile.getParent(), KNOWN_FILE, ".tmp");
-            try {
-                Files.write(tmp, lines, StandardCharsets.US_ASCII);
-                try {
-                    Files.move(tmp, knownFile, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, knownFile, StandardCopyOption.REPLACE_EXISTING);
-                }
-            } finally {
-                Files.deleteIfExists(tmp);
-            }
+            SecureFiles.write(knownFile, (String.join("\n", lines) + "\n").getBytes(StandardCharsets.US_ASCII));
         } catch (IOException e) {
             LOG.warn("Cannot write {} ({}); the tool schemas are checked again at the next start", knownFile,
                     e.getMessage());

@@ -12,6 +12,7 @@ import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.Executor;
 import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeoutException;
 import java.util.function.Supplier;
 
@@ -52,6 +53,8 @@ final class ToolInvoker {
     private final ToolMetrics metrics = new ToolMetrics();
 
     private volatile Toolsets toolsets = Toolsets.all();
+    /** Places for calls on their callers' threads (see {@link #callersMayRun(int)}); none until set. */
+    private volatile Semaphore callerSlots = new Semaphore(0);
 
     /** @param sets which toolsets callers see, as the operator configured them */
     void toolsets(Toolsets sets) {
@@ -147,14 +150,12 @@ final class ToolInvoker {
         return invoke(caller, name, arguments, channel, progressToken, cancellation, null, here);
     }
 
-    private volatile java.util.concurrent.Semaphore callerSlots = new java.util.concurrent.Semaphore(0);
-
     /**
      * @param slots how many calls may run on their callers' threads at once (those beyond go to the workers); as many
      *        as there are workers, so that callers' threads add no more to what Proxmox sees than a second pool would
      */
     void callersMayRun(int slots) {
-        this.callerSlots = new java.util.concurrent.Semaphore(Math.max(0, slots));
+        this.callerSlots = new Semaphore(Math.max(0, slots));
     }
 
     /**
@@ -241,12 +242,13 @@ final class ToolInvoker {
         boolean preview = dryRun;
         boolean ha = allowHa;
         Map<String, Object> held = args;
-        java.util.concurrent.Semaphore slots = callerSlots;
+        Semaphore slots = callerSlots;
+        Supplier<Invocation> work = () -> tool.readOnly ? run(tool, call) : gated(tool, call, preview, ha, confirmed,
+                held);
         try {
             if (here && slots.tryAcquire()) {
                 try {
-                    running = CompletableFuture.completedFuture(tool.readOnly ? run(tool, call)
-                            : gated(tool, call, preview, ha, confirmed, held));
+                    running = CompletableFuture.completedFuture(work.get());
                 } catch (Throwable e) {
                     // as a worker's future would end
                     running = CompletableFuture.failedFuture(e);
@@ -254,8 +256,7 @@ final class ToolInvoker {
                     slots.release();
                 }
             } else {
-                running = CompletableFuture.supplyAsync(() -> tool.readOnly ? run(tool, call)
-                        : gated(tool, call, preview, ha, confirmed, held), workers);
+                running = CompletableFuture.supplyAsync(work, workers);
             }
         } catch (RejectedExecutionException e) {
             return done(refuse(log, caller, tool.name, args, started, "busy", tool, "The server is busy: too many "
