@@ -115,6 +115,7 @@ final class Launcher implements AutoCloseable {
         Felix felix = new Felix(props);
         felix.init();
         beforeStart.accept(felix.getBundleContext());
+        ClassArchiving.installIfArchiving(felix.getBundleContext());
         Launcher launcher = new Launcher(felix);
         try {
             long t1 = System.nanoTime();

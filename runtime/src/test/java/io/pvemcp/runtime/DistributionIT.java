@@ -113,8 +113,9 @@ class DistributionIT {
     }
 
     /**
-     * A server command's first start archives its classes when it ends, and later starts use the archive; standard
-     * output carries MCP messages only, whatever the JVM has to say (its messages go to standard error).
+     * A server command's first start archives its classes, the bundles' among them, when it ends, and later starts use
+     * the archive; standard output carries MCP messages only, whatever the JVM has to say (its messages go to standard
+     * error).
      */
     @Test
     void theFirstStartArchivesItsClassesForTheNextAndStandardOutputStaysMcp(
@@ -131,6 +132,9 @@ class DistributionIT {
         assertThat(archives).hasSize(1);
         assertThat(archives.get(0).getFileName().toString()).matches("cds-stdio-\\d+\\.jsa");
         assertThat(Files.size(archives.get(0))).isGreaterThan(1_000_000);
+        // the bundles' classes too (their class loaders are kept until the JVM ends), not only the class path's
+        String archived = new String(Files.readAllBytes(archives.get(0)), java.nio.charset.StandardCharsets.ISO_8859_1);
+        assertThat(archived).contains("io/pvemcp/registry/internal/McpServerCore");
         long made = Files.getLastModifiedTime(archives.get(0)).toMillis();
 
         String second = stdioSession(dir.resolve("data"), cache, warns);
