@@ -17,7 +17,7 @@ import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.CompletableFuture;
 
-import io.pvemcp.pve.sim.contract.ApiContract;
+import io.pvemcp.pve.contract.ApiContract;
 import io.pvemcp.pve.sim.internal.api.ApiHandler;
 import io.pvemcp.pve.sim.internal.api.ApiServer;
 import io.pvemcp.pve.sim.internal.api.CoreHandlers;

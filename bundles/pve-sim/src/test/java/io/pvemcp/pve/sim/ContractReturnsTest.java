@@ -10,7 +10,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import io.pvemcp.pve.sim.contract.ApiMethod;
+import io.pvemcp.pve.contract.ApiMethod;
 
 import org.junit.jupiter.api.Test;
 

@@ -5,7 +5,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
-import io.pvemcp.pve.sim.contract.ApiMethod;
+import io.pvemcp.pve.contract.ApiMethod;
 import io.pvemcp.pve.sim.internal.state.Backups;
 import io.pvemcp.pve.sim.internal.state.Guests;
 import io.pvemcp.pve.sim.internal.state.SimState;
@@ -21,7 +21,7 @@ import io.pvemcp.pve.sim.internal.state.SimState;
  * @param contract the API contract, for the schemas of related methods
  */
 public record ApiCall(ApiMethod method, String path, Map<String, Object> params, String authid, SimState state,
-        io.pvemcp.pve.sim.contract.ApiContract contract) {
+        io.pvemcp.pve.contract.ApiContract contract) {
 
     /**
      * @param name a parameter name

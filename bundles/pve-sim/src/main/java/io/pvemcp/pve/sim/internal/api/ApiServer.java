@@ -16,8 +16,8 @@ import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-import io.pvemcp.pve.sim.contract.ApiContract;
-import io.pvemcp.pve.sim.contract.ApiMethod;
+import io.pvemcp.pve.contract.ApiContract;
+import io.pvemcp.pve.contract.ApiMethod;
 import io.pvemcp.pve.sim.internal.http.HttpHandler;
 import io.pvemcp.pve.sim.internal.http.HttpRequest;
 import io.pvemcp.pve.sim.internal.http.HttpResponse;

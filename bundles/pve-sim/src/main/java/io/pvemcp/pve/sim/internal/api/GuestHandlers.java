@@ -10,7 +10,7 @@ import java.util.Set;
 import io.pvemcp.pve.sim.internal.state.ConfigPrivileges;
 import io.pvemcp.pve.sim.internal.state.Ha;
 import io.pvemcp.pve.sim.internal.state.Perms;
-import io.pvemcp.pve.sim.internal.state.PropertyString;
+import io.pvemcp.pve.contract.PropertyString;
 import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimGuest;
 import io.pvemcp.pve.sim.internal.state.SimNode;

@@ -7,7 +7,7 @@ import java.util.Map;
 import java.util.Set;
 
 import io.pvemcp.pve.sim.internal.state.Perms;
-import io.pvemcp.pve.sim.internal.state.PropertyString;
+import io.pvemcp.pve.contract.PropertyString;
 import io.pvemcp.pve.sim.internal.state.PveError;
 import io.pvemcp.pve.sim.internal.state.SimState;
 import io.pvemcp.pve.sim.internal.state.SimStorage;

@@ -4,6 +4,8 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
+import io.pvemcp.pve.contract.PropertyString;
+
 /**
  * What a VM's disks do beyond creation and resize, as qemu-server does it: move a disk to another storage or
  * reassign it to another VM ({@code POST .../move_disk}), and detach or destroy disks ({@code PUT .../unlink}).

@@ -11,6 +11,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 
+import io.pvemcp.pve.contract.PropertyString;
+
 /**
  * Loads a cluster from a JSON fixture: nodes, storages and their volumes, guests (whose disks become volumes),
  * snapshots, backups, pools, users, groups, tokens, ACLs, HA and firewall rules. The demo cluster is the

@@ -12,6 +12,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import io.pvemcp.pve.contract.PropertyString;
+
 /**
  * What VMs and containers do: creation (with disk allocation), configuration changes with pending values,
  * the power lifecycle, deletion, cloning, migration, disk resize, templates and snapshots. Each method checks

@@ -11,6 +11,8 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.regex.Pattern;
 
+import io.pvemcp.pve.contract.PropertyString;
+
 /**
  * A QEMU VM or LXC container of the simulated cluster: its configuration as Proxmox VE stores it (strings,
  * property strings included), pending changes, snapshots and run state. Guarded by the {@link SimState} lock.

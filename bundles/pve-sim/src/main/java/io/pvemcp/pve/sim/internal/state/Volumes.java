@@ -5,6 +5,8 @@ import java.time.ZoneOffset;
 import java.time.format.DateTimeFormatter;
 import java.util.Map;
 
+import io.pvemcp.pve.contract.PropertyString;
+
 /**
  * Naming, allocation and freeing of volumes, following the conventions of each storage type: thin volumes
  * {@code local-lvm:vm-100-disk-0}, files {@code nfs:100/vm-100-disk-0.qcow2}, templates' base volumes

@@ -1,4 +1,4 @@
-package io.pvemcp.pve.sim.contract;
+package io.pvemcp.pve.contract;
 
 import java.util.List;
 import java.util.Map;

@@ -1,4 +1,4 @@
-package io.pvemcp.pve.sim.internal.state;
+package io.pvemcp.pve.contract;
 
 import java.util.ArrayList;
 import java.util.LinkedHashMap;

@@ -1,4 +1,4 @@
-package io.pvemcp.pve.sim.contract;
+package io.pvemcp.pve.contract;
 
 import static org.assertj.core.api.Assertions.assertThat;
 

@@ -1,4 +1,4 @@
-package io.pvemcp.pve.sim.contract;
+package io.pvemcp.pve.contract;
 
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -8,7 +8,6 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.regex.Pattern;
 import java.util.regex.PatternSyntaxException;
 
-import io.pvemcp.pve.sim.internal.state.PropertyString;
 
 /**
  * Checks request parameters against a method's schema the way PVE::JSONSchema does, with its messages.
