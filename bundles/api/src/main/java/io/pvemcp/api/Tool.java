@@ -117,6 +117,23 @@ public interface Tool {
     }
 
     /**
+     * The risk class of a call with these arguments, for a tool whose calls differ in what they can do: the generic
+     * {@code proxmox_api} reads with {@code GET} and deletes with {@code DELETE}. The registry confirms, previews and
+     * guards the call by this class ({@link Risk#READ}: as a read, without preview or confirmation). It never exceeds
+     * the tool's declared {@value #RISK}, which clients see in the tool's hints: a higher class counts as the declared
+     * one.
+     * <p>
+     * Called on a worker thread before {@link #call(ToolCall)}, with validated arguments; it must not block.
+     *
+     * @param arguments the call's arguments
+     * @return the call's risk class; {@code null} (the default) for the tool's declared one
+     * @since 2.3
+     */
+    default Risk risk(Arguments arguments) {
+        return null;
+    }
+
+    /**
      * Finds out what a call with these arguments would do, without changing anything: the target as it is now, the
      * Proxmox requests the call would make, the state afterwards. The registry calls it for every call of a tool whose
      * {@link Risk} is not {@link Risk#READ}: it answers {@code dry_run: true} with it, shows its summary to the human

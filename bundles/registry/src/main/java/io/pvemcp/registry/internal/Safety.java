@@ -104,8 +104,8 @@ final class Safety {
      * @return why the operator's guard rails refuse this call, or {@code null}: a protected target of a destroy or
      *         power call, an HA-managed target of a call that stops or removes it without {@code allow_ha}
      */
-    String guardRails(ToolEntry tool, Preview preview, boolean allowHa) {
-        if (tool.risk != Risk.DESTROY && tool.risk != Risk.POWER) {
+    String guardRails(ToolEntry tool, Risk risk, Preview preview, boolean allowHa) {
+        if (risk != Risk.DESTROY && risk != Risk.POWER) {
             return null;
         }
         Policy p = policy;
@@ -117,10 +117,10 @@ final class Safety {
                         + " is refused and nothing was done. If it really should be done, ask the operator to lift the "
                         + "protection (see docs/safety.md).";
             }
-            if (t.ha() != null && (tool.risk == Risk.DESTROY || preview.interrupts()) && !allowHa) {
+            if (t.ha() != null && (risk == Risk.DESTROY || preview.interrupts()) && !allowHa) {
                 return what + " is managed by HA (state " + t.ha() + "), which may start it again or move it, so "
                         + tool.name + " needs allow_ha: true to act on it. Nothing was done. Check with the user that "
-                        + "this HA guest should be " + (tool.risk == Risk.DESTROY ? "stopped or deleted" : "stopped")
+                        + "this HA guest should be " + (risk == Risk.DESTROY ? "stopped or deleted" : "stopped")
                         + ", then call again with allow_ha: true.";
             }
         }
@@ -225,10 +225,10 @@ final class Safety {
     }
 
     /** @return a preview's result under {@code dry_run}, JSON-shaped */
-    static Map<String, Object> previewResult(ToolEntry tool, Preview p, boolean confirm, String refusal) {
+    static Map<String, Object> previewResult(ToolEntry tool, Risk risk, Preview p, boolean confirm, String refusal) {
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("tool", tool.name);
-        m.put("risk", tool.risk.id());
+        m.put("risk", risk.id());
         m.put("summary", p.summary());
         List<Object> targets = new ArrayList<>();
         for (Preview.Target t : p.targets()) {

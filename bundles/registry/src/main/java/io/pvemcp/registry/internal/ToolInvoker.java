@@ -243,8 +243,9 @@ final class ToolInvoker {
         boolean ha = allowHa;
         Map<String, Object> held = args;
         Semaphore slots = callerSlots;
-        Supplier<Invocation> work = () -> tool.readOnly ? run(tool, call) : gated(tool, call, preview, ha, confirmed,
-                held);
+        Risk risk = tool.readOnly ? Risk.READ : callRisk(tool, call.arguments());
+        Supplier<Invocation> work = () -> risk == Risk.READ && !preview ? run(tool, call)
+                : gated(tool, risk, call, preview, ha, confirmed, held);
         try {
             if (here && slots.tryAcquire()) {
                 try {
@@ -286,6 +287,18 @@ final class ToolInvoker {
         });
     }
 
+    /** @return the risk class of this call: the tool's answer for these arguments, at most its declared class */
+    private static Risk callRisk(ToolEntry tool, io.pvemcp.api.Arguments arguments) {
+        Risk r;
+        try {
+            r = tool.service.risk(arguments);
+        } catch (RuntimeException e) {
+            LOG.warn("{} could not tell the risk of a call; taking its declared {}", tool.name, tool.risk.id(), e);
+            return tool.risk;
+        }
+        return r == null || r.compareTo(tool.risk) > 0 ? tool.risk : r;
+    }
+
     /** @return what is wrong with a safety argument, or {@code null} */
     private static String safetyArgument(Map<String, Object> args, String name) {
         Object v = args.get(name);
@@ -297,7 +310,7 @@ final class ToolInvoker {
      * rails and blast-radius limit, a dry run's answer, a person's confirmation (asked through the client, or held
      * for the admin console), then the call itself.
      */
-    private Invocation gated(ToolEntry tool, ToolCallContext call, boolean dryRun, boolean allowHa,
+    private Invocation gated(ToolEntry tool, Risk risk, ToolCallContext call, boolean dryRun, boolean allowHa,
             Map<String, Object> confirmed, Map<String, Object> args) {
         Caller caller = call.caller();
         ToolCallContext look = new ToolCallContext(call.channel, caller, () -> {
@@ -315,22 +328,22 @@ final class ToolInvoker {
                 return new Invocation("invalid", null, tool.name + " cannot preview its calls (its bundle does not "
                         + "support dry_run), so nothing was done. Check the target with the read tools instead.", tool);
             }
-            preview = generic(tool, call.arguments().asMap());
+            preview = generic(tool, risk, call.arguments().asMap());
         } else if (preview.requests().isEmpty()) {
             // nothing to change (a stopped guest asked to stop): no question, no guard rail, no count
             return dryRun ? new Invocation("ok", ToolResult.of(Safety.previewText(tool, preview, false, null),
-                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, preview, false, null))), null, tool)
+                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, risk, preview, false, null))), null, tool)
                     : run(tool, call);
         }
         Safety.Policy policy = safety.policy();
-        boolean confirm = confirmed == null && policy.needsConfirmation(caller, tool.risk);
-        String refusal = safety.guardRails(tool, preview, allowHa);
-        if (refusal == null && tool.risk == Risk.DESTROY) {
+        boolean confirm = confirmed == null && policy.needsConfirmation(caller, risk);
+        String refusal = safety.guardRails(tool, risk, preview, allowHa);
+        if (refusal == null && risk == Risk.DESTROY) {
             refusal = safety.blastRadius(caller, false);
         }
         if (dryRun) {
             return new Invocation("ok", ToolResult.of(Safety.previewText(tool, preview, confirm, refusal),
-                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, preview, confirm, refusal))), null, tool);
+                    Map.of(Safety.DRY_RUN, Safety.previewResult(tool, risk, preview, confirm, refusal))), null, tool);
         }
         if (refusal != null) {
             return new Invocation("denied", null, refusal, tool);
@@ -362,16 +375,16 @@ final class ToolInvoker {
                 }
             }
             if (confirmation == null && !approvers.getAsBoolean()) {
-                return new Invocation("denied", null, "This " + tool.risk.id() + " call needs a person's yes, but this "
+                return new Invocation("denied", null, "This " + risk.id() + " call needs a person's yes, but this "
                         + "client cannot ask its user (it declared no elicitation) and no admin console runs on this "
                         + "server to approve it in, so nothing was done. Use a client that supports elicitation, or "
                         + "ask the operator (see docs/safety.md: MCP_CONFIRM, token create --confirm).", tool);
             }
             if (confirmation == null) {
-                return hold(tool, caller, args, question, policy);
+                return hold(tool, risk, caller, args, question, policy);
             }
         }
-        if (tool.risk == Risk.DESTROY) {
+        if (risk == Risk.DESTROY) {
             String over = safety.blastRadius(caller, true);
             if (over != null) {
                 return new Invocation("denied", null, over, tool, null, confirmation);
@@ -390,23 +403,23 @@ final class ToolInvoker {
     }
 
     /** A preview for a tool that gives none: its name and arguments, and the guest it names, if any. */
-    private static Preview generic(ToolEntry tool, Map<String, Object> args) {
+    private static Preview generic(ToolEntry tool, Risk risk, Map<String, Object> args) {
         List<Preview.Target> targets = new java.util.ArrayList<>();
         Object vmid = args.get("vmid");
         if (vmid instanceof Number n) {
             targets.add(new Preview.Target(null, n.longValue(), null, args.get("node") instanceof String s ? s : null,
                     null, List.of(), null, null, false));
         }
-        return new Preview("Call " + tool.name + " (" + tool.risk.id() + ") with " + args + ".", targets, List.of(),
-                null, tool.risk != Risk.DESTROY, tool.risk == Risk.DESTROY);
+        return new Preview("Call " + tool.name + " (" + risk.id() + ") with " + args + ".", targets, List.of(),
+                null, risk != Risk.DESTROY, risk == Risk.DESTROY);
     }
 
     /** Holds a call for a person's approval in the admin console, or tells the caller how its held one stands. */
-    private Invocation hold(ToolEntry tool, Caller caller, Map<String, Object> args, String question,
+    private Invocation hold(ToolEntry tool, Risk risk, Caller caller, Map<String, Object> args, String question,
             Safety.Policy policy) {
         Map.Entry<Approvals.Held, Boolean> entry;
         try {
-            entry = approvals.hold(tool.name, tool.risk.id(), question, args, caller, policy.approvalLife());
+            entry = approvals.hold(tool.name, risk.id(), question, args, caller, policy.approvalLife());
         } catch (IllegalStateException e) {
             return new Invocation("busy", null, "The call needs a person's approval, but " + e.getMessage()
                     + "; nothing was done. Try again later.", tool);
@@ -430,7 +443,7 @@ final class ToolInvoker {
         }
         String where = policy.consoleUrl().isEmpty() ? "the admin console of this server (page MCP approvals, "
                 + "/system/console/mcp-approvals)" : policy.consoleUrl();
-        return new Invocation("pending", null, "This " + tool.risk.id() + " call needs a person's approval, and this "
+        return new Invocation("pending", null, "This " + risk.id() + " call needs a person's approval, and this "
                 + "client cannot ask its user, so nothing was done yet. Approval id " + a.id() + ": ask a person to "
                 + "approve or reject it in " + where + " before " + java.time.Instant.ofEpochMilli(a.expires())
                 + "; then proxmox_approval_status with approval_id " + a.id() + " tells the outcome. What they will "

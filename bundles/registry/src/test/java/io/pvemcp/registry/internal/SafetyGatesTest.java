@@ -267,6 +267,63 @@ class SafetyGatesTest {
         assertThat(audited.get(audited.size() - 1).outcome()).isEqualTo("denied");
     }
 
+    /** A tool whose calls differ (as proxmox_api's by method): its call's risk, at most its declared one, decides. */
+    @Test
+    void aCallIsConfirmedAndGuardedByItsOwnRiskClass() {
+        Tool base = guestTool(List.of("production"), null);
+        Tool perCall = new Tool() {
+            @Override
+            public Map<String, Object> inputSchema() {
+                return JsonSchema.object().required("vmid", JsonSchema.integer()).optional("how", JsonSchema.string())
+                        .build();
+            }
+
+            @Override
+            public Map<String, Object> outputSchema() {
+                return base.outputSchema();
+            }
+
+            @Override
+            public Risk risk(io.pvemcp.api.Arguments arguments) {
+                return Risk.of(arguments.string("how", "destroy"));
+            }
+
+            @Override
+            public Preview preview(ToolCall call) throws Exception {
+                return base.preview(call);
+            }
+
+            @Override
+            public ToolResult call(ToolCall call) throws Exception {
+                return base.call(call);
+            }
+        };
+        register("api", perCall, Risk.DESTROY);
+        invoker.safety().policy(Safety.Policy.of("destroy", "prod*", "", "", 5, 15, ""));
+
+        ToolInvoker.Invocation read = call(alice, "api", Map.of("vmid", 108, "how", "read"), ClientChannel.NONE);
+        assertThat(read.outcome()).as("a read asks nobody and meets no guard rail").isEqualTo("ok");
+        assertThat(ran).hasValue(1);
+
+        ToolInvoker.Invocation change = call(alice, "api", Map.of("vmid", 108, "how", "change"), ClientChannel.NONE);
+        assertThat(change.outcome()).as("a change is not confirmed by this policy, nor guarded").isEqualTo("ok");
+        assertThat(ran).hasValue(2);
+
+        ToolInvoker.Invocation destroy = call(alice, "api", Map.of("vmid", 108), ClientChannel.NONE);
+        assertThat(destroy.outcome()).isEqualTo("denied");
+        assertThat(destroy.message()).contains("tag production");
+        invoker.safety().policy(Safety.Policy.of("destroy", "", "", "", 5, 15, ""));
+        ToolInvoker.Invocation held = call(alice, "api", Map.of("vmid", 108), ClientChannel.NONE);
+        assertThat(held.outcome()).isEqualTo("pending");
+        assertThat(held.message()).startsWith("This destroy call needs a person's approval");
+        ToolInvoker.Invocation dry = call(alice, "api", Map.of("vmid", 108, "how", "power", "dry_run", true),
+                ClientChannel.NONE);
+        @SuppressWarnings("unchecked")
+        Map<String, Object> preview = (Map<String, Object>) dry.result().structuredContent().get("dry_run");
+        assertThat(preview).containsEntry("risk", "power").containsEntry("needs_confirmation", false);
+        assertThat(ran).hasValue(2);
+    }
+
     @Test
     void aDryRunShowsThePlanAndChangesNothing() {
         register("del", guestTool(List.of(), "started"), Risk.DESTROY);
