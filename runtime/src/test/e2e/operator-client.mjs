@@ -148,5 +148,35 @@ await step('a failed task is found by proxmox_task_list and its log read', async
   return { upid: task.upid };
 });
 
+await step('proxmox_api: an invalid call is refused in the contract\'s words, a valid one adds a firewall rule', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['api'] });
+  await until('the api tools', async () => (await names()).includes('proxmox_api'));
+  const path = '/nodes/pve1/qemu/100/firewall/rules';
+  const described = await call('proxmox_api_describe', { path, method: 'POST' });
+  const post = described.structuredContent.methods[0];
+  assert.equal(post.name, 'create_rule');
+  assert.match(post.parameters.type, /one of in\|out/);
+  const bad = await client.callTool({ name: 'proxmox_api', arguments: { method: 'POST', path,
+    params: { type: 'sideways', action: 'ACCEPT' } } });
+  assert.ok(bad.isError, text(bad));
+  assert.match(text(bad), /Parameter verification failed[\s\S]*type: value 'sideways' does not have a value in the enumeration/);
+  const n = asked.length;
+  const added = await call('proxmox_api', { method: 'POST', path,
+    params: { type: 'in', action: 'ACCEPT', proto: 'tcp', dport: '443', enable: 1, comment: 'https from the assistant' } });
+  assert.equal(asked.length, n, 'a change-class call asks nobody');
+  assert.match(added.structuredContent.permission, /VM\.Config\.Network on \/vms\/100/);
+  const rules = (await call('proxmox_api', { method: 'GET', path })).structuredContent.data;
+  const rule = rules.find((r) => r.comment === 'https from the assistant');
+  assert.ok(rule && rule.dport === '443' && rule.action === 'ACCEPT', JSON.stringify(rules));
+  const dry = await call('proxmox_api', { method: 'DELETE', path: `${path}/${rule.pos}`, dry_run: true });
+  assert.equal(dry.structuredContent.dry_run.risk, 'destroy');
+  assert.equal(dry.structuredContent.dry_run.needs_confirmation, true);
+  await call('proxmox_api', { method: 'DELETE', path: `${path}/${rule.pos}` });
+  assert.equal(asked.length, n + 1, 'the delete was confirmed by the user');
+  const after = (await call('proxmox_api', { method: 'GET', path })).structuredContent.data;
+  assert.ok(!after.some((r) => r.comment === 'https from the assistant'), JSON.stringify(after));
+  return { pos: rule.pos };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

@@ -65,7 +65,9 @@ class OperatorIT {
                 "\"step\":\"back up, delete (confirmed), restore: the guest comes back with its configuration and "
                         + "disks\",\"ok\":true",
                 "\"step\":\"migrate a VM and grow its disk\",\"ok\":true",
-                "\"step\":\"a failed task is found by proxmox_task_list and its log read\",\"ok\":true");
+                "\"step\":\"a failed task is found by proxmox_task_list and its log read\",\"ok\":true",
+                "\"step\":\"proxmox_api: an invalid call is refused in the contract's words, a valid one adds a "
+                        + "firewall rule\",\"ok\":true");
     }
 
     @Test

@@ -14,6 +14,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.Guests;
+import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.TaskResult;
 
 /**
@@ -223,8 +224,21 @@ public abstract class GuestTool implements Tool {
      * @return the guest as a preview's target
      */
     protected Preview.Target target(ToolCall call, GuestRef guest, Map<String, Object> config) {
+        return previewTarget(call.proxmox(), guest, config);
+    }
+
+    /**
+     * A guest as a preview's target, for tools that are not guest tools (the generic API call): its tags, pool, HA
+     * state and protection, as {@code /cluster/resources} and its configuration say now.
+     *
+     * @param pve the client
+     * @param guest the guest
+     * @param config its configuration
+     * @return the guest as a preview's target
+     */
+    public static Preview.Target previewTarget(ProxmoxClient pve, GuestRef guest, Map<String, Object> config) {
         Map<String, Object> resource = Map.of();
-        for (Object o : Json.list(call.proxmox().get("/cluster/resources", Map.of("type", "vm")).join())) {
+        for (Object o : Json.list(pve.get("/cluster/resources", Map.of("type", "vm")).join())) {
             Map<String, Object> r = Json.map(o);
             if (Json.longValue(r, "vmid", -1) == guest.vmid()) {
                 resource = r;
