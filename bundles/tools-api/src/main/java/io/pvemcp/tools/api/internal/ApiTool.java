@@ -42,6 +42,9 @@ import org.osgi.service.component.annotations.Reference;
 public final class ApiTool implements Tool {
 
     static final int DEFAULT_LIMIT = 100;
+    /** Parameters the summary a person reads never repeats (passwords, secrets, keys, tickets). */
+    private static final java.util.regex.Pattern SECRET = java.util.regex.Pattern.compile(
+            "(?i)pass|secret|private|ticket|csrf|cookie|^key$");
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .required("method", JsonSchema.string().enumValues("GET", "POST", "PUT", "DELETE"))
@@ -122,8 +125,10 @@ public final class ApiTool implements Tool {
             targets.add(new Preview.Target("pool", null, pool, null, null, List.of(), pool, null, false));
         }
         Map<String, Object> body = r.bodyParameters();
+        Map<String, Object> shown = new LinkedHashMap<>(body);
+        shown.replaceAll((k, v) -> SECRET.matcher(k).find() ? "(hidden)" : v);
         String summary = r.method().httpMethod() + " " + r.path() + " (" + r.method().name() + ")"
-                + (body.isEmpty() ? "" : " with " + body) + ". Proxmox requires " + r.permission() + ".";
+                + (shown.isEmpty() ? "" : " with " + shown) + ". Proxmox requires " + r.permission() + ".";
         Risk risk = r.risk();
         return new Preview(summary, targets, List.of(new Preview.Request(r.method().httpMethod(), r.path(), body)),
                 null, risk != Risk.DESTROY, r.interrupts());

@@ -48,11 +48,8 @@ final class Permissions {
         switch (kind) {
             case "perm": {
                 String path = fill(String.valueOf(check.size() > 1 ? check.get(1) : "/"), params);
-                List<?> privileges = check.size() > 2 && check.get(2) instanceof List<?> l ? l : List.of();
                 boolean any = check.size() > 4 && "any".equals(check.get(3));
-                String privs = privileges.isEmpty() ? "a privilege" : String.join(any ? " or " : " and ",
-                        privileges.stream().map(String::valueOf).toList());
-                return privs + " on " + path;
+                return privileges(check.size() > 2 ? check.get(2) : null, any) + " on " + path;
             }
             case "and", "or": {
                 List<String> parts = new ArrayList<>();
@@ -64,16 +61,22 @@ final class Permissions {
                 return "(" + String.join(" " + kind + " ", parts) + ")";
             }
             case "userid-param":
-                return "the user named in the parameters is the caller" + (check.size() > 1 ? " (" + check.get(1) + ")"
-                        : "");
+                return check.size() > 1 && !"self".equals(check.get(1)) ? check.get(1)
+                        + " on the realm of the user named" : "the user named is the caller";
             case "userid-group":
-                return (check.size() > 1 ? check.get(1) + " " : "") + "on the groups of the user named";
+                return privileges(check.size() > 1 ? check.get(1) : null, false) + " on a group of the user named";
             case "perm-modify":
                 return "permission to modify the permissions of " + fill(String.valueOf(check.size() > 1
                         ? check.get(1) : "/"), params);
             default:
                 return check.toString();
         }
+    }
+
+    private static String privileges(Object list, boolean any) {
+        List<?> privileges = list instanceof List<?> l ? l : List.of();
+        return privileges.isEmpty() ? "a privilege" : String.join(any ? " or " : " and ",
+                privileges.stream().map(String::valueOf).toList());
     }
 
     private static String fill(String path, Map<String, String> params) {

@@ -148,6 +148,43 @@ class ApiToolsTest {
         assertThat(missing.getMessage()).contains("555");
     }
 
+    /** "Create a read-only user for my colleague with an API token": what the token may and may not do afterwards. */
+    @Test
+    void aReadOnlyUserMadeThroughTheApiMayLookButNotStartAVm() throws Exception {
+        tools.call(api, Map.of("method", "POST", "path", "/access/users", "params", Map.of("userid", "colleague@pve",
+                "comment", "read-only")));
+        tools.call(api, Map.of("method", "PUT", "path", "/access/acl", "params", Map.of("path", "/", "users",
+                "colleague@pve", "roles", "PVEAuditor")));
+        ToolResult token = tools.call(api, Map.of("method", "POST", "path", "/access/users/colleague@pve/token/laptop",
+                "params", Map.of("privsep", 0)));
+        Map<String, Object> data = map(token.structuredContent().get("data"));
+        String secret = (String) data.get("value");
+        assertThat(data).containsEntry("full-tokenid", "colleague@pve!laptop");
+        ProxmoxClient colleague = cluster.client("colleague@pve!laptop", secret);
+        assertThat(colleague.get("/cluster/resources", Map.of("type", "vm")).join()).asList().isNotEmpty();
+        ProxmoxException refused = org.assertj.core.api.Assertions.catchThrowableOfType(() -> {
+            try {
+                colleague.post("/nodes/{node}/qemu/{vmid}/status/start", Map.of("node", "pve2", "vmid", 102)).join();
+            } catch (java.util.concurrent.CompletionException e) {
+                throw e.getCause();
+            }
+        }, ProxmoxException.class);
+        assertThat(refused.status()).isEqualTo(403);
+        assertThat(refused.kind()).isEqualTo(ProxmoxException.Kind.PERMISSION);
+    }
+
+    @Test
+    void aPreviewNeverRepeatsAPassword() throws Exception {
+        Preview user = tools.preview(api, Map.of("method", "POST", "path", "/access/users", "params",
+                Map.of("userid", "colleague@pve", "password", "Sup3r-secret!", "comment", "read-only")));
+        assertThat(user.summary()).contains("userid=colleague@pve", "password=(hidden)").doesNotContain("Sup3r");
+        Preview token = tools.preview(api, Map.of("method", "POST", "path", "/access/users/colleague@pve/token/laptop"));
+        assertThat(token.summary()).endsWith("Proxmox requires (the user named is the caller or User.Modify on a group "
+                + "of the user named).");
+        assertThat(user.summary()).endsWith("Proxmox requires (Realm.AllocateUser on the realm of the user named and "
+                + "User.Modify on a group of the user named).");
+    }
+
     @Test
     void longListsAreCutToTheLimit() throws Exception {
         ToolResult all = tools.call(api, Map.of("method", "GET", "path", "/cluster/resources", "limit", 3));
