@@ -178,5 +178,23 @@ await step('proxmox_api: an invalid call is refused in the contract\'s words, a 
   return { pos: rule.pos };
 });
 
+await step('proxmox_metrics: a node\'s last hour as figures and as a PNG chart the client decodes', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['metrics'] });
+  await until('the metrics tools', async () => (await names()).includes('proxmox_metrics'));
+  const r = await call('proxmox_metrics', { node: 'pve1', timeframe: 'hour' });
+  const cpu = r.structuredContent.series.cpu_percent;
+  assert.ok(cpu.min <= cpu.avg && cpu.avg <= cpu.max, JSON.stringify(cpu));
+  const image = r.content.find((c) => c.type === 'image');
+  assert.ok(image, 'an image content block');
+  assert.equal(image.mimeType, 'image/png');
+  const png = Buffer.from(image.data, 'base64');
+  assert.deepEqual([...png.subarray(0, 8)], [0x89, 0x50, 0x4e, 0x47, 0x0d, 0x0a, 0x1a, 0x0a], 'the PNG signature');
+  assert.equal(png.subarray(12, 16).toString('ascii'), 'IHDR');
+  assert.equal(png.readUInt32BE(16), 800, 'its width');
+  const top = await call('proxmox_cluster_top', { by: 'memory', limit: 3 });
+  assert.equal(top.structuredContent.guests.length, 3);
+  return { bytes: png.length, height: png.readUInt32BE(20) };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

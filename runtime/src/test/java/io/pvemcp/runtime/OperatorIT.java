@@ -67,7 +67,9 @@ class OperatorIT {
                 "\"step\":\"migrate a VM and grow its disk\",\"ok\":true",
                 "\"step\":\"a failed task is found by proxmox_task_list and its log read\",\"ok\":true",
                 "\"step\":\"proxmox_api: an invalid call is refused in the contract's words, a valid one adds a "
-                        + "firewall rule\",\"ok\":true");
+                        + "firewall rule\",\"ok\":true",
+                "\"step\":\"proxmox_metrics: a node's last hour as figures and as a PNG chart the client decodes\","
+                        + "\"ok\":true");
     }
 
     @Test

@@ -18,10 +18,17 @@ public final class ToolResult {
     private final List<Content> content;
 
     private ToolResult(String text, Map<String, Object> structuredContent, boolean error) {
+        this(text, structuredContent, error, List.of());
+    }
+
+    private ToolResult(String text, Map<String, Object> structuredContent, boolean error, List<Content> more) {
         this.text = Objects.requireNonNull(text, "text");
         this.structuredContent = structuredContent;
         this.error = error;
-        this.content = List.of(Content.text(text));
+        List<Content> all = new java.util.ArrayList<>();
+        all.add(Content.text(text));
+        all.addAll(more);
+        this.content = List.copyOf(all);
     }
 
     private ToolResult(List<Content> content) {
@@ -55,6 +62,21 @@ public final class ToolResult {
      */
     public static ToolResult of(String text, Map<String, Object> structuredContent) {
         return new ToolResult(text, Objects.requireNonNull(structuredContent, "structuredContent"), false);
+    }
+
+    /**
+     * A successful result with structured content and further pieces after its text, e.g. a chart as an image that a
+     * client shows its user while the model reads the figures.
+     *
+     * @param text a compact summary for the model
+     * @param structuredContent the data, conforming to the tool's output schema
+     * @param more the pieces that follow the text (images, audio, resources)
+     * @return the result
+     * @since 2.3
+     */
+    public static ToolResult of(String text, Map<String, Object> structuredContent, List<Content> more) {
+        return new ToolResult(text, Objects.requireNonNull(structuredContent, "structuredContent"), false,
+                List.copyOf(more));
     }
 
     /**

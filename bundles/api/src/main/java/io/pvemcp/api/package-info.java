@@ -57,7 +57,8 @@
  * {@code io.pvemcp.tools.guest} (in 1.5 already).</li>
  * <li>2.1: the toolsets a token may use ({@link io.pvemcp.api.Limits}).</li>
  * <li>2.2: {@link io.pvemcp.api.Scopes#METRICS}, the scope of {@code /metrics}.</li>
- * <li>2.3: {@link io.pvemcp.api.Tool#risk(Arguments)}, the risk class of one call (a tool whose calls differ).</li>
+ * <li>2.3: {@link io.pvemcp.api.Tool#risk(Arguments)}, the risk class of one call (a tool whose calls differ);
+ * {@link io.pvemcp.api.ToolResult#of(String, java.util.Map, java.util.List)}, structured content with an image.</li>
  * </ul>
  */
 @Version("2.3.0")
