@@ -196,5 +196,24 @@ await step('proxmox_metrics: a node\'s last hour as figures and as a PNG chart t
   return { bytes: png.length, height: png.readUInt32BE(20) };
 });
 
+await step('pools: create one, move a guest in and out, delete it (confirmed)', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['pool'] });
+  await until('the pool tools', async () => (await names()).includes('proxmox_pool_delete'));
+  await call('proxmox_pool_create', { poolid: 'staging', comment: 'pre-production' });
+  const added = await call('proxmox_pool_members', { poolid: 'staging', add: [104] });
+  assert.deepEqual(added.structuredContent.guests, [104]);
+  const listed = await call('proxmox_pool_list', { poolid: 'staging' });
+  assert.equal(listed.structuredContent.pools[0].guests[0].vmid, 104);
+  const full = await client.callTool({ name: 'proxmox_pool_delete', arguments: { poolid: 'staging' } });
+  assert.ok(full.isError && text(full).includes('is not empty'), text(full));
+  await call('proxmox_pool_members', { poolid: 'staging', remove: [104] });
+  const n = asked.length;
+  await call('proxmox_pool_delete', { poolid: 'staging' });
+  assert.equal(asked.length, n + 1, 'the delete was confirmed by the user');
+  const pools = (await call('proxmox_pool_list', {})).structuredContent.pools.map((p) => p.poolid);
+  assert.ok(!pools.includes('staging'), JSON.stringify(pools));
+  return { pools };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

@@ -69,7 +69,8 @@ class OperatorIT {
                 "\"step\":\"proxmox_api: an invalid call is refused in the contract's words, a valid one adds a "
                         + "firewall rule\",\"ok\":true",
                 "\"step\":\"proxmox_metrics: a node's last hour as figures and as a PNG chart the client decodes\","
-                        + "\"ok\":true");
+                        + "\"ok\":true",
+                "\"step\":\"pools: create one, move a guest in and out, delete it (confirmed)\",\"ok\":true");
     }
 
     @Test
