@@ -215,5 +215,22 @@ await step('pools: create one, move a guest in and out, delete it (confirmed)', 
   return { pools };
 });
 
+await step('HA: a guest is put under HA, shows in the status, and is taken out again', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['ha'] });
+  await until('the HA tools', async () => (await names()).includes('proxmox_ha_set'));
+  const before = (await call('proxmox_ha_status', {})).structuredContent;
+  assert.equal(before.quorate, true);
+  assert.ok(before.resources.some((r) => r.sid === 'vm:101' && r.group === 'prefer-pve1'), JSON.stringify(before));
+  const dry = await call('proxmox_ha_set', { vmid: 103, group: 'prefer-pve1', dry_run: true });
+  assert.equal(dry.structuredContent.dry_run.risk, 'power', 'HA may start it');
+  await call('proxmox_ha_set', { vmid: 103, group: 'prefer-pve1' });
+  const during = (await call('proxmox_ha_status', {})).structuredContent.resources;
+  assert.ok(during.some((r) => r.vmid === 103 && r.group === 'prefer-pve1'), JSON.stringify(during));
+  await call('proxmox_ha_remove', { vmid: 103 });
+  const after = (await call('proxmox_ha_status', {})).structuredContent.resources;
+  assert.ok(!after.some((r) => r.vmid === 103), JSON.stringify(after));
+  return { resources: after.length };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

@@ -70,7 +70,8 @@ class OperatorIT {
                         + "firewall rule\",\"ok\":true",
                 "\"step\":\"proxmox_metrics: a node's last hour as figures and as a PNG chart the client decodes\","
                         + "\"ok\":true",
-                "\"step\":\"pools: create one, move a guest in and out, delete it (confirmed)\",\"ok\":true");
+                "\"step\":\"pools: create one, move a guest in and out, delete it (confirmed)\",\"ok\":true",
+                "\"step\":\"HA: a guest is put under HA, shows in the status, and is taken out again\",\"ok\":true");
     }
 
     @Test

@@ -27,6 +27,9 @@ record ApiRequest(ApiMethod method, String path, Map<String, String> pathParamet
 
     static final List<String> METHODS = List.of("GET", "POST", "PUT", "DELETE");
     private static final String PREFIX = "/api2/json";
+    /** What a Proxmox VE node's HTTP server takes: a request line of some 8 KiB, a form of 64 KiB. */
+    static final int MAX_QUERY = 7_000;
+    static final int MAX_FORM = 60_000;
     private static final Pattern STOP = Pattern.compile(".*/status/(stop|reset)|.*/snapshot/\\{snapname}/rollback");
     private static final Pattern POWER = Pattern.compile(".*/status/(start|shutdown|reboot|suspend|resume)");
     private static final Pattern INTERRUPTS = Pattern.compile(".*/status/(stop|reset|shutdown|reboot|suspend)"
@@ -79,6 +82,19 @@ record ApiRequest(ApiMethod method, String path, Map<String, String> pathParamet
             params.put(e.getKey(), e.getValue());
         }
         ApiMethod api = match.get().method();
+        long size = path.length();
+        for (var e : params.entrySet()) {
+            for (Object v : e.getValue() instanceof List<?> l ? l : List.of(e.getValue())) {
+                size += e.getKey().length() + 2 + java.net.URLEncoder.encode(String.valueOf(v),
+                        java.nio.charset.StandardCharsets.UTF_8).length();
+            }
+        }
+        boolean query = "GET".equals(method) || "DELETE".equals(method);
+        if (size > (query ? MAX_QUERY : MAX_FORM)) {
+            throw ToolException.invalidArgument("params", "the request would be " + size + " characters long; a "
+                    + (query ? "GET or DELETE carries its parameters in the address, which takes at most " + MAX_QUERY
+                    : "form takes at most " + MAX_FORM) + " here");
+        }
         Map<String, String> errors = api.check(params);
         if (!errors.isEmpty()) {
             StringBuilder sb = new StringBuilder("Parameter verification failed for " + method + " "

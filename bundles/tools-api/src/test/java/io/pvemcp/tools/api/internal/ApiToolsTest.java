@@ -116,6 +116,8 @@ class ApiToolsTest {
                 "params", Map.of("node", "pve2"))).getMessage()).contains("node is pve2 in params but pve1 in the path");
         assertThat(tools.refusal(ToolException.class, api, Map.of("method", "GET", "path", "/cluster/resources",
                 "params", Map.of("type", Map.of("x", 1)))).getMessage()).contains("must be a string, number, boolean");
+        assertThat(tools.refusal(ToolException.class, api, Map.of("method", "GET", "path", "/cluster/resources",
+                "params", Map.of("type", "x".repeat(8000)))).getMessage()).contains("would be 80", "at most 7000");
         assertThat(sent).as("nothing reached Proxmox").isEmpty();
         assertThat(api.risk(new Arguments(Map.of("method", "GET", "path", "/nowhere")))).as("unknown: declared")
                 .isNull();

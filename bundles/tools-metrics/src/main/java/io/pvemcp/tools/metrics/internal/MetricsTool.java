@@ -18,6 +18,8 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.Guests;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -34,9 +36,8 @@ public final class MetricsTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .optional("vmid", JsonSchema.integer().minimum(100).maximum(999_999_999).description("A VM or container"))
-            .optional("node", JsonSchema.string().pattern("^[a-zA-Z0-9]([a-zA-Z0-9.-]*[a-zA-Z0-9])?$")
-                    .description("A node, or the node of storage"))
-            .optional("storage", JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*$"))
+            .optional("node", GuestTool.nodeSchema("A node, or the node of storage"))
+            .optional("storage", StorageScan.storageSchema("A storage"))
             .optional("timeframe", JsonSchema.string().enumValues("hour", "day", "week", "month", "year")
                     .defaultValue("hour"))
             .optional("cf", JsonSchema.string().enumValues("AVERAGE", "MAX").defaultValue("AVERAGE"))

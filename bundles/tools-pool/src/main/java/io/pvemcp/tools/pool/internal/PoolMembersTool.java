@@ -16,6 +16,7 @@ import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -32,10 +33,8 @@ public final class PoolMembersTool implements Tool {
             .optional("add", JsonSchema.array(JsonSchema.integer().minimum(100).maximum(999_999_999)).maxItems(200))
             .optional("remove", JsonSchema.array(JsonSchema.integer().minimum(100).maximum(999_999_999))
                     .maxItems(200))
-            .optional("add_storage", JsonSchema.array(JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*$"))
-                    .maxItems(50))
-            .optional("remove_storage", JsonSchema.array(JsonSchema.string().pattern("^[a-zA-Z][a-zA-Z0-9._-]*$"))
-                    .maxItems(50))
+            .optional("add_storage", JsonSchema.array(StorageScan.storageSchema("A storage")).maxItems(50))
+            .optional("remove_storage", JsonSchema.array(StorageScan.storageSchema("A storage")).maxItems(50))
             .optional("move_from_other_pool", JsonSchema.bool().defaultValue(false))
             .build();
 
