@@ -232,5 +232,24 @@ await step('HA: a guest is put under HA, shows in the status, and is taken out a
   return { resources: after.length };
 });
 
+await step('firewall: port 443 opened on VM 100, a lock-out refused, the rule deleted (confirmed)', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['firewall'] });
+  await until('the firewall tools', async () => (await names()).includes('proxmox_firewall_rule_add'));
+  const added = await call('proxmox_firewall_rule_add', { vmid: 100, type: 'in', action: 'ACCEPT', proto: 'tcp',
+    dport: '443', comment: 'https, firewall tools' });
+  assert.equal(added.structuredContent.applies, 'IN ACCEPT tcp dport 443 from any');
+  const rules = (await call('proxmox_firewall_rules', { vmid: 100 })).structuredContent.rules;
+  const rule = rules.find((r) => r.comment === 'https, firewall tools');
+  assert.ok(rule && rule.dport === '443', JSON.stringify(rules));
+  const lock = await client.callTool({ name: 'proxmox_firewall_rule_add', arguments: { type: 'in', action: 'DROP' } });
+  assert.ok(lock.isError && text(lock).includes('locked out'), text(lock));
+  const n = asked.length;
+  await call('proxmox_firewall_rule_delete', { vmid: 100, pos: rule.pos });
+  assert.equal(asked.length, n + 1, 'the delete was confirmed by the user');
+  const after = (await call('proxmox_firewall_rules', { vmid: 100 })).structuredContent.rules;
+  assert.ok(!after.some((r) => r.comment === 'https, firewall tools'), JSON.stringify(after));
+  return { pos: rule.pos };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

@@ -71,7 +71,9 @@ class OperatorIT {
                 "\"step\":\"proxmox_metrics: a node's last hour as figures and as a PNG chart the client decodes\","
                         + "\"ok\":true",
                 "\"step\":\"pools: create one, move a guest in and out, delete it (confirmed)\",\"ok\":true",
-                "\"step\":\"HA: a guest is put under HA, shows in the status, and is taken out again\",\"ok\":true");
+                "\"step\":\"HA: a guest is put under HA, shows in the status, and is taken out again\",\"ok\":true",
+                "\"step\":\"firewall: port 443 opened on VM 100, a lock-out refused, the rule deleted (confirmed)\","
+                        + "\"ok\":true");
     }
 
     @Test

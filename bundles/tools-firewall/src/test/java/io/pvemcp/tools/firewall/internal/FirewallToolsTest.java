@@ -1,0 +1,102 @@
+package io.pvemcp.tools.firewall.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.util.List;
+import java.util.Map;
+
+import io.pvemcp.api.Preview;
+import io.pvemcp.api.ToolException;
+import io.pvemcp.api.ToolResult;
+import io.pvemcp.testing.SimulatedCluster;
+import io.pvemcp.testing.ToolCalls;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+class FirewallToolsTest {
+
+    SimulatedCluster cluster;
+    ToolCalls tools;
+
+    @BeforeEach
+    void start() {
+        cluster = SimulatedCluster.start();
+        tools = new ToolCalls(cluster.client());
+    }
+
+    @AfterEach
+    void stop() {
+        assertThat(cluster.simulator().contractViolations()).isEmpty();
+        cluster.close();
+    }
+
+    @SuppressWarnings("unchecked")
+    static Map<String, Object> map(Object o) {
+        return (Map<String, Object>) o;
+    }
+
+    List<?> rules(Map<String, Object> where) throws Exception {
+        return (List<?>) tools.call(new FirewallRulesTool(), where).structuredContent().get("rules");
+    }
+
+    @Test
+    void listsTheRulesOfTheClusterAndOfAGuestAsProxmoxAppliesThem() throws Exception {
+        ToolResult cluster = tools.call(new FirewallRulesTool(), Map.of());
+        assertThat(cluster.structuredContent()).containsEntry("firewall", "the cluster firewall");
+        assertThat(map(cluster.structuredContent().get("options"))).containsEntry("policy_in", "DROP");
+        assertThat(cluster.text()).startsWith("The cluster firewall is off, policy in DROP, out ACCEPT; 2 rules:")
+                .contains("1: IN ACCEPT tcp dport 8006 from 10.0.0.0/24 (web UI and API)");
+        ToolResult vm = tools.call(new FirewallRulesTool(), Map.of("vmid", 100));
+        assertThat(vm.text()).startsWith("The firewall of VM 100 (web01) is on").contains("0: IN ACCEPT HTTP from any");
+    }
+
+    @Test
+    void port443IsOpenedInTheFirewallOfVm100AndTheRuleDeletedAgain() throws Exception {
+        Map<String, Object> open = Map.of("vmid", 100, "type", "in", "action", "ACCEPT", "proto", "tcp", "dport",
+                "443", "comment", "https from the assistant");
+        Preview plan = tools.preview(new FirewallRuleAddTool(), open);
+        assertThat(plan.summary()).isEqualTo("Add to the firewall of VM 100 (web01) at position 0: IN ACCEPT tcp "
+                + "dport 443 from any.");
+        assertThat(plan.targets()).singleElement().satisfies(t -> assertThat(t.vmid()).isEqualTo(100L));
+        ToolResult added = tools.call(new FirewallRuleAddTool(), open);
+        assertThat(added.structuredContent()).containsEntry("pos", 0).containsEntry("applies",
+                "IN ACCEPT tcp dport 443 from any");
+        assertThat(rules(Map.of("vmid", 100))).hasSize(3).first().satisfies(r -> assertThat(map(r))
+                .containsEntry("dport", "443").containsEntry("comment", "https from the assistant"));
+
+        Preview delete = tools.preview(new FirewallRuleDeleteTool(), Map.of("vmid", 100, "pos", 0));
+        assertThat(delete.summary()).isEqualTo("Delete rule 0 of the firewall of VM 100 (web01): IN ACCEPT tcp dport "
+                + "443 from any (https from the assistant).");
+        assertThat(delete.undoable()).isFalse();
+        tools.call(new FirewallRuleDeleteTool(), Map.of("vmid", 100, "pos", 0));
+        assertThat(rules(Map.of("vmid", 100))).hasSize(2);
+        assertThat(tools.refusal(ToolException.class, new FirewallRuleDeleteTool(), Map.of("vmid", 100, "pos", 7))
+                .getMessage()).contains("has rules 0 to 1");
+    }
+
+    @Test
+    void aRuleThatWouldLockTheManagementInterfaceOutIsRefused() throws Exception {
+        for (Map<String, Object> bad : List.<Map<String, Object>>of(
+                Map.of("type", "in", "action", "DROP"),
+                Map.of("node", "pve1", "type", "in", "action", "REJECT", "proto", "tcp", "dport", "8000:9000"),
+                Map.of("type", "in", "action", "DROP", "macro", "SSH"))) {
+            ToolException e = tools.refusal(ToolException.class, new FirewallRuleAddTool(), bad);
+            assertThat(e.getMessage()).as("%s", bad).contains("would drop TCP port", "locked out", "Nothing was "
+                    + "changed");
+        }
+        assertThat(rules(Map.of())).hasSize(2);
+        ToolResult narrow = tools.call(new FirewallRuleAddTool(), Map.of("type", "in", "action", "DROP", "proto",
+                "tcp", "dport", "8006", "source", "192.0.2.0/24", "pos", 5));
+        assertThat(narrow.structuredContent()).as("a source narrower than anywhere, at the end").containsEntry("pos", 2);
+        assertThat(narrow.text()).contains("That firewall is off");
+        assertThat(tools.call(new FirewallRuleAddTool(), Map.of("vmid", 100, "type", "in", "action", "DROP"))
+                .structuredContent()).as("a guest's firewall guards the guest, not the management interface")
+                .containsEntry("pos", 0);
+        assertThat(tools.refusal(ToolException.class, new FirewallRuleAddTool(), Map.of("type", "in", "action",
+                "ACCEPT", "iface", "net0")).getMessage()).contains("a guest's firewall only");
+        assertThat(tools.refusal(ToolException.class, new FirewallRuleAddTool(), Map.of("vmid", 100, "type", "in",
+                "action", "ACCEPT", "dport", "80")).getMessage()).contains("dport needs a protocol");
+    }
+}
