@@ -145,7 +145,8 @@ class CoreToolsIT {
                 "proxmox_vm_agent_info", "proxmox_ct_clone", "proxmox_ct_migrate", "proxmox_ct_resize",
                 "proxmox_ct_config", "proxmox_ct_template", "proxmox_api", "proxmox_api_describe", "proxmox_metrics", "proxmox_cluster_top", "proxmox_pool_list", "proxmox_pool_create", "proxmox_pool_members",
                 "proxmox_pool_delete", "proxmox_ha_status", "proxmox_ha_set", "proxmox_ha_remove",
-                "proxmox_firewall_rules", "proxmox_firewall_rule_add", "proxmox_firewall_rule_delete");
+                "proxmox_firewall_rules", "proxmox_firewall_rule_add", "proxmox_firewall_rule_delete",
+                "proxmox_firewall_options");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

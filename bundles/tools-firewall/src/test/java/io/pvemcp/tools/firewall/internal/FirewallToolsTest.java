@@ -99,4 +99,31 @@ class FirewallToolsTest {
         assertThat(tools.refusal(ToolException.class, new FirewallRuleAddTool(), Map.of("vmid", 100, "type", "in",
                 "action", "ACCEPT", "dport", "80")).getMessage()).contains("dport needs a protocol");
     }
+
+    @Test
+    void switchingAHostFirewallOnIsConfirmedAndSaysWhatStillReachesManagement() throws Exception {
+        FirewallOptionsTool options = new FirewallOptionsTool();
+        assertThat(options.risk(new io.pvemcp.api.Arguments(Map.of("enable", true)))).isEqualTo(
+                io.pvemcp.api.Risk.DESTROY);
+        assertThat(options.risk(new io.pvemcp.api.Arguments(Map.of("node", "pve1", "enable", true)))).isEqualTo(
+                io.pvemcp.api.Risk.DESTROY);
+        assertThat(options.risk(new io.pvemcp.api.Arguments(Map.of("vmid", 100, "policy_in", "DROP")))).isEqualTo(
+                io.pvemcp.api.Risk.CHANGE);
+        assertThat(options.risk(new io.pvemcp.api.Arguments(Map.of("policy_out", "DROP")))).isEqualTo(
+                io.pvemcp.api.Risk.CHANGE);
+
+        Preview on = tools.preview(options, Map.of("enable", true));
+        assertThat(on.summary()).startsWith("Set enable 0 → 1 on the cluster firewall.").contains(
+                "reached only from the cluster's local network", "loses its connection");
+        assertThat(tools.preview(options, Map.of("policy_in", "DROP")).summary()).as("already DROP")
+                .startsWith("Nothing:");
+
+        ToolResult guest = tools.call(options, Map.of("vmid", 100, "policy_in", "DROP"));
+        assertThat(map(guest.structuredContent().get("options"))).containsEntry("policy_in", "DROP");
+        assertThat(guest.text()).startsWith("The firewall of VM 100 (web01) is now on, policy in DROP");
+        assertThat(tools.refusal(ToolException.class, options, Map.of("node", "pve1", "policy_in", "DROP"))
+                .getMessage()).contains("has no policies of its own");
+        assertThat(tools.refusal(ToolException.class, options, Map.of("vmid", 100)).getMessage())
+                .contains("name what to set");
+    }
 }
