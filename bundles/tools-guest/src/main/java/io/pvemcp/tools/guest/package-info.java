@@ -22,8 +22,11 @@
  * Proxmox task to its end with progress for the client ({@link io.pvemcp.api.ToolCall#followTask}), and answer
  * with structured content that conforms to their output schemas. Each implements {@link io.pvemcp.api.Tool#preview}
  * (what a call would do, for dry runs, confirmations and guard rails) from the guest as it is now.
+ * <p>
+ * 1.3: {@link io.pvemcp.tools.guest.GuestTool#previewTarget} (a guest as a preview's target, for tools that are not
+ * guest tools) and {@link io.pvemcp.tools.guest.Futures}.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.pvemcp.tools.guest;
 

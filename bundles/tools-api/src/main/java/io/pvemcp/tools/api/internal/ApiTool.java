@@ -5,7 +5,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletionException;
 
 import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
@@ -24,6 +23,7 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.api.pve.Upid;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Reference;
@@ -115,9 +115,9 @@ public final class ApiTool implements Tool {
         if (vmid != null && vmid.matches("\\d{1,9}")) {
             String type = r.method().path().startsWith("/nodes/{node}/lxc/") ? "lxc"
                     : r.method().path().startsWith("/nodes/{node}/qemu/") ? "qemu" : null;
-            GuestRef guest = join(Guests.locate(call.proxmox(), Integer.parseInt(vmid), type,
+            GuestRef guest = Futures.join(Guests.locate(call.proxmox(), Integer.parseInt(vmid), type,
                     r.pathParameters().get("node")));
-            Map<String, Object> config = Json.map(join(call.proxmox().get(guest.path("/config"), guest.params())));
+            Map<String, Object> config = Json.map(Futures.join(call.proxmox().get(guest.path("/config"), guest.params())));
             targets.add(GuestTool.previewTarget(call.proxmox(), guest, config));
         }
         String pool = r.pathParameters().get("poolid");
@@ -138,7 +138,7 @@ public final class ApiTool implements Tool {
     public ToolResult call(ToolCall call) throws Exception {
         ApiRequest r = ApiRequest.check(contract.get(), call.arguments());
         ProxmoxClient pve = call.proxmox();
-        Object data = join(pve.request(r.method().httpMethod(), r.method().path(), r.params()));
+        Object data = Futures.join(pve.request(r.method().httpMethod(), r.method().path(), r.params()));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("method", r.method().httpMethod());
         out.put("path", r.path());
@@ -174,16 +174,5 @@ public final class ApiTool implements Tool {
                     ? ": done, no data." : ".");
         }
         return ToolResult.of(text.toString(), out);
-    }
-
-    private static <T> T join(java.util.concurrent.CompletableFuture<T> future) {
-        try {
-            return future.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException re) {
-                throw re;
-            }
-            throw e;
-        }
     }
 }

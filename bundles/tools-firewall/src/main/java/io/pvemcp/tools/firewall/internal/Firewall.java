@@ -4,8 +4,6 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.pvemcp.api.Arguments;
 import io.pvemcp.api.Json;
@@ -15,6 +13,7 @@ import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.Guests;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.Futures;
 
 /**
  * Where a firewall call acts (the cluster, a node's host firewall, or a guest's), its rules as Proxmox applies them,
@@ -52,7 +51,7 @@ final class Firewall {
         Long vmid = args.optionalInteger("vmid").orElse(null);
         String node = args.string("node", null);
         if (vmid != null) {
-            GuestRef g = join(Guests.locate(pve, (int) (long) vmid, null, node));
+            GuestRef g = Futures.join(Guests.locate(pve, (int) (long) vmid, null, node));
             Map<String, Object> p = new LinkedHashMap<>();
             p.put("node", g.node());
             p.put("vmid", g.vmid());
@@ -68,7 +67,7 @@ final class Firewall {
 
     static List<Map<String, Object>> rules(ProxmoxClient pve, Scope scope) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : Json.list(join(pve.uncached().get(scope.base() + "/rules", scope.params())))) {
+        for (Object o : Json.list(Futures.join(pve.uncached().get(scope.base() + "/rules", scope.params())))) {
             Map<String, Object> r = new LinkedHashMap<>(Json.map(o));
             r.put("applies", describe(r));
             out.add(r);
@@ -77,7 +76,7 @@ final class Firewall {
     }
 
     static Map<String, Object> options(ProxmoxClient pve, Scope scope) {
-        return Json.map(join(pve.uncached().get(scope.base() + "/options", scope.params())));
+        return Json.map(Futures.join(pve.uncached().get(scope.base() + "/options", scope.params())));
     }
 
     /** @return a rule as Proxmox applies it, e.g. {@code IN ACCEPT tcp dport 443 from any} */
@@ -170,16 +169,5 @@ final class Firewall {
             }
         }
         return false;
-    }
-
-    static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }

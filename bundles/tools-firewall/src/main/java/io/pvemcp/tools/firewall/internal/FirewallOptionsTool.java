@@ -15,6 +15,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -94,7 +95,7 @@ public final class FirewallOptionsTool implements Tool {
     @Override
     public ToolResult call(ToolCall call) {
         Firewall.Scope scope = Firewall.scope(call.proxmox(), call.arguments());
-        Firewall.join(call.proxmox().put(scope.base() + "/options", params(call, scope)));
+        Futures.join(call.proxmox().put(scope.base() + "/options", params(call, scope)));
         Map<String, Object> options = new LinkedHashMap<>(Firewall.options(call.proxmox(), scope));
         options.remove("digest");
         Map<String, Object> out = new LinkedHashMap<>();

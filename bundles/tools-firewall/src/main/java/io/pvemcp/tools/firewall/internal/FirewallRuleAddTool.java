@@ -12,6 +12,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -75,7 +76,7 @@ public final class FirewallRuleAddTool implements Tool {
     @Override
     public ToolResult call(ToolCall call) {
         Plan p = plan(call);
-        Firewall.join(call.proxmox().post(p.scope().base() + "/rules", p.params()));
+        Futures.join(call.proxmox().post(p.scope().base() + "/rules", p.params()));
         Map<String, Object> stored = Firewall.rules(call.proxmox(), p.scope()).stream()
                 .filter(r -> ((Number) r.get("pos")).intValue() == p.pos()).findFirst().orElseThrow(
                         () -> new ToolException("The rule was added, but Proxmox does not list it at position " + p.pos()

@@ -13,6 +13,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -64,7 +65,7 @@ public final class FirewallRuleDeleteTool implements Tool {
         Plan p = plan(call);
         Map<String, Object> params = new LinkedHashMap<>(p.scope().params());
         params.put("pos", p.pos());
-        Firewall.join(call.proxmox().delete(p.scope().base() + "/rules/{pos}", params));
+        Futures.join(call.proxmox().delete(p.scope().base() + "/rules/{pos}", params));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("firewall", p.scope().name());
         out.put("deleted", p.rule().get("applies"));

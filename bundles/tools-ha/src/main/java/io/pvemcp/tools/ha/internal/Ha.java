@@ -2,12 +2,11 @@ package io.pvemcp.tools.ha.internal;
 
 import java.util.LinkedHashMap;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.Futures;
 
 /** What the HA tools share: a guest's HA service id and resource, and the names of guests. */
 final class Ha {
@@ -23,7 +22,7 @@ final class Ha {
     /** @return the guest's HA resource, or {@code null} if HA does not manage it */
     static Map<String, Object> resource(ProxmoxClient pve, GuestRef guest) {
         String sid = sid(guest);
-        for (Object o : Json.list(join(pve.get("/cluster/ha/resources", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/ha/resources", Map.of())))) {
             Map<String, Object> r = Json.map(o);
             if (sid.equals(Json.string(r, "sid"))) {
                 return r;
@@ -34,21 +33,10 @@ final class Ha {
 
     static Map<Long, String> names(ProxmoxClient pve) {
         Map<Long, String> names = new LinkedHashMap<>();
-        for (Object o : Json.list(join(pve.get("/cluster/resources", Map.of("type", "vm"))))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/resources", Map.of("type", "vm"))))) {
             Map<String, Object> r = Json.map(o);
             names.put(Json.longValue(r, "vmid", 0), r.get("name") == null ? null : Json.string(r, "name"));
         }
         return names;
-    }
-
-    static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }

@@ -15,6 +15,7 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.Guests;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -47,7 +48,7 @@ public final class HaRemoveTool implements Tool {
 
     @Override
     public Preview preview(ToolCall call) {
-        GuestRef guest = Ha.join(Guests.locate(call.proxmox(), (int) call.arguments().integer("vmid"), null, null));
+        GuestRef guest = Futures.join(Guests.locate(call.proxmox(), (int) call.arguments().integer("vmid"), null, null));
         String sid = Ha.sid(guest);
         Preview.Target target = GuestTool.previewTarget(call.proxmox(), guest, Map.of());
         if (Ha.resource(call.proxmox(), guest) == null) {
@@ -61,7 +62,7 @@ public final class HaRemoveTool implements Tool {
 
     @Override
     public ToolResult call(ToolCall call) {
-        GuestRef guest = Ha.join(Guests.locate(call.proxmox(), (int) call.arguments().integer("vmid"), null, null));
+        GuestRef guest = Futures.join(Guests.locate(call.proxmox(), (int) call.arguments().integer("vmid"), null, null));
         String sid = Ha.sid(guest);
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("sid", sid);
@@ -69,7 +70,7 @@ public final class HaRemoveTool implements Tool {
             out.put("removed", false);
             return ToolResult.of(sid + " is not under HA; nothing was changed.", out);
         }
-        Ha.join(call.proxmox().delete("/cluster/ha/resources/{sid}", Map.of("sid", sid)));
+        Futures.join(call.proxmox().delete("/cluster/ha/resources/{sid}", Map.of("sid", sid)));
         out.put("removed", true);
         return ToolResult.of("Took " + sid + " out of HA; it stays " + guest.status() + " on " + guest.node() + ".",
                 out);

@@ -20,6 +20,7 @@ import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.Guests;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.GuestTool;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -85,7 +86,7 @@ public final class HaSetTool implements Tool {
         Plan p = plan(call);
         ProxmoxClient pve = call.proxmox();
         if (p.request() != null) {
-            Ha.join(pve.request(p.request().method(), p.current() == null ? "/cluster/ha/resources"
+            Futures.join(pve.request(p.request().method(), p.current() == null ? "/cluster/ha/resources"
                     : "/cluster/ha/resources/{sid}", p.request().params()));
         }
         Map<String, Object> now = Ha.resource(pve, p.guest());
@@ -100,7 +101,7 @@ public final class HaSetTool implements Tool {
 
     private static Plan plan(ToolCall call) {
         ProxmoxClient pve = call.proxmox();
-        GuestRef guest = Ha.join(Guests.locate(pve, (int) call.arguments().integer("vmid"), null, null));
+        GuestRef guest = Futures.join(Guests.locate(pve, (int) call.arguments().integer("vmid"), null, null));
         if (guest.template()) {
             throw ToolException.invalidArgument("vmid", guest.kind() + " " + guest.vmid() + " is a template, which "
                     + "HA cannot run");

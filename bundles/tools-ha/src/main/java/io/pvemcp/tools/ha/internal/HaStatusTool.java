@@ -13,6 +13,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -51,7 +52,7 @@ public final class HaStatusTool implements Tool {
         List<Map<String, Object>> nodes = new ArrayList<>();
         Map<String, String> actual = new LinkedHashMap<>();
         Map<String, String> where = new LinkedHashMap<>();
-        for (Object o : Json.list(Ha.join(pve.get("/cluster/ha/status/current", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/ha/status/current", Map.of())))) {
             Map<String, Object> s = Json.map(o);
             switch (Json.string(s, "type")) {
                 case "quorum" -> quorate = Json.bool(s, "quorate", false);
@@ -67,7 +68,7 @@ public final class HaStatusTool implements Tool {
         }
         Map<Long, String> names = Ha.names(pve);
         List<Map<String, Object>> resources = new ArrayList<>();
-        for (Object o : Json.list(Ha.join(pve.get("/cluster/ha/resources", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/ha/resources", Map.of())))) {
             Map<String, Object> r = Json.map(o);
             String sid = Json.string(r, "sid");
             long vmid = Long.parseLong(sid.substring(sid.indexOf(':') + 1));
@@ -86,7 +87,7 @@ public final class HaStatusTool implements Tool {
             resources.add(m);
         }
         List<Map<String, Object>> groups = new ArrayList<>();
-        for (Object o : Json.list(Ha.join(pve.get("/cluster/ha/groups", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/ha/groups", Map.of())))) {
             Map<String, Object> g = Json.map(o);
             Map<String, Object> m = new LinkedHashMap<>();
             m.put("group", Json.string(g, "group"));

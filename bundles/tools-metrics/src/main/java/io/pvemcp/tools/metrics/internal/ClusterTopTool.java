@@ -14,6 +14,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -61,7 +62,7 @@ public final class ClusterTopTool implements Tool {
         int limit = (int) call.arguments().integer("limit", 5);
         List<Map<String, Object>> guests = new ArrayList<>();
         List<Map<String, Object>> nodes = new ArrayList<>();
-        for (Object o : Json.list(MetricsTool.join(pve.get("/cluster/resources", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/resources", Map.of())))) {
             Map<String, Object> r = Json.map(o);
             String type = Json.string(r, "type");
             if (("qemu".equals(type) || "lxc".equals(type)) && "running".equals(Json.string(r, "status"))
@@ -148,7 +149,7 @@ public final class ClusterTopTool implements Tool {
         Map<String, Object> p = new LinkedHashMap<>(params);
         p.put("timeframe", "hour");
         p.put("cf", "AVERAGE");
-        List<Object> points = Json.list(MetricsTool.join(pve.get(path, p)));
+        List<Object> points = Json.list(Futures.join(pve.get(path, p)));
         for (int i = points.size() - 1; i >= 0; i--) {
             Map<String, Object> point = Json.map(points.get(i));
             if (point.get("netin") instanceof Number) {

@@ -20,6 +20,7 @@ import io.pvemcp.api.pve.Guests;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -87,7 +88,7 @@ public final class MetricsTool implements Tool {
         String path;
         List<Rrd.Spec> specs;
         if (vmid != null) {
-            GuestRef g = join(Guests.locate(pve, (int) (long) vmid, null, node));
+            GuestRef g = Futures.join(Guests.locate(pve, (int) (long) vmid, null, node));
             params.put("node", g.node());
             params.put("vmid", g.vmid());
             path = "/nodes/{node}/" + g.type() + "/{vmid}/rrddata";
@@ -107,7 +108,7 @@ public final class MetricsTool implements Tool {
             target = "Node " + node;
             specs = Rrd.NODE;
         }
-        Rrd rrd = new Rrd(join(pve.get(path, params)), specs);
+        Rrd rrd = new Rrd(Futures.join(pve.get(path, params)), specs);
         Map<String, Object> series = rrd.summary();
         String primary = specs.get(0).key();
         Map<String, Object> out = new LinkedHashMap<>();
@@ -133,7 +134,7 @@ public final class MetricsTool implements Tool {
 
     private static String nodeOf(ProxmoxClient pve, String storage) {
         List<String> nodes = new ArrayList<>();
-        for (Object o : Json.list(join(pve.get("/cluster/resources", Map.of("type", "storage"))))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/resources", Map.of("type", "storage"))))) {
             Map<String, Object> r = Json.map(o);
             if (storage.equals(Json.string(r, "storage")) && "available".equals(Json.string(r, "status"))) {
                 nodes.add(Json.string(r, "node"));
@@ -179,16 +180,5 @@ public final class MetricsTool implements Tool {
             return Rrd.bytes(d) + "/s";
         }
         return String.format(Locale.ROOT, "%.2f", d);
-    }
-
-    static <T> T join(java.util.concurrent.CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (java.util.concurrent.CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }

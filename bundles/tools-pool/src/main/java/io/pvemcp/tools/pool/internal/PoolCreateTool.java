@@ -13,6 +13,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -65,7 +66,7 @@ public final class PoolCreateTool implements Tool {
             return ToolResult.of("Pool " + id + " exists already; nothing was changed.", out);
         }
         checkParent(ids, id);
-        Pools.join(call.proxmox().post("/pools", params(call)));
+        Futures.join(call.proxmox().post("/pools", params(call)));
         out.put("created", true);
         return ToolResult.of("Created pool " + id + ". Add guests and storage with proxmox_pool_members.", out);
     }

@@ -13,6 +13,7 @@ import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -55,7 +56,7 @@ public final class PoolDeleteTool implements Tool {
     @Override
     public ToolResult call(ToolCall call) {
         Pools.Pool pool = emptyPool(call);
-        Pools.join(call.proxmox().delete("/pools", Map.of("poolid", pool.id())));
+        Futures.join(call.proxmox().delete("/pools", Map.of("poolid", pool.id())));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("poolid", pool.id());
         out.put("deleted", true);

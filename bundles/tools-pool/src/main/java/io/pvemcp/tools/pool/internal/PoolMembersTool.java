@@ -17,6 +17,7 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.StorageScan;
+import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
 
@@ -69,7 +70,7 @@ public final class PoolMembersTool implements Tool {
     public ToolResult call(ToolCall call) {
         Plan p = plan(call);
         for (Preview.Request r : p.requests()) {
-            Pools.join(call.proxmox().put("/pools", r.params()));
+            Futures.join(call.proxmox().put("/pools", r.params()));
         }
         Pools.Pool after = Pools.read(call.proxmox().uncached(), p.pool().id());
         Map<String, Object> out = new LinkedHashMap<>();
@@ -97,7 +98,7 @@ public final class PoolMembersTool implements Tool {
         }
         Pools.Pool pool = Pools.read(pve, id);
         Map<Long, Map<String, Object>> guests = new LinkedHashMap<>();
-        for (Object o : Json.list(Pools.join(pve.get("/cluster/resources", Map.of("type", "vm"))))) {
+        for (Object o : Json.list(Futures.join(pve.get("/cluster/resources", Map.of("type", "vm"))))) {
             Map<String, Object> r = Json.map(o);
             guests.put(Json.longValue(r, "vmid", 0), r);
         }

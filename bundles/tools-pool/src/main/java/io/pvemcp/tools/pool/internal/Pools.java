@@ -4,14 +4,13 @@ import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.CompletionException;
 
 import io.pvemcp.api.Json;
 import io.pvemcp.api.JsonSchema;
 import io.pvemcp.api.Preview;
 import io.pvemcp.api.ToolException;
 import io.pvemcp.api.pve.ProxmoxClient;
+import io.pvemcp.tools.guest.Futures;
 
 /** What the pool tools share: the pool id's schema, reading a pool with its members, and the pool as a target. */
 final class Pools {
@@ -62,7 +61,7 @@ final class Pools {
     /** @return the ids of the pools the account may see, sorted */
     static List<String> ids(ProxmoxClient pve) {
         List<String> ids = new ArrayList<>();
-        for (Object o : Json.list(join(pve.get("/pools", Map.of())))) {
+        for (Object o : Json.list(Futures.join(pve.get("/pools", Map.of())))) {
             ids.add(Json.string(Json.map(o), "poolid"));
         }
         ids.sort(null);
@@ -79,7 +78,7 @@ final class Pools {
             throw ToolException.invalidArgument("poolid", "there is no pool " + id + (ids.isEmpty()
                     ? " (there are none)" : "; the pools are " + String.join(", ", ids)));
         }
-        Map<String, Object> p = Json.map(Json.list(join(pve.get("/pools", Map.of("poolid", id)))).get(0));
+        Map<String, Object> p = Json.map(Json.list(Futures.join(pve.get("/pools", Map.of("poolid", id)))).get(0));
         List<Map<String, Object>> guests = new ArrayList<>();
         List<String> storage = new ArrayList<>();
         for (Object o : Json.list(p.getOrDefault("members", List.of()))) {
@@ -101,16 +100,5 @@ final class Pools {
             }
         }
         return new Pool(id, p.get("comment") == null ? null : Json.string(p, "comment"), guests, storage);
-    }
-
-    static <T> T join(CompletableFuture<T> f) {
-        try {
-            return f.join();
-        } catch (CompletionException e) {
-            if (e.getCause() instanceof RuntimeException r) {
-                throw r;
-            }
-            throw e;
-        }
     }
 }
