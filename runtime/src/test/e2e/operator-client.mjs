@@ -251,5 +251,29 @@ await step('firewall: port 443 opened on VM 100, a lock-out refused, the rule de
   return { pos: rule.pos };
 });
 
+await step('access: a read-only colleague with an API token whose secret is shown once', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['access'] });
+  await until('the access tools', async () => (await names()).includes('proxmox_token_set'));
+  await call('proxmox_user_set', { userid: 'colleague@pve', password: 'colleague-password-1', firstname: 'Col' });
+  const granted = await call('proxmox_acl_set', { path: '/', role: 'PVEAuditor', user: 'colleague@pve' });
+  assert.ok(granted.structuredContent.effective.includes('VM.Audit'), text(granted));
+  assert.ok(!granted.structuredContent.effective.includes('VM.PowerMgmt'), text(granted));
+  const token = await call('proxmox_token_set', { userid: 'colleague@pve', token: 'readonly', privsep: false });
+  const secret = token.structuredContent.secret;
+  assert.match(secret, /^[0-9a-f-]{36}$/);
+  assert.ok(text(token).includes(secret) && text(token).includes('shown this once'), text(token));
+  const listed = await call('proxmox_access_list', { kind: 'tokens', userid: 'colleague@pve' });
+  assert.ok(!JSON.stringify(listed).includes(secret), 'a listing never shows a secret');
+  const can = await call('proxmox_permissions', { authid: 'colleague@pve!readonly', path: '/vms/102',
+    privilege: 'VM.PowerMgmt' });
+  assert.equal(can.structuredContent.allowed, false);
+  const n = asked.length;
+  const refused = await client.callTool({ name: 'proxmox_access_delete', arguments: { kind: 'token',
+    id: 'root@pam!mcp' } });
+  assert.ok(refused.isError && text(refused).includes('the account this server uses'), text(refused));
+  assert.equal(asked.length, n, 'a refused call asks nobody');
+  return { tokenid: token.structuredContent.tokenid, secret };
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

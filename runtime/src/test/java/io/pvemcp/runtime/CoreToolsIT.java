@@ -146,7 +146,9 @@ class CoreToolsIT {
                 "proxmox_ct_config", "proxmox_ct_template", "proxmox_api", "proxmox_api_describe", "proxmox_metrics", "proxmox_cluster_top", "proxmox_pool_list", "proxmox_pool_create", "proxmox_pool_members",
                 "proxmox_pool_delete", "proxmox_ha_status", "proxmox_ha_set", "proxmox_ha_remove",
                 "proxmox_firewall_rules", "proxmox_firewall_rule_add", "proxmox_firewall_rule_delete",
-                "proxmox_firewall_options");
+                "proxmox_firewall_options", "proxmox_access_list", "proxmox_user_set", "proxmox_token_set",
+                "proxmox_group_set", "proxmox_role_set", "proxmox_acl_set", "proxmox_access_delete",
+                "proxmox_permissions");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

@@ -36,11 +36,13 @@ class OperatorIT {
     static Path data;
     static ServerProcess server;
     static String base;
+    static int simPort;
 
     @BeforeAll
     static void start() throws Exception {
-        server = ServerProcess.start("operator-server", List.of("--demo", "--sim-port", Integer.toString(
-                ServerProcess.freePort()), "--data", data.toString()), Map.of("MCP_DYNAMIC_TOOLSETS", "true"));
+        simPort = ServerProcess.freePort();
+        server = ServerProcess.start("operator-server", List.of("--demo", "--sim-port", Integer.toString(simPort),
+                "--data", data.toString()), Map.of("MCP_DYNAMIC_TOOLSETS", "true"));
         base = "http://127.0.0.1:" + server.port();
     }
 
@@ -73,7 +75,55 @@ class OperatorIT {
                 "\"step\":\"pools: create one, move a guest in and out, delete it (confirmed)\",\"ok\":true",
                 "\"step\":\"HA: a guest is put under HA, shows in the status, and is taken out again\",\"ok\":true",
                 "\"step\":\"firewall: port 443 opened on VM 100, a lock-out refused, the rule deleted (confirmed)\","
-                        + "\"ok\":true");
+                        + "\"ok\":true",
+                "\"step\":\"access: a read-only colleague with an API token whose secret is shown once\",\"ok\":true");
+        readOnlyTokenIsRefusedAStartThroughProxmoxer(r.output());
+    }
+
+    /**
+     * The token the assistant made for a colleague, used with the real Proxmox client proxmoxer: it reads, starting a
+     * VM is refused with 403. Its secret never reached the audit trail or the server's log.
+     */
+    void readOnlyTokenIsRefusedAStartThroughProxmoxer(String output) throws Exception {
+        JsonNode detail = null;
+        for (String line : output.lines().toList()) {
+            if (line.contains("\"step\":\"access:")) {
+                detail = JSON.readTree(line).path("detail");
+            }
+        }
+        assertThat(detail).as(output).isNotNull();
+        String tokenid = detail.path("tokenid").asText();
+        String secret = detail.path("secret").asText();
+        Process p = new ProcessBuilder(python(), Path.of("src/test/python/proxmoxer_readonly.py").toAbsolutePath()
+                .toString(), "127.0.0.1", Integer.toString(simPort), data.resolve("sim/pve-root-ca.pem").toString(),
+                tokenid, secret).redirectErrorStream(true).start();
+        String out = new String(p.getInputStream().readAllBytes(), java.nio.charset.StandardCharsets.UTF_8);
+        assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).as(out).isZero();
+        assertThat(out).contains("OK   the read-only token reads the cluster", "OK   starting a VM is refused with 403",
+                "OK   the VM did not start", "all proxmoxer checks passed");
+        String audit = Files.readString(data.resolve("audit/audit.jsonl"));
+        assertThat(audit).contains("proxmox_token_set").doesNotContain(secret).doesNotContain("colleague-password-1");
+        assertThat(Files.readString(ServerProcess.OUT.resolve("operator-server.log"))).doesNotContain(secret)
+                .doesNotContain("colleague-password-1");
+        assertThat(server.stdout()).doesNotContain(secret);
+    }
+
+    /** Debian's python3, which has the python3-proxmoxer package (.ci/run installs it). */
+    static String python() throws Exception {
+        for (String candidate : List.of("/usr/bin/python3", "python3")) {
+            try {
+                Process p = new ProcessBuilder(candidate, "-c", "import proxmoxer, requests").redirectErrorStream(true)
+                        .start();
+                p.getInputStream().readAllBytes();
+                if (p.waitFor(30, java.util.concurrent.TimeUnit.SECONDS) && p.exitValue() == 0) {
+                    return candidate;
+                }
+            } catch (java.io.IOException e) {
+                // not there; try the next
+            }
+        }
+        throw new AssertionError("No Python with proxmoxer: apt-get install python3-proxmoxer python3-requests");
     }
 
     @Test
