@@ -122,4 +122,27 @@ try:
 except ResourceException as e:
     step("a bad parameter is refused", e.status_code == 400, e)
 
+net = api.nodes("pve2").network
+net.post(iface="vmbr9", type="bridge", cidr="192.168.90.2/24", autostart=1, comments="proxmoxer lab")
+staged = net("vmbr9").get()
+before_apply = [i["iface"] for i in net.get(type="bridge")]
+try:
+    net.post(iface="vmbr8", type="bridge", bridge_ports="bond0")
+    step("a port another bridge uses is refused", False, "bond0 was accepted twice")
+except ResourceException as e:
+    step("a port another bridge uses is refused", e.status_code == 400
+         and "vmbr8" not in [i["iface"] for i in net.get()], e)
+net.delete()
+step("a staged bridge is listed, and gone after a revert", staged["cidr"] == "192.168.90.2/24"
+     and "vmbr9" in before_apply and "vmbr9" not in [i["iface"] for i in net.get()], before_apply)
+net.post(iface="vmbr9", type="bridge", cidr="192.168.90.2/24", autostart=1)
+upid = net.put()
+exit_status = wait(api, "pve2", upid)
+applied = net("vmbr9").get()
+step("apply reloads the network in a task", exit_status == "OK" and applied.get("active") == 1, applied)
+net("vmbr9").delete()
+wait(api, "pve2", net.put())
+step("SDN zones and VNets are listed", {z["zone"] for z in api.cluster.sdn.zones.get()} >= {"lab"}
+     and any(v["vnet"] == "labnet" and v["zone"] == "lab" for v in api.cluster.sdn.vnets.get()))
+
 print("all proxmoxer checks passed")

@@ -102,6 +102,25 @@ public interface ProxmoxClient {
      */
     CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout, Consumer<TaskResult> progress);
 
+    /**
+     * Sends a request and answers the whole of what Proxmox VE says: {@code data} (what {@link #request} answers)
+     * and the attributes it puts beside it, such as the {@code changes} a node's network configuration has pending
+     * (a diff) or the {@code total} of a cut list. Fails as {@link #request} does.
+     *
+     * @param method {@code GET}, {@code POST}, {@code PUT} or {@code DELETE}
+     * @param path the path as in the contract, e.g. {@code /nodes/{node}/network}
+     * @param params parameters, path parameters included
+     * @return the answer's members: {@code data} and any attributes
+     * @since 1.4
+     */
+    default CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+        return request(method, path, params).thenApply(data -> {
+            Map<String, Object> whole = new java.util.LinkedHashMap<>();
+            whole.put("data", data);
+            return whole;
+        });
+    }
+
     /** @return how this client connects, without any secret */
     ConnectionInfo connection();
 

@@ -17,8 +17,9 @@
  * 1.2: {@code awaitTask} is the Proxmox client bundle's to implement (how tasks are followed is no longer code in
  * this package); a provider type, so only clients change.
  * 1.3: {@code uncached()}: the client may cache hot cluster-wide reads for a moment; this bypasses it.
+ * 1.4: {@code answer()}: the whole answer, with the attributes Proxmox puts beside {@code data}.
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package io.pvemcp.api.pve;
 

@@ -41,6 +41,8 @@ class ProxmoxerTest {
                     "OK   download an ISO by URL with its checksum", "OK   a wrong checksum fails the download",
                     "OK   delete a volume", "OK   download a template from the appliance index",
                     "OK   backup jobs and the guests none covers", "OK   a backup and the configuration it holds",
+                    "OK   a port another bridge uses is refused", "OK   a staged bridge is listed, and gone after a revert",
+                    "OK   apply reloads the network in a task", "OK   SDN zones and VNets are listed",
                     "all proxmoxer checks passed");
         }
     }

@@ -62,6 +62,37 @@ final class GuardedProxmoxClient implements ProxmoxClient {
 
     @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        CompletableFuture<Void> admitted = admit(method, path, params);
+        if (admitted == null) {
+            return delegate.request(method, path, params).thenApply(this::noteTask);
+        }
+        return admitted.thenCompose(v -> delegate.request(method, path, params)).thenApply(this::noteTask)
+                .thenCompose(data -> READS.contains(method) ? filter(path, data) : CompletableFuture.completedFuture(data));
+    }
+
+    /** The same checks as {@link #request}; the limits filter the answer's {@code data}. */
+    @Override
+    public CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+        CompletableFuture<Void> admitted = admit(method, path, params);
+        CompletableFuture<Map<String, Object>> sent = (admitted == null ? CompletableFuture.<Void>completedFuture(null)
+                : admitted).thenCompose(v -> delegate.answer(method, path, params));
+        return sent.thenCompose(whole -> {
+            Object data = noteTask(whole.get("data"));
+            CompletableFuture<Object> kept = admitted != null && READS.contains(method) ? filter(path, data)
+                    : CompletableFuture.completedFuture(data);
+            return kept.thenApply(d -> {
+                Map<String, Object> out = new java.util.LinkedHashMap<>(whole);
+                out.put("data", d);
+                return out;
+            });
+        });
+    }
+
+    /**
+     * @return {@code null} when the caller has no limits and the request may go (only scopes and the preview's
+     *         read-only rule apply); otherwise what must complete before it goes, failed with the refusal
+     */
+    private CompletableFuture<Void> admit(String method, String path, Map<String, ?> params) {
         if (readOnly && !READS.contains(method)) {
             return CompletableFuture.failedFuture(new IllegalStateException("a preview may only read, but it asked for "
                     + method + " " + path));
@@ -72,7 +103,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
             }
         }
         if (limits.isNone()) {
-            return delegate.request(method, path, params).thenApply(this::noteTask);
+            return null;
         }
         String refusal = refusal(method, path, params);
         if (refusal != null) {
@@ -90,8 +121,7 @@ final class GuardedProxmoxClient implements ProxmoxClient {
                 }
             });
         }
-        return poolCheck.thenCompose(v -> delegate.request(method, path, params)).thenApply(this::noteTask)
-                .thenCompose(data -> READS.contains(method) ? filter(path, data) : CompletableFuture.completedFuture(data));
+        return poolCheck;
     }
 
     /**

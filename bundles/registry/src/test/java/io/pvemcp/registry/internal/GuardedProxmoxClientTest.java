@@ -105,6 +105,24 @@ class GuardedProxmoxClientTest {
                 .hasMessageContaining("may only create guests in the pools dev");
     }
 
+    @Test
+    void aWholeAnswerIsHeldToTheSameScopesAndLimitsAndItsDataFiltered() {
+        GuardedProxmoxClient c = client(io.pvemcp.security.LimitsFormat.parse("pve1", null, "dev"), new ArrayList<>());
+        Map<String, Object> whole = c.answer("GET", "/cluster/resources", Map.of()).join();
+        assertThat((List<?>) whole.get("data")).hasSize(3);
+        assertThat(cause(c.answer("GET", "/nodes/{node}/network", Map.of("node", "pve2"))))
+                .hasMessageContaining("node pve2");
+        GuardedProxmoxClient reader = scoped(Set.of(Scopes.READ), Limits.NONE, new ArrayList<>());
+        sent.clear();
+        assertThat(cause(reader.answer("PUT", "/nodes/{node}/network", Map.of("node", "pve1"))))
+                .isInstanceOf(ToolException.class).hasMessageContaining("proxmox:admin");
+        assertThat(sent).isEmpty();
+        List<String> tasks = new ArrayList<>();
+        client(Limits.NONE, tasks).answer("POST", "/nodes/{node}/qemu/{vmid}/status/start", Map.of("node", "pve1",
+                "vmid", 100)).join();
+        assertThat(tasks).as("tasks started through a whole answer are noted too").hasSize(1);
+    }
+
     GuardedProxmoxClient scoped(Set<String> scopes, Limits limits, List<String> tasks) {
         Caller caller = Caller.builder().subject("ci").scopes(scopes).tokenName("ci").limits(limits).build();
         return new GuardedProxmoxClient(pve, caller, tasks);

@@ -131,6 +131,11 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     }
 
     @Override
+    public CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+        return current.answer(method, path, params);
+    }
+
+    @Override
     public CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout, Consumer<TaskResult> progress) {
         return current.awaitTask(upid, timeout, progress);
     }

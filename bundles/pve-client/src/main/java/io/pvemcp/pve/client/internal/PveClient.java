@@ -123,6 +123,17 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
 
     @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
+        return exchange(method, path, params, false);
+    }
+
+    @Override
+    @SuppressWarnings("unchecked")
+    public CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+        return exchange(method, path, params, true).thenApply(body -> (Map<String, Object>) body);
+    }
+
+    /** @param whole answer the whole body rather than its {@code data} */
+    private CompletableFuture<Object> exchange(String method, String path, Map<String, ?> params, boolean whole) {
         if (!METHODS.contains(method)) {
             throw new IllegalArgumentException("HTTP method must be GET, POST, PUT or DELETE: " + method);
         }
@@ -138,16 +149,17 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
                     e.getMessage(), null, Map.of(), method, path, null));
         }
         String form = encode(rest);
-        return attempt(method, filled, form, 0, false);
+        return attempt(method, filled, form, 0, false, whole);
     }
 
-    private CompletableFuture<Object> attempt(String method, String path, String form, int attempt, boolean relogged) {
+    private CompletableFuture<Object> attempt(String method, String path, String form, int attempt, boolean relogged,
+            boolean whole) {
         boolean again = relogged;
         for (int n = attempt;; n++) {
             Ticket t = null;
             try {
                 t = settings.usesToken() ? TOKEN : ticket(false).join();
-                return CompletableFuture.completedFuture(send(method, path, form, t));
+                return CompletableFuture.completedFuture(send(method, path, form, t, whole));
             } catch (ProxmoxException | CompletionException e) {
                 Throwable cause = unwrap(e);
                 if (!(cause instanceof ProxmoxException pe)) {
@@ -187,8 +199,11 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
                 || e.kind() == Kind.SERVER && (e.status() == 502 || e.status() == 503);
     }
 
-    /** Sends one request on the calling thread and returns its {@code data}, or throws a {@link ProxmoxException}. */
-    private Object send(String method, String path, String form, Ticket t) {
+    /**
+     * Sends one request on the calling thread and returns its {@code data} (or, if {@code whole}, the answer's whole
+     * body), or throws a {@link ProxmoxException}.
+     */
+    private Object send(String method, String path, String form, Ticket t, boolean whole) {
         boolean body = method.equals("POST") || method.equals("PUT");
         String target = settings.basePath() + path + (!body && !form.isEmpty() ? "?" + form : "");
         List<String> headers = new ArrayList<>(4);
@@ -219,10 +234,10 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
         if (LOG.isDebugEnabled()) {
             LOG.debug("{} {} -> {} in {} ms", method, path, response.status(), (System.nanoTime() - start) / 1_000_000);
         }
-        return parse(method, path, response);
+        return parse(method, path, response, whole);
     }
 
-    private Object parse(String method, String path, Http1Client.Response response) {
+    private Object parse(String method, String path, Http1Client.Response response, boolean whole) {
         int status = response.status();
         Map<?, ?> body = null;
         try {
@@ -244,7 +259,7 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
                 throw new ProxmoxException(Kind.SERVER, status, "Proxmox VE answered " + method + " " + path
                         + " with an empty body.", null, Map.of(), method, path, null);
             }
-            return body.get("data");
+            return whole ? body : body.get("data");
         }
         String message = body != null && body.get("message") instanceof String m ? m.strip() : null;
         Map<String, String> errors = new LinkedHashMap<>();
@@ -395,7 +410,7 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
         long now = clock.millis();
         Object data;
         try {
-            data = send("POST", "/access/ticket", encode(form), NO_AUTH);
+            data = send("POST", "/access/ticket", encode(form), NO_AUTH, false);
         } catch (ProxmoxException e) {
             return CompletableFuture.failedFuture(e);
         }

@@ -53,6 +53,15 @@ final class ReadCache implements ProxmoxClient {
     }
 
     @Override
+    public CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+        if (!"GET".equals(method)) {
+            forget();
+            return delegate.answer(method, path, params).whenComplete((r, e) -> forget());
+        }
+        return delegate.answer(method, path, params);
+    }
+
+    @Override
     public CompletableFuture<Object> request(String method, String path, Map<String, ?> params) {
         if (!"GET".equals(method)) {
             forget();

@@ -49,6 +49,13 @@ final class RequestMetrics implements MetricSource {
             }
 
             @Override
+            public CompletableFuture<Map<String, Object>> answer(String method, String path, Map<String, ?> params) {
+                long t0 = System.nanoTime();
+                return client.answer(method, path, params).whenComplete((r, e) -> answered(method, e,
+                        System.nanoTime() - t0));
+            }
+
+            @Override
             public CompletableFuture<TaskResult> awaitTask(String upid, Duration timeout,
                     Consumer<TaskResult> progress) {
                 return client.awaitTask(upid, timeout, progress);

@@ -533,7 +533,12 @@ public final class ApiServer implements HttpHandler {
 
     private HttpResponse ok(Object data) {
         Map<String, Object> body = new LinkedHashMap<>();
-        body.put("data", data);
+        if (data instanceof Answer a) {
+            body.put("data", a.data());
+            body.putAll(a.attributes());
+        } else {
+            body.put("data", data);
+        }
         return HttpResponse.of(200, "OK", JSON, json(body));
     }
 

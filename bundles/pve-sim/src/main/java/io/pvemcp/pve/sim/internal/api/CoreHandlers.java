@@ -14,7 +14,6 @@ import io.pvemcp.pve.sim.internal.state.SimState;
 /** Version, login, cluster and node handlers of the simulated API. */
 public final class CoreHandlers {
 
-    private static final Set<String> IFACE_CONTROL = Set.of("node", "iface", "type", "delete", "digest");
 
     private CoreHandlers() {
     }
@@ -88,72 +87,7 @@ public final class CoreHandlers {
         });
         handlers.put("GET /nodes/{node}/apt/versions", c -> aptVersions());
         handlers.put("GET /nodes/{node}/rrddata", c -> nodeRrd(c, node(c)));
-        handlers.put("GET /nodes/{node}/network", CoreHandlers::network);
-        handlers.put("GET /nodes/{node}/network/{iface}", c -> {
-            Map<String, Object> iface = effectiveNetwork(node(c)).get(c.param("iface"));
-            if (iface == null) {
-                throw PveError.param("iface", "interface does not exist");
-            }
-            Map<String, Object> m = new LinkedHashMap<>(iface);
-            m.put("method", m.getOrDefault("method", "manual"));
-            return m;
-        });
-        handlers.put("POST /nodes/{node}/network", c -> {
-            SimNode n = node(c);
-            String name = c.param("iface");
-            if (effectiveNetwork(n).containsKey(name)) {
-                throw PveError.param("iface", "interface already exists");
-            }
-            Map<String, Object> iface = new LinkedHashMap<>();
-            iface.put("iface", name);
-            iface.put("type", c.param("type"));
-            applyIface(c, iface);
-            n.pendingNetwork().put(name, iface);
-            return null;
-        });
-        handlers.put("PUT /nodes/{node}/network/{iface}", c -> {
-            SimNode n = node(c);
-            Map<String, Object> current = effectiveNetwork(n).get(c.param("iface"));
-            if (current == null) {
-                throw PveError.param("iface", "interface does not exist");
-            }
-            Map<String, Object> iface = new LinkedHashMap<>(current);
-            applyIface(c, iface);
-            for (String d : c.list("delete")) {
-                iface.remove(d);
-            }
-            n.pendingNetwork().put(c.param("iface"), iface);
-            return null;
-        });
-        handlers.put("DELETE /nodes/{node}/network/{iface}", c -> {
-            SimNode n = node(c);
-            if (!effectiveNetwork(n).containsKey(c.param("iface"))) {
-                throw PveError.param("iface", "interface does not exist");
-            }
-            n.pendingNetwork().put(c.param("iface"), null);
-            return null;
-        });
-        handlers.put("DELETE /nodes/{node}/network", c -> {
-            node(c).pendingNetwork().clear();
-            return null;
-        });
-        handlers.put("PUT /nodes/{node}/network", c -> {
-            SimNode n = node(c);
-            return c.state().tasks().start(n.name(), "srvreload", "networking", c.authid(), 1500, null, t -> {
-                for (var e : n.pendingNetwork().entrySet()) {
-                    if (e.getValue() == null) {
-                        n.network().remove(e.getKey());
-                    } else {
-                        Map<String, Object> iface = new LinkedHashMap<>(e.getValue());
-                        iface.put("active", 1);
-                        iface.put("autostart", iface.getOrDefault("autostart", 1));
-                        n.network().put(e.getKey(), iface);
-                    }
-                }
-                n.pendingNetwork().clear();
-                t.log("reloading network config on node '" + n.name() + "'");
-            }, null).upid();
-        });
+        NetworkHandlers.register(handlers);
         GuestHandlers.register(handlers);
         StorageHandlers.register(handlers);
         TaskHandlers.register(handlers);
@@ -307,53 +241,6 @@ public final class CoreHandlers {
 
     static SimNode node(ApiCall c) {
         return c.state().node(c.param("node")).orElseThrow();
-    }
-
-    private static Map<String, Map<String, Object>> effectiveNetwork(SimNode n) {
-        Map<String, Map<String, Object>> out = new LinkedHashMap<>(n.network());
-        for (var e : n.pendingNetwork().entrySet()) {
-            if (e.getValue() == null) {
-                out.remove(e.getKey());
-            } else {
-                out.put(e.getKey(), e.getValue());
-            }
-        }
-        return out;
-    }
-
-    private static void applyIface(ApiCall c, Map<String, Object> iface) {
-        for (var e : c.strings(IFACE_CONTROL.toArray(new String[0])).entrySet()) {
-            String v = e.getValue();
-            iface.put(e.getKey(), v.matches("\\d+") && !e.getKey().startsWith("bridge_") ? (Object) Long.parseLong(v)
-                    : v);
-        }
-        if (iface.get("cidr") != null && iface.get("address") == null) {
-            String cidr = String.valueOf(iface.get("cidr"));
-            iface.put("address", cidr.substring(0, cidr.indexOf('/')));
-            iface.put("netmask", cidr.substring(cidr.indexOf('/') + 1));
-        }
-        if (iface.get("address") != null && iface.get("cidr") == null && iface.get("netmask") != null) {
-            iface.put("cidr", iface.get("address") + "/" + iface.get("netmask"));
-        }
-        iface.put("method", iface.get("address") != null ? "static" : "manual");
-        iface.put("families", List.of("inet"));
-    }
-
-    private static List<Map<String, Object>> network(ApiCall c) {
-        String type = c.param("type");
-        List<Map<String, Object>> out = new ArrayList<>();
-        for (Map<String, Object> iface : effectiveNetwork(node(c)).values()) {
-            String t = String.valueOf(iface.get("type"));
-            if (t.equals("loopback")) {
-                continue;
-            }
-            if (type != null && !(type.equals(t) || type.equals("any_bridge") && (t.equals("bridge")
-                    || t.equals("OVSBridge")) || type.equals("any_local_bridge") && t.equals("bridge"))) {
-                continue;
-            }
-            out.add(iface);
-        }
-        return out;
     }
 
     private static List<Map<String, Object>> aptVersions() {

@@ -41,6 +41,16 @@ public final class SimState {
     private final Faults faults = new Faults();
     private final Ha ha = new Ha();
     private final Firewall firewall = new Firewall();
+    private final List<Map<String, Object>> sdnZones = new ArrayList<>(List.of(
+            new LinkedHashMap<>(Map.of("zone", "lab", "type", "vlan", "bridge", "vmbr0", "ipam", "pve",
+                    "digest", "9f0c2a41d7e3b58c6a1f2e4d8b7c9a0e3f5d1b2c")),
+            new LinkedHashMap<>(Map.of("zone", "isolated", "type", "simple", "ipam", "pve", "dhcp", "dnsmasq",
+                    "digest", "9f0c2a41d7e3b58c6a1f2e4d8b7c9a0e3f5d1b2c"))));
+    private final List<Map<String, Object>> sdnVnets = new ArrayList<>(List.of(
+            new LinkedHashMap<>(Map.of("vnet", "labnet", "zone", "lab", "type", "vnet", "tag", 200, "alias",
+                    "lab machines", "digest", "4b1e8c2d9a7f3e6b0c5d2a8f1e4b7c9d3a6f0e2b")),
+            new LinkedHashMap<>(Map.of("vnet", "dmz", "zone", "isolated", "type", "vnet", "alias", "DMZ behind "
+                    + "NAT", "digest", "4b1e8c2d9a7f3e6b0c5d2a8f1e4b7c9d3a6f0e2b"))));
     private final Volumes volumes = new Volumes(this);
     private final Deque<Map<String, Object>> clusterLog = new ArrayDeque<>();
     private long logSequence;
@@ -82,6 +92,16 @@ public final class SimState {
     /** @return HA groups and resources */
     public Ha ha() {
         return ha;
+    }
+
+    /** @return the SDN zones, as {@code /cluster/sdn/zones} lists them */
+    public List<Map<String, Object>> sdnZones() {
+        return sdnZones;
+    }
+
+    /** @return the SDN VNets, as {@code /cluster/sdn/vnets} lists them */
+    public List<Map<String, Object>> sdnVnets() {
+        return sdnVnets;
     }
 
     /** @return firewall rules and options */
