@@ -21,19 +21,24 @@ async function step(name, fn) {
 }
 const text = (r) => r.content.filter((c) => c.type === 'text').map((c) => c.text).join('\n');
 
-const client = new Client({ name: 'operator', version: '1.0.0' }, { capabilities: { elicitation: {} } });
 const asked = [];
-client.setRequestHandler(ElicitRequestSchema, async (request) => {
-  asked.push(request.params.message);
-  return { action: 'accept', content: { confirm: true } };
-});
 let changes = 0;
-client.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
-  changes++;
-});
-await client.connect(new StreamableHTTPClientTransport(new URL(`${process.env.BASE}/mcp`), {
-  requestInit: { headers: { Authorization: `Bearer ${process.env.MCP_TOKEN}` } },
-}));
+// A session has a budget of destroying calls per minute (safety.md); the later steps run in a second session.
+async function connect() {
+  const c = new Client({ name: 'operator', version: '1.0.0' }, { capabilities: { elicitation: {} } });
+  c.setRequestHandler(ElicitRequestSchema, async (request) => {
+    asked.push(request.params.message);
+    return { action: 'accept', content: { confirm: true } };
+  });
+  c.setNotificationHandler(ToolListChangedNotificationSchema, async () => {
+    changes++;
+  });
+  await c.connect(new StreamableHTTPClientTransport(new URL(`${process.env.BASE}/mcp`), {
+    requestInit: { headers: { Authorization: `Bearer ${process.env.MCP_TOKEN}` } },
+  }));
+  return c;
+}
+let client = await connect();
 const names = async () => (await client.listTools()).tools.map((t) => t.name).sort();
 const call = async (name, args) => {
   const r = await client.callTool({ name, arguments: args });
@@ -251,6 +256,9 @@ await step('firewall: port 443 opened on VM 100, a lock-out refused, the rule de
   return { pos: rule.pos };
 });
 
+await client.close();
+client = await connect();
+
 await step('access: a read-only colleague with an API token whose secret is shown once', async () => {
   await call('proxmox_toolset_enable', { toolsets: ['access'] });
   await until('the access tools', async () => (await names()).includes('proxmox_token_set'));
@@ -273,6 +281,29 @@ await step('access: a read-only colleague with an API token whose secret is show
   assert.ok(refused.isError && text(refused).includes('the account this server uses'), text(refused));
   assert.equal(asked.length, n, 'a refused call asks nobody');
   return { tokenid: token.structuredContent.tokenid, secret };
+});
+
+await step('network: a bridge staged, its diff shown, applied (confirmed), a deletion reverted', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['network'] });
+  await until('the network tools', async () => (await names()).includes('proxmox_network_apply'));
+  await call('proxmox_network_set', { node: 'pve3', iface: 'vmbr7', type: 'bridge', cidr: '192.168.77.3/24',
+    comment: 'operator lab' });
+  const pending = (await call('proxmox_network_list', { node: 'pve3' })).structuredContent;
+  assert.ok(pending.pending && pending.changes.includes('+iface vmbr7 inet static'), JSON.stringify(pending));
+  const n = asked.length;
+  const applied = await call('proxmox_network_apply', { node: 'pve3' });
+  assert.equal(applied.structuredContent.applied, true, text(applied));
+  assert.equal(asked.length, n + 1, 'applying was confirmed by the user');
+  assert.ok(asked[n].includes('cuts pve3 off the network'), asked[n]);
+  const after = (await call('proxmox_network_list', { node: 'pve3', type: 'bridge' })).structuredContent;
+  const bridge = after.interfaces.find((i) => i.iface === 'vmbr7');
+  assert.ok(!after.pending && bridge && bridge.active, JSON.stringify(after));
+  await call('proxmox_network_delete', { node: 'pve3', iface: 'vmbr7' });
+  await call('proxmox_network_apply', { node: 'pve3', revert: true });
+  const kept = (await call('proxmox_network_list', { node: 'pve3' })).structuredContent;
+  assert.ok(!kept.pending && kept.interfaces.some((i) => i.iface === 'vmbr7'), JSON.stringify(kept));
+  const sdn = await call('proxmox_sdn_list', {});
+  assert.ok(sdn.structuredContent.zones.some((z) => z.zone === 'lab'), text(sdn));
 });
 
 await client.close();

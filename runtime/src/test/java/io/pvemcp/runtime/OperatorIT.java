@@ -76,7 +76,9 @@ class OperatorIT {
                 "\"step\":\"HA: a guest is put under HA, shows in the status, and is taken out again\",\"ok\":true",
                 "\"step\":\"firewall: port 443 opened on VM 100, a lock-out refused, the rule deleted (confirmed)\","
                         + "\"ok\":true",
-                "\"step\":\"access: a read-only colleague with an API token whose secret is shown once\",\"ok\":true");
+                "\"step\":\"access: a read-only colleague with an API token whose secret is shown once\",\"ok\":true",
+                "\"step\":\"network: a bridge staged, its diff shown, applied (confirmed), a deletion reverted\","
+                        + "\"ok\":true");
         readOnlyTokenIsRefusedAStartThroughProxmoxer(r.output());
     }
 
