@@ -306,5 +306,22 @@ await step('network: a bridge staged, its diff shown, applied (confirmed), a del
   assert.ok(sdn.structuredContent.zones.some((z) => z.zone === 'lab'), text(sdn));
 });
 
+await step('cluster extras: the log, replication with the failing job, Ceph with the down OSD, an HA rule', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['cluster', 'ha'] });
+  await until('the cluster tools', async () => (await names()).includes('proxmox_ceph_status'));
+  const log = (await call('proxmox_cluster_log', { limit: 10 })).structuredContent.entries;
+  assert.ok(log.length > 0 && log.length <= 10, JSON.stringify(log));
+  const repl = (await call('proxmox_replication_list', {})).structuredContent;
+  assert.equal(repl.failing, 1, JSON.stringify(repl));
+  assert.ok(repl.jobs.find((j) => j.id === '201-0').error.includes('replicate feature'), JSON.stringify(repl));
+  const ceph = (await call('proxmox_ceph_status', {})).structuredContent;
+  assert.ok(ceph.health === 'HEALTH_WARN' && ceph.osds.down.includes('osd.4 on pve3'), JSON.stringify(ceph));
+  await call('proxmox_ha_rule_set', { rule: 'apart', type: 'resource-affinity', vmids: [101, 108],
+    affinity: 'negative' });
+  const rules = (await call('proxmox_ha_status', {})).structuredContent.rules;
+  assert.ok(rules.some((r) => r.rule === 'apart' && r.affinity === 'negative'), JSON.stringify(rules));
+  await call('proxmox_ha_rule_set', { rule: 'apart', delete: true });
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

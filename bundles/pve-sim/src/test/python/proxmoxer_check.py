@@ -145,4 +145,25 @@ wait(api, "pve2", net.put())
 step("SDN zones and VNets are listed", {z["zone"] for z in api.cluster.sdn.zones.get()} >= {"lab"}
      and any(v["vnet"] == "labnet" and v["zone"] == "lab" for v in api.cluster.sdn.vnets.get()))
 
+jobs = {j["id"]: j for j in api.cluster.replication.get()}
+states = {j["id"]: j for j in api.nodes("pve3").replication.get()}
+step("replication jobs and the state their source node reports", jobs["101-0"]["target"] == "pve2"
+     and states["201-0"]["fail_count"] == 3 and "replicate feature" in states["201-0"]["error"], states["201-0"])
+ceph = api.cluster.ceph.status.get()
+pools = [p["pool_name"] for p in api.nodes("pve1").ceph.pool.get()]
+step("Ceph health, OSDs and pools", ceph["health"]["status"] == "HEALTH_WARN"
+     and ceph["osdmap"]["num_up_osds"] == 5 and "vm-pool" in pools, ceph["health"])
+api.cluster.ha.rules.post(rule="proxmoxer-rule", type="node-affinity", resources="vm:101", nodes="pve1:2,pve2")
+rule = api.cluster.ha.rules("proxmoxer-rule").get()
+try:
+    api.cluster.ha.rules.post(rule="bad-rule", type="resource-affinity", resources="vm:101", affinity="negative")
+    step("HA rules: created, read, a one-guest resource affinity refused, deleted", False, "accepted")
+except ResourceException as e:
+    api.cluster.ha.rules("proxmoxer-rule").delete()
+    step("HA rules: created, read, a one-guest resource affinity refused, deleted", e.status_code == 400
+         and rule["nodes"] == "pve1:2,pve2" and "proxmoxer-rule" not in [r["rule"] for r in api.cluster.ha.rules.get()],
+         rule)
+log = api.cluster.log.get(max=20)
+step("the cluster log, newest first", len(log) > 0 and log[0]["time"] >= log[-1]["time"], log[0]["msg"])
+
 print("all proxmoxer checks passed")

@@ -149,7 +149,8 @@ class CoreToolsIT {
                 "proxmox_firewall_options", "proxmox_access_list", "proxmox_user_set", "proxmox_token_set",
                 "proxmox_group_set", "proxmox_role_set", "proxmox_acl_set", "proxmox_access_delete",
                 "proxmox_permissions", "proxmox_network_list", "proxmox_network_set", "proxmox_network_delete",
-                "proxmox_network_apply", "proxmox_sdn_list");
+                "proxmox_network_apply", "proxmox_sdn_list", "proxmox_ha_rule_set", "proxmox_cluster_log",
+                "proxmox_replication_list", "proxmox_ceph_status");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

@@ -78,7 +78,9 @@ class OperatorIT {
                         + "\"ok\":true",
                 "\"step\":\"access: a read-only colleague with an API token whose secret is shown once\",\"ok\":true",
                 "\"step\":\"network: a bridge staged, its diff shown, applied (confirmed), a deletion reverted\","
-                        + "\"ok\":true");
+                        + "\"ok\":true",
+                "\"step\":\"cluster extras: the log, replication with the failing job, Ceph with the down OSD, an HA "
+                        + "rule\",\"ok\":true");
         readOnlyTokenIsRefusedAStartThroughProxmoxer(r.output());
     }
 

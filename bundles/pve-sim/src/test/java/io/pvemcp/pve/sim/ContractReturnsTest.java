@@ -126,6 +126,10 @@ class ContractReturnsTest {
             call("POST", "/cluster/ha/resources/vm:104/migrate", "node", "pve1"),
             call("DELETE", "/cluster/ha/resources/vm:104"),
             call("DELETE", "/cluster/ha/groups/g2"),
+            call("POST", "/cluster/ha/rules", "rule", "r1", "type", "node-affinity", "resources", "vm:101", "nodes",
+                    "pve1:2,pve2"),
+            call("PUT", "/cluster/ha/rules/r1", "type", "node-affinity", "strict", "1", "comment", "db nodes"),
+            call("DELETE", "/cluster/ha/rules/r1"),
             call("POST", "/nodes/pve1/network", "iface", "vmbr9", "type", "bridge", "bridge_ports", "none"),
             call("PUT", "/nodes/pve1/network/vmbr9", "type", "bridge", "comments", "test bridge"),
             call("PUT", "/nodes/pve1/network"),
@@ -154,7 +158,7 @@ class ContractReturnsTest {
             Map.entry("userid", "auditor@pve"), Map.entry("tokenid", "monitoring"), Map.entry("groupid", "operators"),
             Map.entry("roleid", "PVEAuditor"), Map.entry("poolid", "production"), Map.entry("sid", "vm:101"),
             Map.entry("group", "prefer-pve1"), Map.entry("pos", "0"), Map.entry("service", "pveproxy"),
-            Map.entry("realm", "pve"), Map.entry("id", "backup-prod-nightly"));
+            Map.entry("realm", "pve"), Map.entry("id", "backup-prod-nightly"), Map.entry("rule", "app-on-pve2"));
 
     /** Values for required query parameters of reads. */
     static final Map<String, String> QUERY_SAMPLES = Map.of("timeframe", "hour", "feature", "snapshot");
@@ -199,7 +203,7 @@ class ContractReturnsTest {
                     assertThat(covered).as("%s has a sample change in CHANGES", key).contains(key);
                     continue;
                 }
-                String path = template;
+                String path = template.contains("/replication/{id}") ? template.replace("{id}", "101-0") : template;
                 for (var e : PATH_SAMPLES.entrySet()) {
                     path = path.replace("{" + e.getKey() + "}", e.getValue());
                 }

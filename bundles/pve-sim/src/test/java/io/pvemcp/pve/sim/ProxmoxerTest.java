@@ -43,6 +43,9 @@ class ProxmoxerTest {
                     "OK   backup jobs and the guests none covers", "OK   a backup and the configuration it holds",
                     "OK   a port another bridge uses is refused", "OK   a staged bridge is listed, and gone after a revert",
                     "OK   apply reloads the network in a task", "OK   SDN zones and VNets are listed",
+                    "OK   replication jobs and the state their source node reports", "OK   Ceph health, OSDs and pools",
+                    "OK   HA rules: created, read, a one-guest resource affinity refused, deleted",
+                    "OK   the cluster log, newest first",
                     "all proxmoxer checks passed");
         }
     }

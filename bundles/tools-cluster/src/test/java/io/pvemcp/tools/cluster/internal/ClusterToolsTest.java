@@ -171,4 +171,51 @@ class ClusterToolsTest {
         assertThat(again.text()).contains("had already ended");
         assertThat(stop.preview(new RecordingToolCall(Map.of("upid", clone), cluster.client())).requests()).isEmpty();
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void theClusterLogNewestFirstNarrowedByText() throws Exception {
+        ToolResult all = call(new ClusterLogTool(), Map.of("limit", 5));
+        assertThat((List<Map<String, Object>>) all.structuredContent().get("entries")).isNotEmpty().hasSizeLessThanOrEqualTo(5);
+        ToolResult started = call(new ClusterLogTool(), Map.of("contains", "CLUSTER 'DEMO' STARTED"));
+        assertThat((List<Map<String, Object>>) started.structuredContent().get("entries")).singleElement()
+                .satisfies(e -> assertThat(e).containsEntry("user", "root@pam").containsKey("time"));
+        assertThat(started.text()).startsWith("1 cluster log entries matching, newest first:");
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void replicationJobsWithTheirStateAndTheFailingOneSaysWhy() throws Exception {
+        ToolResult r = call(new ReplicationListTool(), Map.of());
+        List<Map<String, Object>> jobs = (List<Map<String, Object>>) r.structuredContent().get("jobs");
+        assertThat(r.structuredContent()).containsEntry("failing", 1);
+        assertThat(jobs).extracting(j -> j.get("id") + " " + j.get("source") + "→" + j.get("target") + " "
+                + j.get("status")).containsExactly("101-0 pve1→pve2 ok", "201-0 pve3→pve1 failing");
+        assertThat(jobs.get(1)).containsEntry("fail_count", 3).containsEntry("error",
+                "missing replicate feature on volume 'local-lvm:vm-201-disk-0'");
+        assertThat(r.text()).contains("- 101-0 (db01) pve1 → pve2, */15: ok, last sync ");
+        cluster.simulator().setNodeOnline("pve3", false);
+        ToolResult offline = call(new ReplicationListTool(), Map.of("vmid", 201));
+        assertThat((List<Map<String, Object>>) offline.structuredContent().get("jobs")).singleElement()
+                .satisfies(j -> assertThat(j).containsEntry("status", "unknown (source node pve3 is offline)"));
+    }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void cephHealthNamesTheDownOsdAndAClusterWithoutCephSaysSo() throws Exception {
+        ToolResult r = call(new CephStatusTool(), Map.of());
+        assertThat(r.structuredContent()).containsEntry("configured", true).containsEntry("health", "HEALTH_WARN");
+        assertThat((List<String>) r.structuredContent().get("checks")).contains("OSD_DOWN: 1 osds down");
+        assertThat((Map<String, Object>) r.structuredContent().get("osds")).containsEntry("total", 6L)
+                .containsEntry("up", 5L).containsEntry("down", List.of("osd.4 on pve3"));
+        assertThat((List<Map<String, Object>>) r.structuredContent().get("pools")).extracting(p -> p.get("name"))
+                .containsExactly(".mgr", "vm-pool");
+        assertThat(r.text()).startsWith("Ceph: HEALTH_WARN").contains("Monitors: 3 of 3 in quorum",
+                "- pool vm-pool: size 3/2, 128 PGs");
+        cluster.close();
+        cluster = SimulatedCluster.large(3, 10);
+        ToolResult none = call(new CephStatusTool(), Map.of());
+        assertThat(none.structuredContent()).containsEntry("configured", false);
+        assertThat(none.text()).isEqualTo("Ceph is not configured on this cluster.");
+    }
 }

@@ -20,8 +20,8 @@ import org.osgi.service.component.annotations.Component;
 /** {@code proxmox_ha_status}: the HA stack as the manager sees it, with each resource's requested and actual state. */
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_ha_status", title = "HA status", risk = Risk.READ, category = "ha", idempotent = true,
-        description = "High availability: quorum, master, each node's LRM, and every HA guest with its requested and "
-                + "actual state, node and group.")
+        description = "High availability: quorum, master, each node's LRM, every HA guest with its requested and "
+                + "actual state, groups and rules.")
 public final class HaStatusTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();
@@ -32,6 +32,7 @@ public final class HaStatusTool implements Tool {
             .required("nodes", JsonSchema.array(JsonSchema.object().additionalProperties(true)))
             .required("resources", JsonSchema.array(JsonSchema.object().additionalProperties(true)))
             .required("groups", JsonSchema.array(JsonSchema.object().additionalProperties(true)))
+            .required("rules", JsonSchema.array(JsonSchema.object().additionalProperties(true)))
             .build();
 
     @Override
@@ -42,6 +43,18 @@ public final class HaStatusTool implements Tool {
     @Override
     public Map<String, Object> outputSchema() {
         return OUTPUT;
+    }
+
+    /** @return the HA rules; none on a node older than Proxmox VE 9, which has groups instead */
+    static java.util.List<Object> rules(ProxmoxClient pve) {
+        try {
+            return Json.list(pve.get("/cluster/ha/rules", Map.of()).join());
+        } catch (java.util.concurrent.CompletionException e) {
+            if (e.getCause() instanceof io.pvemcp.api.pve.ProxmoxException p && p.status() == 501) {
+                return java.util.List.of();
+            }
+            throw e;
+        }
     }
 
     @Override
@@ -96,6 +109,17 @@ public final class HaStatusTool implements Tool {
             m.put("nofailback", Json.bool(g, "nofailback", false));
             groups.add(m);
         }
+        List<Map<String, Object>> rules = new ArrayList<>();
+        for (Object o : rules(pve)) {
+            Map<String, Object> r = Json.map(o);
+            Map<String, Object> m = new LinkedHashMap<>();
+            for (String k : List.of("rule", "type", "resources", "nodes", "affinity", "strict", "disable", "comment")) {
+                if (r.get(k) != null) {
+                    m.put(k, k.equals("strict") || k.equals("disable") ? (Object) Json.bool(r, k, false) : r.get(k));
+                }
+            }
+            rules.add(m);
+        }
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("quorate", quorate);
         if (master != null) {
@@ -104,6 +128,7 @@ public final class HaStatusTool implements Tool {
         out.put("nodes", nodes);
         out.put("resources", resources);
         out.put("groups", groups);
+        out.put("rules", rules);
         StringBuilder text = new StringBuilder("HA: ").append(quorate ? "quorate" : "NO QUORUM")
                 .append(master == null ? ", no master" : ", master " + master).append(", ").append(resources.size())
                 .append(resources.size() == 1 ? " guest" : " guests").append(':');
@@ -111,6 +136,14 @@ public final class HaStatusTool implements Tool {
             text.append("\n- ").append(r.get("sid")).append(r.get("name") == null ? "" : " (" + r.get("name") + ")")
                     .append(": ").append(r.get("state")).append(" on ").append(r.get("node")).append(", requested ")
                     .append(r.get("requested")).append(r.get("group") == null ? "" : ", group " + r.get("group"));
+        }
+        for (Map<String, Object> r : rules) {
+            text.append("\n- rule ").append(r.get("rule")).append(" (").append(r.get("type")).append(Boolean.TRUE.equals(
+                    r.get("disable")) ? ", disabled" : "").append("): ").append(r.get("resources"))
+                    .append(r.get("nodes") == null ? "" : " on " + r.get("nodes"))
+                    .append(r.get("affinity") == null ? "" : " " + r.get("affinity") + (
+                            "negative".equals(r.get("affinity")) ? ": kept apart" : ": kept together"))
+                    .append(Boolean.TRUE.equals(r.get("strict")) ? ", strict" : "");
         }
         return ToolResult.of(text.toString(), out);
     }

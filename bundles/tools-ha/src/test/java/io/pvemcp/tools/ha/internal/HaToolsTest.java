@@ -100,4 +100,36 @@ class HaToolsTest {
         assertThat(tools.call(new HaRemoveTool(), Map.of("vmid", 104)).structuredContent()).containsEntry("removed",
                 false);
     }
+
+    @Test
+    @SuppressWarnings("unchecked")
+    void rulesKeepGuestsOnNodesOrApartAndAreListedInTheStatus() throws Exception {
+        ToolResult status = tools.call(new HaStatusTool(), Map.of());
+        assertThat((List<Map<String, Object>>) status.structuredContent().get("rules")).singleElement()
+                .satisfies(r -> assertThat(r).containsEntry("rule", "app-on-pve2").containsEntry("type", "node-affinity")
+                        .containsEntry("nodes", "pve2:2,pve3:1").containsEntry("strict", false));
+        assertThat(status.text()).contains("- rule app-on-pve2 (node-affinity): vm:108 on pve2:2,pve3:1");
+
+        assertThat(new HaRuleSetTool().risk(new Arguments(Map.of("rule", "x")))).isEqualTo(Risk.POWER);
+        assertThat(new HaRuleSetTool().risk(new Arguments(Map.of("rule", "x", "delete", true)))).isEqualTo(Risk.CHANGE);
+        assertThat(tools.refusal(ToolException.class, new HaRuleSetTool(), Map.of("rule", "apart", "type",
+                "resource-affinity", "vmids", List.of(101, 104), "affinity", "negative")).getMessage())
+                .contains("VM 104 (monitoring) is not under HA; put it under HA with proxmox_ha_set first");
+        Preview apart = tools.preview(new HaRuleSetTool(), Map.of("rule", "apart", "type", "resource-affinity",
+                "vmids", List.of(101, 108), "affinity", "negative"));
+        assertThat(apart.summary()).isEqualTo("Create resource-affinity rule apart: guests vm:101, vm:108, kept apart. "
+                + "The HA manager may move guests to satisfy it.");
+        tools.call(new HaRuleSetTool(), Map.of("rule", "apart", "type", "resource-affinity", "vmids", List.of(101, 108),
+                "affinity", "negative"));
+        assertThat(tools.call(new HaRuleSetTool(), Map.of("rule", "apart", "affinity", "negative")).text())
+                .isEqualTo("Nothing: HA rule apart is like that already.");
+        tools.call(new HaRuleSetTool(), Map.of("rule", "app-on-pve2", "strict", true));
+        List<Map<String, Object>> rules = (List<Map<String, Object>>) tools.call(new HaStatusTool(), Map.of())
+                .structuredContent().get("rules");
+        assertThat(rules).extracting(r -> r.get("rule") + " " + r.get("strict"))
+                .containsExactly("app-on-pve2 true", "apart null");
+        assertThat(tools.call(new HaRuleSetTool(), Map.of("rule", "apart", "delete", true)).structuredContent())
+                .containsEntry("exists", false);
+        assertThat((List<?>) tools.call(new HaStatusTool(), Map.of()).structuredContent().get("rules")).hasSize(1);
+    }
 }

@@ -51,7 +51,9 @@ public final class StorageListTool implements Tool {
                     .optional("total_bytes", JsonSchema.integer())
                     .optional("used_bytes", JsonSchema.integer())
                     .optional("free_bytes", JsonSchema.integer())
-                    .optional("used_percent", JsonSchema.number())))
+                    .optional("used_percent", JsonSchema.number())
+                    .optional("server", JsonSchema.string())
+                    .optional("datastore", JsonSchema.string())))
             .required("total", JsonSchema.integer())
             .required("omitted", JsonSchema.integer())
             .required("warnings", JsonSchema.array(JsonSchema.string()))
@@ -113,6 +115,7 @@ public final class StorageListTool implements Tool {
                 e.put("used_percent", total == 0 ? 0.0 : Math.round(used * 1000.0 / total) / 10.0);
             }
         }
+        backupServers(call, entries.values());
         Comparator<Map<String, Object>> order = switch (args.string("sort", "name")) {
             case "used_percent" -> Comparator.comparingDouble(
                     (Map<String, Object> m) -> ((Number) m.getOrDefault("used_percent", -1.0)).doubleValue()).reversed();
@@ -135,6 +138,37 @@ public final class StorageListTool implements Tool {
         return ToolResult.of(text(page, warnings), out);
     }
 
+    /**
+     * Names the Proxmox Backup Server and datastore (and namespace) behind each PBS storage, from the storage
+     * configuration; read only when the list has one, and left out if the account may not read it.
+     */
+    private static void backupServers(ToolCall call, java.util.Collection<Map<String, Object>> storages) {
+        if (storages.stream().noneMatch(e -> "pbs".equals(e.get("type")))) {
+            return;
+        }
+        Map<String, Map<String, Object>> config = new LinkedHashMap<>();
+        try {
+            for (Object o : Json.list(call.proxmox().get("/storage", Map.of("type", "pbs")).join())) {
+                Map<String, Object> c = Json.map(o);
+                config.put(Json.string(c, "storage"), c);
+            }
+        } catch (java.util.concurrent.CompletionException e) {
+            return;
+        }
+        for (Map<String, Object> e : storages) {
+            Map<String, Object> c = config.get(e.get("storage"));
+            if (c != null) {
+                if (c.get("server") != null) {
+                    e.put("server", Json.string(c, "server"));
+                }
+                if (c.get("datastore") != null) {
+                    e.put("datastore", Json.string(c, "datastore") + (c.get("namespace") == null ? ""
+                            : " (namespace " + Json.string(c, "namespace") + ")"));
+                }
+            }
+        }
+    }
+
     @SuppressWarnings("unchecked")
     private static String text(Listing.Page<Map<String, Object>> page, List<String> warnings) {
         if (page.total() == 0) {
@@ -145,7 +179,8 @@ public final class StorageListTool implements Tool {
             List<String> nodes = (List<String>) s.get("nodes");
             String where = !(Boolean) s.get("shared") ? "on " + nodes.get(0) : nodes.size() > 1 ? "shared by "
                     + nodes.size() + " nodes" : "shared, seen from " + nodes.get(0);
-            parts.add(s.get("storage") + " (" + s.get("type") + ", " + where + ", " + (s.get("total_bytes") != null
+            parts.add(s.get("storage") + " (" + s.get("type") + (s.get("datastore") == null ? "" : " datastore "
+                    + s.get("datastore") + " on " + s.get("server")) + ", " + where + ", " + (s.get("total_bytes") != null
                     ? Sizes.bytes((Long) s.get("free_bytes")) + " free of " + Sizes.bytes((Long) s.get("total_bytes"))
                     + ", " + s.get("used_percent") + "% used" : "status " + s.get("status")) + ")");
         }

@@ -25,6 +25,11 @@ class StorageListToolTest {
             assertThat(storages).filteredOn(s -> "nfs-shared".equals(s.get("storage"))).singleElement()
                     .satisfies(s -> assertThat((List<String>) s.get("nodes")).containsExactly("pve1", "pve2", "pve3"));
             assertThat(storages).filteredOn(s -> "local-lvm".equals(s.get("storage"))).hasSize(3);
+            assertThat(storages).filteredOn(s -> "pbs".equals(s.get("storage"))).singleElement()
+                    .satisfies(s -> assertThat(s).containsEntry("server", "10.0.0.60").containsEntry("datastore", "main"));
+            assertThat(storages).filteredOn(s -> !"pbs".equals(s.get("type"))).allSatisfy(s -> assertThat(s)
+                    .doesNotContainKeys("server", "datastore"));
+            assertThat(all.text()).contains("pbs (pbs datastore main on 10.0.0.60, shared");
             assertThat(storages).allSatisfy(s -> assertThat(((Number) s.get("free_bytes")).longValue()
                     + ((Number) s.get("used_bytes")).longValue()).isEqualTo(((Number) s.get("total_bytes")).longValue()));
 

@@ -88,6 +88,7 @@ public final class CoreHandlers {
         handlers.put("GET /nodes/{node}/apt/versions", c -> aptVersions());
         handlers.put("GET /nodes/{node}/rrddata", c -> nodeRrd(c, node(c)));
         NetworkHandlers.register(handlers);
+        ClusterExtrasHandlers.register(handlers);
         GuestHandlers.register(handlers);
         StorageHandlers.register(handlers);
         TaskHandlers.register(handlers);

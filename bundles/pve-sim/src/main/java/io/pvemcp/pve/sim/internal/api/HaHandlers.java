@@ -71,6 +71,48 @@ final class HaHandlers {
             c.state().ha().groups().remove(String.valueOf(g.get("group")));
             return null;
         });
+        h.put("GET /cluster/ha/rules", c -> {
+            List<Map<String, Object>> out = new ArrayList<>();
+            for (Map<String, Object> r : c.state().ha().rules().values()) {
+                if ((c.param("type") == null || c.param("type").equals(r.get("type"))) && (c.param("resource") == null
+                        || List.of(String.valueOf(r.get("resources")).split(",")).contains(c.param("resource")))) {
+                    out.add(ruleView(r));
+                }
+            }
+            return out;
+        });
+        h.put("GET /cluster/ha/rules/{rule}", c -> ruleView(rule(c)));
+        h.put("POST /cluster/ha/rules", c -> {
+            String id = c.param("rule");
+            if (c.state().ha().rules().containsKey(id)) {
+                throw PveError.fail("create HA rule failed: rule '" + id + "' already defined");
+            }
+            Map<String, Object> r = new LinkedHashMap<>();
+            r.put("rule", id);
+            r.put("type", c.param("type"));
+            setRule(c, r);
+            c.state().ha().rules().put(id, r);
+            return null;
+        });
+        h.put("PUT /cluster/ha/rules/{rule}", c -> {
+            Map<String, Object> r = rule(c);
+            if (!r.get("type").equals(c.param("type"))) {
+                throw PveError.param("type", "rule type '" + c.param("type") + "' does not match the type of rule '"
+                        + r.get("rule") + "' (" + r.get("type") + ")");
+            }
+            Map<String, Object> changed = new LinkedHashMap<>(r);
+            for (String d : c.list("delete")) {
+                changed.remove(d);
+            }
+            setRule(c, changed);
+            r.clear();
+            r.putAll(changed);
+            return null;
+        });
+        h.put("DELETE /cluster/ha/rules/{rule}", c -> {
+            c.state().ha().rules().remove(String.valueOf(rule(c).get("rule")));
+            return null;
+        });
         h.put("GET /cluster/ha/resources", c -> {
             List<Map<String, Object>> out = new ArrayList<>();
             for (Map<String, Object> r : c.state().ha().resources().values()) {
@@ -123,7 +165,14 @@ final class HaHandlers {
         });
         h.put("DELETE /cluster/ha/resources/{sid}", c -> {
             Map<String, Object> r = resource(c);
-            c.state().ha().resources().remove(String.valueOf(r.get("sid")));
+            String sid = String.valueOf(r.get("sid"));
+            c.state().ha().resources().remove(sid);
+            c.state().ha().rules().values().removeIf(rule -> {
+                List<String> rest = new ArrayList<>(List.of(String.valueOf(rule.get("resources")).split(",")));
+                rest.remove(sid);
+                rule.put("resources", String.join(",", rest));
+                return rest.isEmpty() || "resource-affinity".equals(rule.get("type")) && rest.size() < 2;
+            });
             return null;
         });
         h.put("POST /cluster/ha/resources/{sid}/migrate", c -> {
@@ -173,6 +222,51 @@ final class HaHandlers {
             }
         }
         return nodes;
+    }
+
+    private static Map<String, Object> rule(ApiCall c) {
+        Map<String, Object> r = c.state().ha().rules().get(c.param("rule"));
+        if (r == null) {
+            throw PveError.fail("no such ha rule '" + c.param("rule") + "'");
+        }
+        return r;
+    }
+
+    private static Map<String, Object> ruleView(Map<String, Object> r) {
+        Map<String, Object> m = new LinkedHashMap<>(r);
+        m.put("digest", Integer.toHexString(r.toString().hashCode()));
+        return m;
+    }
+
+    /** Sets what the call gives and checks the rule as a whole, as a node does before it writes rules.cfg. */
+    private static void setRule(ApiCall c, Map<String, Object> r) {
+        for (String k : List.of("resources", "nodes", "affinity", "comment")) {
+            if (c.param(k) != null) {
+                r.put(k, k.equals("nodes") ? checkNodes(c.state(), c.param(k)) : c.param(k));
+            }
+        }
+        for (String k : List.of("strict", "disable")) {
+            if (c.param(k) != null) {
+                r.put(k, c.flag(k) ? 1 : 0);
+            }
+        }
+        List<String> resources = List.of(String.valueOf(r.getOrDefault("resources", "")).split(","));
+        for (String sid : resources) {
+            if (!c.state().ha().resources().containsKey(sid.trim())) {
+                throw PveError.param("resources", "resource '" + sid.trim() + "' is not configured as HA resource");
+            }
+        }
+        if ("node-affinity".equals(r.get("type")) && r.get("nodes") == null) {
+            throw PveError.param("nodes", "property is missing and it is not optional");
+        }
+        if ("resource-affinity".equals(r.get("type"))) {
+            if (r.get("affinity") == null) {
+                throw PveError.param("affinity", "property is missing and it is not optional");
+            }
+            if (resources.size() < 2) {
+                throw PveError.param("resources", "a resource affinity rule needs at least two resources");
+            }
+        }
     }
 
     private static Map<String, Object> group(ApiCall c) {

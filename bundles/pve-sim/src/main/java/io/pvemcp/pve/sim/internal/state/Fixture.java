@@ -162,6 +162,39 @@ public final class Fixture {
             settings.put("type", "vzdump");
             s.backupJobs().put(settings.get("id"), settings);
         }
+        for (Map<String, Object> r : list(f, "replication")) {
+            Map<String, Object> job = new LinkedHashMap<>();
+            int guest = ((Number) r.get("guest")).intValue();
+            int jobnum = ((Number) r.getOrDefault("jobnum", 0)).intValue();
+            job.put("id", guest + "-" + jobnum);
+            job.put("type", "local");
+            job.put("guest", guest);
+            job.put("jobnum", jobnum);
+            job.put("target", str(r, "target", null));
+            job.put("schedule", str(r, "schedule", "*/15"));
+            if (r.get("comment") != null) {
+                job.put("comment", r.get("comment"));
+            }
+            Map<String, Object> status = new LinkedHashMap<>();
+            long last = now - ((Number) r.getOrDefault("lastSyncMinutesAgo", 10)).longValue() * 60;
+            int failures = ((Number) r.getOrDefault("failCount", 0)).intValue();
+            status.put("last_sync", last);
+            status.put("fail_count", failures);
+            if (failures > 0) {
+                status.put("last_try", now - 300);
+                status.put("next_sync", now + 1500);
+                status.put("error", str(r, "error", "replication failed"));
+            } else {
+                status.put("last_try", last);
+                status.put("next_sync", last + 900);
+                status.put("duration", ((Number) r.getOrDefault("durationSeconds", 3.0)).doubleValue());
+            }
+            job.put("status", status);
+            s.replication().add(job);
+        }
+        if (f.get("ceph") instanceof Map<?, ?> ceph) {
+            s.ceph = (Map<String, Object>) ceph;
+        }
         Map<String, Object> ha = (Map<String, Object>) f.getOrDefault("ha", Map.of());
         for (Map<String, Object> g : (List<Map<String, Object>>) ha.getOrDefault("groups", List.of())) {
             Map<String, Object> group = new LinkedHashMap<>(g);
@@ -173,6 +206,9 @@ public final class Fixture {
             String sid = str(r, "sid", null);
             res.put("type", sid.startsWith("ct:") ? "ct" : "vm");
             s.ha().resources.put(sid, res);
+        }
+        for (Map<String, Object> r : (List<Map<String, Object>>) ha.getOrDefault("rules", List.of())) {
+            s.ha().rules.put(str(r, "rule", null), new LinkedHashMap<>(r));
         }
         Map<String, Object> fw = (Map<String, Object>) f.getOrDefault("firewall", Map.of());
         for (var e : fw.entrySet()) {

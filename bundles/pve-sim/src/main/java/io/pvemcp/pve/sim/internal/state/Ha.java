@@ -11,6 +11,12 @@ public final class Ha {
 
     final Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
     final Map<String, Map<String, Object>> resources = new LinkedHashMap<>();
+    final Map<String, Map<String, Object>> rules = new LinkedHashMap<>();
+
+    /** @return the HA rules (Proxmox VE 9: node and resource affinity) by name (live) */
+    public Map<String, Map<String, Object>> rules() {
+        return rules;
+    }
 
     /** @return the HA groups by name (live) */
     public Map<String, Map<String, Object>> groups() {

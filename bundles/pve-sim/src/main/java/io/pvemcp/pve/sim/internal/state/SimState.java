@@ -41,6 +41,10 @@ public final class SimState {
     private final Faults faults = new Faults();
     private final Ha ha = new Ha();
     private final Firewall firewall = new Firewall();
+    /** Storage replication jobs: their configuration, and under {@code status} what the last run left. */
+    private final List<Map<String, Object>> replication = new ArrayList<>();
+    /** The Ceph cluster as the fixture describes it (monitors on every node, OSDs, pools), or {@code null}. */
+    Map<String, Object> ceph;
     private final List<Map<String, Object>> sdnZones = new ArrayList<>(List.of(
             new LinkedHashMap<>(Map.of("zone", "lab", "type", "vlan", "bridge", "vmbr0", "ipam", "pve",
                     "digest", "9f0c2a41d7e3b58c6a1f2e4d8b7c9a0e3f5d1b2c")),
@@ -92,6 +96,16 @@ public final class SimState {
     /** @return HA groups and resources */
     public Ha ha() {
         return ha;
+    }
+
+    /** @return the replication jobs (live): configuration, and their state under {@code status} */
+    public List<Map<String, Object>> replication() {
+        return replication;
+    }
+
+    /** @return the Ceph cluster of the fixture, or {@code null} where none is configured */
+    public Map<String, Object> ceph() {
+        return ceph;
     }
 
     /** @return the SDN zones, as {@code /cluster/sdn/zones} lists them */
