@@ -63,7 +63,7 @@ class WholeAnswersTest {
         metrics.collect(new io.pvemcp.api.metrics.MetricWriter() {
             @Override
             public void counter(String name, String help, Map<String, String> labels, double value) {
-                figures.append(name).append(labels).append('=').append(value).append('\n');
+                figures.append(name).append(new java.util.TreeMap<>(labels)).append('=').append(value).append('\n');
             }
 
             @Override
