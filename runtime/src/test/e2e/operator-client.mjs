@@ -323,5 +323,23 @@ await step('cluster extras: the log, replication with the failing job, Ceph with
   await call('proxmox_ha_rule_set', { rule: 'apart', delete: true });
 });
 
+await step('firewall objects: an IP set blocks addresses on VM 100, a security group is used, a rule is moved', async () => {
+  await call('proxmox_toolset_enable', { toolsets: ['firewall'] });
+  await until('the firewall tools', async () => (await names()).includes('proxmox_firewall_object_set'));
+  await call('proxmox_firewall_object_set', { kind: 'ipset', name: 'blocked', vmid: 100,
+    add: ['198.51.100.0/24'] });
+  const drop = await call('proxmox_firewall_rule_add', { vmid: 100, type: 'in', action: 'DROP',
+    source: '+blocked', comment: 'blocked networks' });
+  assert.equal(drop.structuredContent.applies, 'IN DROP from +blocked');
+  await call('proxmox_firewall_rule_add', { vmid: 100, type: 'group', action: 'webserver', pos: 1 });
+  const moved = await call('proxmox_firewall_rule_update', { vmid: 100, pos: 0, moveto: 2 });
+  assert.equal(moved.structuredContent.pos, 1, text(moved));
+  const objects = (await call('proxmox_firewall_objects', { vmid: 100 })).structuredContent;
+  assert.ok(objects.ipsets.some((s) => s.name === 'blocked' && s.entries.includes('198.51.100.0/24')),
+    JSON.stringify(objects));
+  const rules = (await call('proxmox_firewall_rules', { vmid: 100 })).structuredContent.rules;
+  assert.deepEqual(rules.slice(0, 2).map((r) => r.applies), ['GROUP webserver', 'IN DROP from +blocked']);
+});
+
 await client.close();
 process.exit(failed === 0 ? 0 : 1);

@@ -166,4 +166,24 @@ except ResourceException as e:
 log = api.cluster.log.get(max=20)
 step("the cluster log, newest first", len(log) > 0 and log[0]["time"] >= log[-1]["time"], log[0]["msg"])
 
+fw = api.nodes("pve1").qemu(100).firewall
+fw.ipset.post(name="proxmoxer", comment="checks")
+fw.ipset("proxmoxer").post(cidr="198.51.100.0/24")
+fw.rules.post(type="in", action="DROP", source="+proxmoxer", enable=1, comment="px drop")
+fw.rules.post(type="group", action="webserver", enable=1, pos=1)
+before = [r.get("comment") or r.get("action") for r in fw.rules.get()]
+fw.rules("0").put(moveto=2)  # proxmoxer drops a path part of 0 (falsy)
+after = [r.get("comment") or r.get("action") for r in fw.rules.get()]
+try:
+    fw.rules.post(type="group", action="no-such-group", enable=1)
+    group_refused = False
+except ResourceException as e:
+    group_refused = e.status_code == 400
+step("firewall: an IP set, a security group rule, a rule moved before the one at moveto", after[:2] == [before[1],
+     before[0]] and group_refused and [e["cidr"] for e in fw.ipset("proxmoxer").get()] == ["198.51.100.0/24"],
+     "%s -> %s" % (before, after))
+fw.rules("1").delete()
+fw.rules("0").delete()
+fw.ipset("proxmoxer").delete(force=1)
+
 print("all proxmoxer checks passed")

@@ -150,7 +150,8 @@ class CoreToolsIT {
                 "proxmox_group_set", "proxmox_role_set", "proxmox_acl_set", "proxmox_access_delete",
                 "proxmox_permissions", "proxmox_network_list", "proxmox_network_set", "proxmox_network_delete",
                 "proxmox_network_apply", "proxmox_sdn_list", "proxmox_ha_rule_set", "proxmox_cluster_log",
-                "proxmox_replication_list", "proxmox_ceph_status");
+                "proxmox_replication_list", "proxmox_ceph_status", "proxmox_firewall_rule_update",
+                "proxmox_firewall_objects", "proxmox_firewall_object_set");
         for (McpSchema.Tool t : client.listTools().tools()) {
             assertThat(t.annotations()).as("hints of %s", t.name()).isNotNull();
             assertThat(t.outputSchema()).as("output schema of %s", t.name()).isNotNull();

@@ -80,7 +80,9 @@ class OperatorIT {
                 "\"step\":\"network: a bridge staged, its diff shown, applied (confirmed), a deletion reverted\","
                         + "\"ok\":true",
                 "\"step\":\"cluster extras: the log, replication with the failing job, Ceph with the down OSD, an HA "
-                        + "rule\",\"ok\":true");
+                        + "rule\",\"ok\":true",
+                "\"step\":\"firewall objects: an IP set blocks addresses on VM 100, a security group is used, a rule "
+                        + "is moved\",\"ok\":true");
         readOnlyTokenIsRefusedAStartThroughProxmoxer(r.output());
     }
 

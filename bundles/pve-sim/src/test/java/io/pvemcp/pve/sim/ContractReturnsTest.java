@@ -119,6 +119,41 @@ class ContractReturnsTest {
             call("POST", "/nodes/pve1/lxc/200/firewall/rules", "type", "in", "action", "DROP", "macro", "SMB"),
             call("DELETE", "/nodes/pve1/lxc/200/firewall/rules/0"),
             call("PUT", "/nodes/pve1/lxc/200/firewall/options", "enable", "1"),
+            call("POST", "/cluster/firewall/aliases", "name", "tmp", "cidr", "10.9.9.9"),
+            call("PUT", "/cluster/firewall/aliases/tmp", "cidr", "10.9.9.10", "comment", "moved"),
+            call("DELETE", "/cluster/firewall/aliases/tmp"),
+            call("POST", "/cluster/firewall/ipset", "name", "tmpset", "comment", "scratch"),
+            call("POST", "/cluster/firewall/ipset/tmpset", "cidr", "10.9.9.0/24"),
+            call("PUT", "/cluster/firewall/ipset/tmpset/10.9.9.0%2F24", "comment", "lab"),
+            call("DELETE", "/cluster/firewall/ipset/tmpset/10.9.9.0%2F24"),
+            call("DELETE", "/cluster/firewall/ipset/tmpset"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/aliases", "name", "tmp", "cidr", "10.9.9.9"),
+            call("PUT", "/nodes/pve1/qemu/100/firewall/aliases/tmp", "cidr", "10.9.9.10", "comment", "moved"),
+            call("DELETE", "/nodes/pve1/qemu/100/firewall/aliases/tmp"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/ipset", "name", "tmpset", "comment", "scratch"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/ipset/tmpset", "cidr", "10.9.9.0/24"),
+            call("PUT", "/nodes/pve1/qemu/100/firewall/ipset/tmpset/10.9.9.0%2F24", "comment", "lab"),
+            call("DELETE", "/nodes/pve1/qemu/100/firewall/ipset/tmpset/10.9.9.0%2F24"),
+            call("DELETE", "/nodes/pve1/qemu/100/firewall/ipset/tmpset"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/aliases", "name", "mgmt", "cidr", "10.0.0.0/24"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/ipset", "name", "admins"),
+            call("POST", "/nodes/pve1/qemu/100/firewall/ipset/admins", "cidr", "10.0.0.50"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/aliases", "name", "tmp", "cidr", "10.9.9.9"),
+            call("PUT", "/nodes/pve1/lxc/200/firewall/aliases/tmp", "cidr", "10.9.9.10", "comment", "moved"),
+            call("DELETE", "/nodes/pve1/lxc/200/firewall/aliases/tmp"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/ipset", "name", "tmpset", "comment", "scratch"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/ipset/tmpset", "cidr", "10.9.9.0/24"),
+            call("PUT", "/nodes/pve1/lxc/200/firewall/ipset/tmpset/10.9.9.0%2F24", "comment", "lab"),
+            call("DELETE", "/nodes/pve1/lxc/200/firewall/ipset/tmpset/10.9.9.0%2F24"),
+            call("DELETE", "/nodes/pve1/lxc/200/firewall/ipset/tmpset"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/aliases", "name", "mgmt", "cidr", "10.0.0.0/24"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/ipset", "name", "admins"),
+            call("POST", "/nodes/pve1/lxc/200/firewall/ipset/admins", "cidr", "10.0.0.50"),
+            call("POST", "/cluster/firewall/groups", "group", "tmpgroup", "comment", "scratch"),
+            call("POST", "/cluster/firewall/groups/tmpgroup", "type", "in", "action", "ACCEPT", "macro", "SSH"),
+            call("PUT", "/cluster/firewall/groups/tmpgroup/0", "comment", "ssh"),
+            call("DELETE", "/cluster/firewall/groups/tmpgroup/0"),
+            call("DELETE", "/cluster/firewall/groups/tmpgroup"),
             call("POST", "/cluster/ha/groups", "group", "g2", "nodes", "pve1,pve2"),
             call("PUT", "/cluster/ha/groups/g2", "comment", "second group"),
             call("POST", "/cluster/ha/resources", "sid", "vm:104", "state", "started", "group", "g2"),
@@ -204,6 +239,10 @@ class ContractReturnsTest {
                     continue;
                 }
                 String path = template.contains("/replication/{id}") ? template.replace("{id}", "101-0") : template;
+                if (template.contains("/firewall/")) {
+                    path = path.replace("/aliases/{name}", "/aliases/mgmt").replace("/ipset/{name}", "/ipset/admins")
+                            .replace("{cidr}", "10.0.0.50").replace("/groups/{group}", "/groups/webserver");
+                }
                 for (var e : PATH_SAMPLES.entrySet()) {
                     path = path.replace("{" + e.getKey() + "}", e.getValue());
                 }

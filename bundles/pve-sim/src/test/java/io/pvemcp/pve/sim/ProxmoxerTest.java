@@ -46,6 +46,7 @@ class ProxmoxerTest {
                     "OK   replication jobs and the state their source node reports", "OK   Ceph health, OSDs and pools",
                     "OK   HA rules: created, read, a one-guest resource affinity refused, deleted",
                     "OK   the cluster log, newest first",
+                    "OK   firewall: an IP set, a security group rule, a rule moved before the one at moveto",
                     "all proxmoxer checks passed");
         }
     }

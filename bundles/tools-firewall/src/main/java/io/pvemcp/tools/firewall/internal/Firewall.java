@@ -28,8 +28,13 @@ final class Firewall {
      * @param name how messages name it, e.g. {@code the firewall of VM 100 (web01)}
      * @param host whether it guards Proxmox hosts (the cluster's or a node's), where a rule can lock management out
      * @param guest the guest, for a guest's firewall
+     * @param rules the API path of its rules, a template: {@code base/rules}, or the security group's own path
      */
-    record Scope(String base, Map<String, Object> params, String name, boolean host, GuestRef guest) {
+    record Scope(String base, Map<String, Object> params, String name, boolean host, GuestRef guest, String rules) {
+
+        Scope(String base, Map<String, Object> params, String name, boolean host, GuestRef guest) {
+            this(base, params, name, host, guest, base + "/rules");
+        }
 
         List<Preview.Target> targets(ProxmoxClient pve) {
             return guest == null ? List.of() : List.of(GuestTool.previewTarget(pve, guest, Map.of()));
@@ -47,7 +52,41 @@ final class Firewall {
         return GuestTool.nodeSchema("A node's host firewall (without vmid); neither: the cluster's");
     }
 
+    static JsonSchema group() {
+        return JsonSchema.string().pattern("^[A-Za-z][A-Za-z0-9_-]{1,17}$").description("A security group's rules");
+    }
+
+    /** @return the security groups, by name, with their comment (or an empty string) */
+    static Map<String, String> groups(ProxmoxClient pve) {
+        Map<String, String> out = new LinkedHashMap<>();
+        for (Object o : Json.list(Futures.join(pve.uncached().get("/cluster/firewall/groups", Map.of())))) {
+            Map<String, Object> g = Json.map(o);
+            out.put(Json.string(g, "group"), g.get("comment") == null ? "" : Json.string(g, "comment"));
+        }
+        return out;
+    }
+
+    /** @return a security group's rules as a scope (it has no options of its own) */
+    static Scope groupScope(String group) {
+        return new Scope("/cluster/firewall/groups/{group}", Map.of("group", group), "security group " + group, false,
+                null, "/cluster/firewall/groups/{group}");
+    }
+
     static Scope scope(ProxmoxClient pve, Arguments args) {
+        String group = args.string("group", null);
+        if (group != null) {
+            if (args.has("vmid") || args.has("node")) {
+                throw io.pvemcp.api.ToolException.invalidArgument("group", "a security group belongs to the cluster; "
+                        + "give group alone, without vmid or node");
+            }
+            Map<String, String> groups = groups(pve);
+            if (!groups.containsKey(group)) {
+                throw io.pvemcp.api.ToolException.invalidArgument("group", "there is no security group " + group
+                        + (groups.isEmpty() ? " (there are none; create one with proxmox_firewall_object_set)"
+                        : "; the groups are " + String.join(", ", groups.keySet())));
+            }
+            return groupScope(group);
+        }
         Long vmid = args.optionalInteger("vmid").orElse(null);
         String node = args.string("node", null);
         if (vmid != null) {
@@ -67,7 +106,7 @@ final class Firewall {
 
     static List<Map<String, Object>> rules(ProxmoxClient pve, Scope scope) {
         List<Map<String, Object>> out = new ArrayList<>();
-        for (Object o : Json.list(Futures.join(pve.uncached().get(scope.base() + "/rules", scope.params())))) {
+        for (Object o : Json.list(Futures.join(pve.uncached().get(scope.rules(), scope.params())))) {
             Map<String, Object> r = new LinkedHashMap<>(Json.map(o));
             r.put("applies", describe(r));
             out.add(r);
@@ -81,6 +120,11 @@ final class Firewall {
 
     /** @return a rule as Proxmox applies it, e.g. {@code IN ACCEPT tcp dport 443 from any} */
     static String describe(Map<String, Object> r) {
+        boolean on = r.get("enable") instanceof Number n ? n.intValue() == 1 : Boolean.TRUE.equals(r.get("enable"));
+        if ("group".equals(r.get("type"))) {
+            return "GROUP " + r.get("action") + (r.get("iface") == null ? "" : " on " + r.get("iface"))
+                    + (on ? "" : " (disabled)");
+        }
         StringBuilder sb = new StringBuilder(String.valueOf(r.getOrDefault("type", "in")).toUpperCase(
                 java.util.Locale.ROOT)).append(' ').append(r.getOrDefault("action", "?"));
         for (String k : List.of("macro", "proto")) {
@@ -149,6 +193,43 @@ final class Firewall {
                 + " from everywhere: the web interface and API (which this server uses) and SSH of the nodes would be "
                 + "locked out, and only the console of the machines could undo it. Nothing was changed. Give the rule "
                 + "a source that leaves your management network out, or other ports.";
+    }
+
+    /** @return the port this server reaches Proxmox on */
+    static int apiPort(ProxmoxClient pve) {
+        return pve.connection() == null || pve.connection().port() <= 0 ? 8006 : pve.connection().port();
+    }
+
+    /**
+     * @return a warning when a rule lets the web interface and API or SSH in on a host firewall: taking it away (a
+     *         delete, a change, disabling it) leaves those ports to the rules after it and the input policy
+     */
+    static String management(Scope scope, Map<String, Object> rule, int apiPort) {
+        boolean enabled = rule.get("enable") instanceof Number n ? n.intValue() == 1 : Boolean.TRUE.equals(
+                rule.get("enable"));
+        if (!scope.host() || !enabled || !"in".equals(rule.get("type")) || !"ACCEPT".equals(rule.get("action"))) {
+            return null;
+        }
+        Object macro = rule.get("macro");
+        Object proto = rule.get("proto");
+        if (proto != null && !"tcp".equals(proto)) {
+            return null;
+        }
+        List<String> ports = new ArrayList<>();
+        for (int port : new int[] {apiPort, 8006, 22}) {
+            boolean covered = macro != null ? "SSH".equalsIgnoreCase(String.valueOf(macro)) && port == 22
+                    : rule.get("dport") != null && covers(String.valueOf(rule.get("dport")), port);
+            if (covered && !ports.contains(String.valueOf(port))) {
+                ports.add(String.valueOf(port));
+            }
+        }
+        if (ports.isEmpty()) {
+            return null;
+        }
+        return "This rule lets " + (rule.get("source") == null ? "everyone" : rule.get("source")) + " reach TCP "
+                + String.join(", ", ports) + " (the web interface and API, which this server uses, or SSH): without "
+                + "it, only the cluster's local network and the rules after it decide, and with the firewall on and "
+                + "a DROP input policy those addresses may be locked out.";
     }
 
     /** @return whether a dport specification (22, 8000:9000, 80,443, a service name) covers the port */

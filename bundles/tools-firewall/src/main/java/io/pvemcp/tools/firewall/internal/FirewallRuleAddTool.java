@@ -30,16 +30,18 @@ public final class FirewallRuleAddTool implements Tool {
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .optional("vmid", Firewall.vmid())
             .optional("node", Firewall.node())
-            .required("type", JsonSchema.string().enumValues("in", "out"))
-            .required("action", JsonSchema.string().enumValues("ACCEPT", "DROP", "REJECT"))
+            .optional("group", Firewall.group())
+            .required("type", JsonSchema.string().enumValues("in", "out", "group"))
+            .required("action", JsonSchema.string().pattern("^(ACCEPT|DROP|REJECT|[A-Za-z][A-Za-z0-9_-]{1,17})$")
+                    .description("ACCEPT, DROP, REJECT; for type group the security group"))
             .optional("macro", JsonSchema.string().pattern("^[A-Za-z][A-Za-z0-9-]{0,31}$")
                     .description("e.g. HTTPS, SSH"))
             .optional("proto", JsonSchema.string().pattern("^[a-z0-9-]{1,16}$").description("e.g. tcp, udp, icmp"))
             .optional("dport", JsonSchema.string().pattern("^[a-zA-Z0-9:,-]{1,128}$").description("e.g. 443, 8000:8100"))
             .optional("sport", JsonSchema.string().pattern("^[a-zA-Z0-9:,-]{1,128}$"))
-            .optional("source", JsonSchema.string().pattern("^[0-9a-fA-F.:/,+_-]{1,256}$")
-                    .description("Address, CIDR, alias or IP set; default any"))
-            .optional("dest", JsonSchema.string().pattern("^[0-9a-fA-F.:/,+_-]{1,256}$"))
+            .optional("source", JsonSchema.string().pattern("^[0-9A-Za-z.:/,+_-]{1,256}$")
+                    .description("Address, CIDR, alias or +ipset; default any"))
+            .optional("dest", JsonSchema.string().pattern("^[0-9A-Za-z.:/,+_-]{1,256}$"))
             .optional("iface", JsonSchema.string().pattern("^net\\d{1,2}$").description("Guests: e.g. net0"))
             .optional("comment", JsonSchema.string().maxLength(256))
             .optional("enable", JsonSchema.bool().defaultValue(true))
@@ -69,14 +71,13 @@ public final class FirewallRuleAddTool implements Tool {
     public Preview preview(ToolCall call) {
         Plan p = plan(call);
         return new Preview("Add to " + p.scope().name() + " at position " + p.pos() + ": " + Firewall.describe(p.rule())
-                + ".", p.scope().targets(call.proxmox()), List.of(new Preview.Request("POST", p.scope().base()
-                + "/rules", p.params())), null, true, false);
+                + ".", p.scope().targets(call.proxmox()), List.of(new Preview.Request("POST", p.scope().rules(), p.params())), null, true, false);
     }
 
     @Override
     public ToolResult call(ToolCall call) {
         Plan p = plan(call);
-        Futures.join(call.proxmox().post(p.scope().base() + "/rules", p.params()));
+        Futures.join(call.proxmox().post(p.scope().rules(), p.params()));
         Map<String, Object> stored = Firewall.rules(call.proxmox(), p.scope()).stream()
                 .filter(r -> ((Number) r.get("pos")).intValue() == p.pos()).findFirst().orElseThrow(
                         () -> new ToolException("The rule was added, but Proxmox does not list it at position " + p.pos()
@@ -85,9 +86,11 @@ public final class FirewallRuleAddTool implements Tool {
         out.put("firewall", p.scope().name());
         out.put("pos", p.pos());
         out.put("applies", stored.get("applies"));
+        String note = p.scope().params().containsKey("group") ? " It applies wherever a rule of type group uses "
+                + p.scope().params().get("group") + "." : Integer.valueOf(1).equals(Firewall.options(call.proxmox(),
+                p.scope()).get("enable")) ? "" : " That firewall is off, so the rule does nothing until it is switched on.";
         return ToolResult.of("Added to " + p.scope().name() + " at position " + p.pos() + ": " + stored.get("applies")
-                + "." + (Integer.valueOf(1).equals(Firewall.options(call.proxmox(), p.scope()).get("enable")) ? ""
-                        : " That firewall is off, so the rule does nothing until it is switched on."), out);
+                + "." + note, out);
     }
 
     private static Plan plan(ToolCall call) {
@@ -96,6 +99,21 @@ public final class FirewallRuleAddTool implements Tool {
         for (String k : List.of("type", "action", "macro", "proto", "dport", "sport", "source", "dest", "iface",
                 "comment")) {
             call.arguments().optionalString(k).ifPresent(v -> rule.put(k, v));
+        }
+        String action = String.valueOf(rule.get("action"));
+        if ("group".equals(rule.get("type"))) {
+            if (scope.params().containsKey("group")) {
+                throw ToolException.invalidArgument("type", "a security group cannot contain a rule of type group");
+            }
+            java.util.Set<String> groups = Firewall.groups(call.proxmox()).keySet();
+            if (!groups.contains(action)) {
+                throw ToolException.invalidArgument("action", "for type group, action is the security group; there "
+                        + "is no group " + action + (groups.isEmpty() ? " (there are none)" : "; the groups are "
+                        + String.join(", ", groups)));
+            }
+        } else if (!action.matches("ACCEPT|DROP|REJECT")) {
+            throw ToolException.invalidArgument("action", "action is ACCEPT, DROP or REJECT (a security group's name "
+                    + "goes with type group)");
         }
         if (rule.get("iface") != null && scope.guest() == null) {
             throw ToolException.invalidArgument("iface", "a guest's network device (net0, ...) applies to a guest's "

@@ -21,13 +21,14 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_firewall_rule_delete", title = "Delete a firewall rule", risk = Risk.DESTROY,
         category = "firewall", scope = Scopes.DESTROY,
-        description = "Deletes a firewall rule of the cluster, a node or a guest by its position (see "
-                + "proxmox_firewall_rules).")
+        description = "Deletes a firewall rule of the cluster, a node, a guest or a security group by its position "
+                + "(see proxmox_firewall_rules).")
 public final class FirewallRuleDeleteTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .optional("vmid", Firewall.vmid())
             .optional("node", Firewall.node())
+            .optional("group", Firewall.group())
             .required("pos", JsonSchema.integer().minimum(0).maximum(9999))
             .build();
 
@@ -54,10 +55,12 @@ public final class FirewallRuleDeleteTool implements Tool {
         Plan p = plan(call);
         Map<String, Object> params = new LinkedHashMap<>(p.scope().params());
         params.put("pos", p.pos());
+        String management = Firewall.management(p.scope(), p.rule(), Firewall.apiPort(call.proxmox()));
         return new Preview("Delete rule " + p.pos() + " of " + p.scope().name() + ": " + p.rule().get("applies")
-                + (p.rule().get("comment") == null ? "" : " (" + p.rule().get("comment") + ")") + ".",
-                p.scope().targets(call.proxmox()), List.of(new Preview.Request("DELETE", p.scope().base() + "/rules/"
-                        + p.pos(), params)), "The rules after it move up by one.", false, false);
+                + (p.rule().get("comment") == null ? "" : " (" + p.rule().get("comment") + ")") + "."
+                + (management == null ? "" : " " + management),
+                p.scope().targets(call.proxmox()), List.of(new Preview.Request("DELETE", p.scope().rules()
+                        .replace("{group}", String.valueOf(p.scope().params().getOrDefault("group", ""))) + "/" + p.pos(), params)), "The rules after it move up by one.", false, false);
     }
 
     @Override
@@ -65,7 +68,7 @@ public final class FirewallRuleDeleteTool implements Tool {
         Plan p = plan(call);
         Map<String, Object> params = new LinkedHashMap<>(p.scope().params());
         params.put("pos", p.pos());
-        Futures.join(call.proxmox().delete(p.scope().base() + "/rules/{pos}", params));
+        Futures.join(call.proxmox().delete(p.scope().rules() + "/{pos}", params));
         Map<String, Object> out = new LinkedHashMap<>();
         out.put("firewall", p.scope().name());
         out.put("deleted", p.rule().get("applies"));

@@ -16,13 +16,14 @@ import org.osgi.service.component.annotations.Component;
 @Component(service = Tool.class)
 @ToolService(name = "proxmox_firewall_rules", title = "Firewall rules", risk = Risk.READ, category = "firewall",
         idempotent = true,
-        description = "The firewall rules (in order, with positions, as Proxmox applies them) and options of the "
-                + "cluster, a node or a guest.")
+        description = "Firewall rules (in order, with positions, as Proxmox applies them) and options of the "
+                + "cluster, a node, a guest or a group.")
 public final class FirewallRulesTool implements Tool {
 
     private static final Map<String, Object> INPUT = JsonSchema.object()
             .optional("vmid", Firewall.vmid())
             .optional("node", Firewall.node())
+            .optional("group", Firewall.group())
             .build();
 
     private static final Map<String, Object> OUTPUT = JsonSchema.object()
@@ -44,7 +45,9 @@ public final class FirewallRulesTool implements Tool {
     @Override
     public ToolResult call(ToolCall call) {
         Firewall.Scope scope = Firewall.scope(call.proxmox(), call.arguments());
-        Map<String, Object> options = new LinkedHashMap<>(Firewall.options(call.proxmox(), scope));
+        boolean group = scope.params().containsKey("group");
+        Map<String, Object> options = group ? new LinkedHashMap<>() : new LinkedHashMap<>(Firewall.options(
+                call.proxmox(), scope));
         options.remove("digest");
         List<Map<String, Object>> rules = Firewall.rules(call.proxmox(), scope);
         Map<String, Object> out = new LinkedHashMap<>();
@@ -52,7 +55,8 @@ public final class FirewallRulesTool implements Tool {
         out.put("options", options);
         out.put("rules", rules);
         StringBuilder text = new StringBuilder(Character.toUpperCase(scope.name().charAt(0)) + scope.name().substring(1))
-                .append(" is ").append(Integer.valueOf(1).equals(options.get("enable")) ? "on" : "off")
+                .append(group ? " (used by rules of type group)" : " is " + (Integer.valueOf(1).equals(
+                        options.get("enable")) ? "on" : "off"))
                 .append(options.containsKey("policy_in") ? ", policy in " + options.get("policy_in") : "")
                 .append(options.containsKey("policy_out") ? ", out " + options.get("policy_out") : "").append("; ")
                 .append(rules.size()).append(rules.size() == 1 ? " rule" : " rules").append(rules.isEmpty() ? "." : ":");

@@ -38,6 +38,7 @@ final class FirewallHandlers {
             GuestHandlers.guest(c, "lxc");
             return "ct/" + c.vmid();
         }, "ct");
+        FirewallObjectsHandlers.registerGroups(h);
     }
 
     private static void scope(Map<String, ApiHandler> h, String base, Function<ApiCall, String> scopeOf, String env) {
@@ -49,58 +50,10 @@ final class FirewallHandlers {
             }
             return out;
         });
-        h.put("GET " + base + "/rules", c -> rules(c, scopeOf.apply(c)));
-        h.put("POST " + base + "/rules", c -> {
-            String scope = scopeOf.apply(c);
-            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
-            digest(c, scope);
-            Map<String, Object> rule = new LinkedHashMap<>();
-            copy(c, rule);
-            rule.putIfAbsent("enable", 0);
-            verify(rule, env);
-            int pos = c.integer("pos") == null ? 0 : Math.min(c.integer("pos"), rules.size());
-            rules.add(pos, rule);
-            renumber(rules);
-            return null;
-        });
-        h.put("GET " + base + "/rules/{pos}", c -> {
-            String scope = scopeOf.apply(c);
-            Map<String, Object> rule = rule(c, scope);
-            Map<String, Object> m = new LinkedHashMap<>(rule);
-            m.put("ipversion", 4);
-            return m;
-        });
-        h.put("PUT " + base + "/rules/{pos}", c -> {
-            String scope = scopeOf.apply(c);
-            digest(c, scope);
-            Map<String, Object> rule = rule(c, scope);
-            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
-            if (c.integer("moveto") != null) {
-                rules.remove(rule);
-                rules.add(Math.min(Math.max(0, c.integer("moveto")), rules.size()), rule);
-                renumber(rules);
-                return null;
-            }
-            Map<String, Object> updated = new LinkedHashMap<>(rule);
-            copy(c, updated);
-            for (String d : c.list("delete")) {
-                updated.remove(d);
-            }
-            verify(updated, env);
-            rule.clear();
-            rule.putAll(updated);
-            renumber(rules);
-            return null;
-        });
-        h.put("DELETE " + base + "/rules/{pos}", c -> {
-            String scope = scopeOf.apply(c);
-            digest(c, scope);
-            Map<String, Object> rule = rule(c, scope);
-            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
-            rules.remove(rule);
-            renumber(rules);
-            return null;
-        });
+        rulesAt(h, base, "/rules", scopeOf, env);
+        if (!env.equals("host")) {
+            FirewallObjectsHandlers.register(h, base, scopeOf);
+        }
         h.put("GET " + base + "/options", c -> {
             String scope = scopeOf.apply(c);
             Map<String, Object> m = new LinkedHashMap<>(c.state().firewall().options(scope));
@@ -120,6 +73,94 @@ final class FirewallHandlers {
             }
             return null;
         });
+    }
+
+    /**
+     * The rules of one firewall (or security group) at {@code base + suffix}: list, add at a position, read, change or
+     * move ({@code moveto}), delete.
+     */
+    static void rulesAt(Map<String, ApiHandler> h, String base, String suffix, Function<ApiCall, String> scopeOf,
+            String env) {
+        h.put("GET " + base + suffix, c -> rules(c, scopeOf.apply(c)));
+        h.put("POST " + base + suffix, c -> {
+            String scope = scopeOf.apply(c);
+            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
+            digest(c, scope);
+            Map<String, Object> rule = new LinkedHashMap<>();
+            copy(c, rule);
+            rule.putIfAbsent("enable", 0);
+            verify(rule, env);
+            checkGroup(c, rule);
+            int pos = c.integer("pos") == null ? 0 : Math.min(c.integer("pos"), rules.size());
+            rules.add(pos, rule);
+            renumber(rules);
+            return null;
+        });
+        h.put("GET " + base + suffix + "/{pos}", c -> {
+            String scope = scopeOf.apply(c);
+            Map<String, Object> rule = rule(c, scope);
+            Map<String, Object> m = new LinkedHashMap<>(rule);
+            m.put("ipversion", 4);
+            return m;
+        });
+        h.put("PUT " + base + suffix + "/{pos}", c -> {
+            String scope = scopeOf.apply(c);
+            digest(c, scope);
+            Map<String, Object> rule = rule(c, scope);
+            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
+            if (c.integer("moveto") != null) {
+                // as pve-firewall does: the rule goes before the one that was at moveto (so moving down lands at
+                // moveto - 1), or last when moveto is past the end
+                int moveto = Math.max(0, c.integer("moveto"));
+                List<Map<String, Object>> moved = new ArrayList<>();
+                boolean placed = false;
+                for (int i = 0; i < rules.size(); i++) {
+                    if (rules.get(i) == rule) {
+                        continue;
+                    }
+                    if (i == moveto) {
+                        moved.add(rule);
+                        placed = true;
+                    }
+                    moved.add(rules.get(i));
+                }
+                if (!placed) {
+                    moved.add(Math.min(moveto, moved.size()), rule);
+                }
+                rules.clear();
+                rules.addAll(moved);
+                renumber(rules);
+                return null;
+            }
+            Map<String, Object> updated = new LinkedHashMap<>(rule);
+            copy(c, updated);
+            for (String d : c.list("delete")) {
+                updated.remove(d);
+            }
+            verify(updated, env);
+            checkGroup(c, updated);
+            rule.clear();
+            rule.putAll(updated);
+            renumber(rules);
+            return null;
+        });
+        h.put("DELETE " + base + suffix + "/{pos}", c -> {
+            String scope = scopeOf.apply(c);
+            digest(c, scope);
+            Map<String, Object> rule = rule(c, scope);
+            List<Map<String, Object>> rules = c.state().firewall().rules(scope);
+            rules.remove(rule);
+            renumber(rules);
+            return null;
+        });
+    }
+
+    /** A rule of type {@code group} names an existing security group as its action. */
+    private static void checkGroup(ApiCall c, Map<String, Object> rule) {
+        if ("group".equals(rule.get("type")) && !c.state().firewall().groups().containsKey(
+                String.valueOf(rule.get("action")))) {
+            throw PveError.param("action", "security group '" + rule.get("action") + "' does not exist");
+        }
     }
 
     private static List<Map<String, Object>> rules(ApiCall c, String scope) {

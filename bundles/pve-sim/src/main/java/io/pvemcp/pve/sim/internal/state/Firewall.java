@@ -13,6 +13,30 @@ public final class Firewall {
 
     private final Map<String, List<Map<String, Object>>> rules = new LinkedHashMap<>();
     private final Map<String, Map<String, Object>> options = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, Object>>> aliases = new LinkedHashMap<>();
+    private final Map<String, Map<String, Map<String, Object>>> ipsets = new LinkedHashMap<>();
+    private final Map<String, Map<String, Object>> groups = new LinkedHashMap<>();
+
+    /**
+     * @param scope the scope: {@code cluster}, {@code vm/100}, {@code ct/200}
+     * @return its aliases by name: name, cidr, comment (live)
+     */
+    public Map<String, Map<String, Object>> aliases(String scope) {
+        return aliases.computeIfAbsent(scope, s -> new LinkedHashMap<>());
+    }
+
+    /**
+     * @param scope the scope: {@code cluster}, {@code vm/100}, {@code ct/200}
+     * @return its IP sets by name: name, comment, and {@code entries} (cidr, nomatch, comment) (live)
+     */
+    public Map<String, Map<String, Object>> ipsets(String scope) {
+        return ipsets.computeIfAbsent(scope, s -> new LinkedHashMap<>());
+    }
+
+    /** @return the cluster's security groups by name: group, comment; their rules are the scope {@code group/NAME} */
+    public Map<String, Map<String, Object>> groups() {
+        return groups;
+    }
 
     /**
      * @param scope the scope
@@ -34,6 +58,8 @@ public final class Firewall {
     void forget(String scope) {
         rules.remove(scope);
         options.remove(scope);
+        aliases.remove(scope);
+        ipsets.remove(scope);
     }
 
     /**

@@ -5,6 +5,7 @@ import java.io.InputStream;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -220,6 +221,25 @@ public final class Fixture {
                 r.put("pos", pos++);
                 r.putAll(rule);
                 s.firewall().rules(e.getKey()).add(r);
+            }
+            if (e.getKey().startsWith("group/")) {
+                Map<String, Object> g = new LinkedHashMap<>();
+                g.put("group", e.getKey().substring("group/".length()));
+                if (scope.get("comment") != null) {
+                    g.put("comment", scope.get("comment"));
+                }
+                s.firewall().groups().put(String.valueOf(g.get("group")), g);
+            }
+            for (Map<String, Object> a : (List<Map<String, Object>>) scope.getOrDefault("aliases", List.of())) {
+                Map<String, Object> alias = new LinkedHashMap<>(a);
+                alias.put("ipversion", String.valueOf(a.get("cidr")).contains(":") ? 6 : 4);
+                s.firewall().aliases(e.getKey()).put(str(a, "name", null), alias);
+            }
+            for (Map<String, Object> set : (List<Map<String, Object>>) scope.getOrDefault("ipsets", List.of())) {
+                Map<String, Object> ipset = new LinkedHashMap<>(set);
+                ipset.put("entries", new ArrayList<>((List<Map<String, Object>>) set.getOrDefault("entries",
+                        List.of())));
+                s.firewall().ipsets(e.getKey()).put(str(set, "name", null), ipset);
             }
         }
         s.clusterLog("root@pam", "cluster '" + clusterName + "' started with " + s.nodes().size() + " nodes and "
