@@ -121,9 +121,8 @@ public final class TokenSetTool implements Tool {
         Arguments a = call.arguments();
         String userid = a.string("userid");
         String name = a.string("token");
-        Accounts.requireUser(pve, userid);
         Map<String, Object> current = null;
-        for (Object o : Json.list(Futures.join(pve.get("/access/users/{userid}/token", Map.of("userid", userid))))) {
+        for (Object o : Json.list(Accounts.requireUser(pve, userid).getOrDefault("tokens", List.of()))) {
             Map<String, Object> t = Json.map(o);
             if (name.equals(Json.string(t, "tokenid"))) {
                 current = t;

@@ -64,14 +64,17 @@ public final class ReplicationListTool implements Tool {
                 names.put(Json.longValue(g, "vmid", 0), Json.string(g, "name"));
             }
         }
-        Map<String, Map<String, Object>> state = new LinkedHashMap<>();
+        List<java.util.concurrent.CompletableFuture<Object>> asked = new ArrayList<>();
         for (var n : online.entrySet()) {
             if ("online".equals(n.getValue())) {
-                for (Object o : Json.list(Futures.join(pve.get("/nodes/{node}/replication", Map.of("node",
-                        n.getKey()))))) {
-                    Map<String, Object> s = Json.map(o);
-                    state.put(Json.string(s, "id"), s);
-                }
+                asked.add(pve.get("/nodes/{node}/replication", Map.of("node", n.getKey())));
+            }
+        }
+        Map<String, Map<String, Object>> state = new LinkedHashMap<>();
+        for (var answer : asked) {
+            for (Object o : Json.list(Futures.join(answer))) {
+                Map<String, Object> s = Json.map(o);
+                state.put(Json.string(s, "id"), s);
             }
         }
         List<Map<String, Object>> jobs = new ArrayList<>();

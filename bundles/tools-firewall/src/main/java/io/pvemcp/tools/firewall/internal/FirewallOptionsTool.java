@@ -80,7 +80,7 @@ public final class FirewallOptionsTool implements Tool {
         }
         String warning = "";
         if (scope.host() && risk(call.arguments()) == Risk.DESTROY) {
-            int port = call.proxmox().connection() == null ? 8006 : call.proxmox().connection().port();
+            int port = Firewall.apiPort(call.proxmox());
             String host = call.proxmox().connection() == null ? "Proxmox" : call.proxmox().connection().host();
             warning = " With the firewall on and input dropped, the web interface (8006) and SSH (22) are reached only "
                     + "from the cluster's local network and through the rules that accept them; this server talks to "

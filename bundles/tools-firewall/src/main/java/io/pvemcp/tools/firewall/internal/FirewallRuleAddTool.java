@@ -123,8 +123,7 @@ public final class FirewallRuleAddTool implements Tool {
             throw ToolException.invalidArgument("proto", "dport needs a protocol (tcp or udp)");
         }
         rule.put("enable", call.arguments().bool("enable", true) ? 1 : 0);
-        int apiPort = call.proxmox().connection() == null ? 8006 : call.proxmox().connection().port();
-        String lockout = Firewall.lockout(scope, rule, apiPort);
+        String lockout = Firewall.lockout(scope, rule, Firewall.apiPort(call.proxmox()));
         if (lockout != null) {
             throw new ToolException(lockout);
         }
