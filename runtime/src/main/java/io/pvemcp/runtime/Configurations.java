@@ -40,7 +40,7 @@ final class Configurations {
     static Configurations forRuntime(Path home, List<Feature> features) throws IOException {
         Configurations config = new Configurations();
         features.forEach(config::addFeature);
-        config.readDirectory(home.resolve("conf"));
+        config.readDirectory(Home.conf(home));
         config.applyEnvironment(System.getenv());
         config.asMap().remove(Features.PID);
         return config;

@@ -38,12 +38,22 @@ final class Home {
     }
 
     /**
-     * Configures the log ({@link io.pvemcp.runtime.log.LineLogging}) from {@code conf/logging.properties}: everything
+     * @param home the distribution folder
+     * @return the configuration folder: {@code PVEMCP_CONF} (packages keep it in {@code /etc/proxmox-mcp}), or
+     *         {@code conf/} in the distribution
+     */
+    static Path conf(Path home) {
+        String env = System.getenv("PVEMCP_CONF");
+        return env != null && !env.isBlank() ? Path.of(env).toAbsolutePath().normalize() : home.resolve("conf");
+    }
+
+    /**
+     * Configures the log ({@link io.pvemcp.runtime.log.LineLogging}) from {@code logging.properties} of the configuration folder: everything
      * goes to standard error, so standard output stays free for the command's own output.
      */
     static void configureLogging(Path home, boolean verbose) {
         Properties p = new Properties();
-        Path file = home.resolve("conf").resolve("logging.properties");
+        Path file = conf(home).resolve("logging.properties");
         if (Files.isRegularFile(file)) {
             try (Reader r = Files.newBufferedReader(file, StandardCharsets.UTF_8)) {
                 p.load(r);

@@ -100,7 +100,7 @@ final class InitCommand implements Callable<Integer> {
         console = yes || json ? null : System.console();
         Map<String, String> env = System.getenv();
         Path home = Home.locate();
-        Path conf = home.resolve("conf").resolve(ProxmoxSetup.PID + ".cfg");
+        Path conf = Home.conf(home).resolve(ProxmoxSetup.PID + ".cfg");
         if (!force && configured(conf)) {
             if (console == null || !confirm("A Proxmox connection is configured in " + conf + ". Replace it?", false)) {
                 return fail(2, "A Proxmox connection is configured already in " + conf + "; pass --force to replace it.");

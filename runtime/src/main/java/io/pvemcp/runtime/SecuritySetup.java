@@ -28,7 +28,7 @@ final class SecuritySetup {
     /** @return the configuration of conf/ and the environment, as {@code serve} reads it (without features) */
     static Configurations read(Path home) throws IOException {
         Configurations config = new Configurations();
-        config.readDirectory(home.resolve("conf"));
+        config.readDirectory(Home.conf(home));
         config.applyEnvironment(System.getenv());
         return config;
     }

@@ -105,6 +105,9 @@ final class ServeCommand implements Callable<Integer> {
             return 1;
         }
         String resource = SecuritySetup.resource(config, SecuritySetup.tls(tls), listenHost, listenPort);
+        if (config.asMap().getOrDefault(SecuritySetup.PID, Map.of()).get("resource") != null) {
+            allowPublicHost(config, resource);
+        }
         String authSetting = String.valueOf(System.getenv("MCP_AUTH")).strip();
         boolean authOff = noAuth || "off".equalsIgnoreCase(authSetting) || "false".equalsIgnoreCase(authSetting);
         if (authOff) {
@@ -226,6 +229,28 @@ final class ServeCommand implements Callable<Integer> {
         client.put("token.id", "root@pam!mcp");
         client.put("token.secret", secret);
         client.put("ca.file", data.resolve("sim").resolve("pve-root-ca.pem").toString());
+    }
+
+    /**
+     * The configured public URL's host is a name of this server: a server behind a proxy or in a container (listening
+     * on all interfaces) checks Host and Origin against it without an allowed.hosts setting of its own (a server on all
+     * interfaces that knows none of its names cannot check them).
+     */
+    static void allowPublicHost(Configurations config, String resource) {
+        String host = java.net.URI.create(resource).getHost();
+        if (host == null || host.equals("0.0.0.0") || host.equals("[::]")) {
+            return;
+        }
+        host = host.toLowerCase(java.util.Locale.ROOT);
+        Map<String, Object> http = config.pid("io.pvemcp.http");
+        Object current = http.get("allowed.hosts");
+        String list = current == null ? "" : current instanceof String[] a ? String.join(",", a) : String.valueOf(current);
+        for (String h : list.split(",")) {
+            if (h.strip().equalsIgnoreCase(host)) {
+                return;
+            }
+        }
+        http.put("allowed.hosts", list.isBlank() ? host : list + "," + host);
     }
 
     static boolean isLoopback(String host) {

@@ -41,4 +41,24 @@ class DeploymentTest {
         assertThatThrownBy(() -> Deployment.frameworkProperties(dir, Map.of("deploy.poll.ms", "often")))
                 .hasMessageContaining("deploy.poll.ms 'often'");
     }
+
+    @Test
+    void thePublicUrlsHostIsAnAllowedHost() {
+        Configurations config = new Configurations();
+        ServeCommand.allowPublicHost(config, "https://mcp.example.org/mcp");
+        assertThat(config.pid("io.pvemcp.http")).containsEntry("allowed.hosts", "mcp.example.org");
+        config.pid("io.pvemcp.http").put("allowed.hosts", "a.example.org, MCP.example.org");
+        ServeCommand.allowPublicHost(config, "https://mcp.example.org/mcp");
+        assertThat(config.pid("io.pvemcp.http")).containsEntry("allowed.hosts", "a.example.org, MCP.example.org");
+        config.pid("io.pvemcp.http").put("allowed.hosts", "a.example.org");
+        ServeCommand.allowPublicHost(config, "http://10.1.2.3:8000/mcp");
+        assertThat(config.pid("io.pvemcp.http")).containsEntry("allowed.hosts", "a.example.org,10.1.2.3");
+        // a published port on loopback: the name makes the list, so that a server on all interfaces checks Host
+        Configurations loopback = new Configurations();
+        ServeCommand.allowPublicHost(loopback, "http://127.0.0.1:8000/mcp");
+        assertThat(loopback.pid("io.pvemcp.http")).containsEntry("allowed.hosts", "127.0.0.1");
+        Configurations wildcard = new Configurations();
+        ServeCommand.allowPublicHost(wildcard, "http://0.0.0.0:8000/mcp");
+        assertThat(wildcard.pid("io.pvemcp.http")).doesNotContainKey("allowed.hosts");
+    }
 }
