@@ -37,7 +37,9 @@ cleanup() {
   sleep 1
   kill_rooted -KILL
   for p in "${pids[@]}"; do kill -9 "$p" 2>/dev/null || true; done
-  if [ -n "${image_ctr:-}" ]; then buildah rm "$image_ctr" >/dev/null 2>&1 || true; fi
+  for c in "${image_ctr:-}" "${maven_ctr:-}"; do
+    [ -n "$c" ] && buildah rm "$c" >/dev/null 2>&1 || true
+  done
 }
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || fail "the deployment tests need root (chroot, mounts)"
@@ -241,6 +243,12 @@ for k in 'User=proxmox-mcp' 'ProtectSystem=strict' 'NoNewPrivileges=yes' 'Privat
     'ReadWritePaths=/var/lib/proxmox-mcp' 'CapabilityBoundingSet=' 'Restart=on-failure'; do
   grep -qx "$k" "$unit" || fail "the unit lacks $k"
 done
+# systemd's own judgement of the unit's sandboxing (exposure 0 to 10; 2 or less is "OK")
+if command -v systemd-analyze >/dev/null 2>&1; then
+  systemd-analyze security --offline=true --root="$r" --threshold=20 proxmox-mcp.service > "$r/tmp/security.txt" 2>&1 \
+    || { tail -n 40 "$r/tmp/security.txt"; fail "systemd-analyze security finds the unit too exposed"; }
+  echo "[deployment] systemd-analyze security: $(grep -o 'Overall exposure level.*' "$r/tmp/security.txt")"
+fi
 install -m 0640 -g "$(chroot "$r" id -g proxmox-mcp)" "$ca" "$r/etc/proxmox-mcp/pve-root-ca.pem"
 # the port as an administrator sets it, in /etc/default/proxmox-mcp: the command and the unit read it
 echo "MCP_PORT=$deb_port" >> "$r/etc/default/proxmox-mcp"
@@ -318,13 +326,12 @@ if [ "${PVEMCP_TEST_MAVEN_STAGE:-on}" != off ]; then
     --build-arg RUNTIME_IMAGE=localhost/pvemcp-test-jre:bookworm \
     -t localhost/proxmox-mcp:maven . > "$work/run/buildah-maven.log" 2>&1) \
     || { tail -n 40 "$work/run/buildah-maven.log"; fail "buildah bud with the Maven stage"; }
-  ctr=$(buildah from localhost/proxmox-mcp:maven)
-  mnt=$(buildah mount "$ctr")
+  maven_ctr=$(buildah from localhost/proxmox-mcp:maven)
+  mnt=$(buildah mount "$maven_ctr")
   diff <(cd "$dist" && find lib system features -type f | sort) <(cd "$mnt/opt/proxmox-mcp" && find lib system features -type f | sort) \
     || fail "the Maven stage built other files than mvn package here"
-  buildah umount "$ctr" >/dev/null
-  out=$(buildah run --user 10001:10001 "$ctr" -- /opt/proxmox-mcp/bin/proxmox-mcp version)
-  buildah rm "$ctr" >/dev/null
+  buildah umount "$maven_ctr" >/dev/null
+  out=$(buildah run --user 10001:10001 "$maven_ctr" -- /opt/proxmox-mcp/bin/proxmox-mcp version)
   echo "$out" | grep -q "$version" || fail "version in the Maven-built image: $out"
   log "5. Maven stage ok in $(( $(date +%s) - start )) s: the same files as here; $out"
 fi
