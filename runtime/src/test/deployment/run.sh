@@ -8,7 +8,8 @@
 #     debootstrap, then the image's own entrypoint and user started from its root file system, mounted read-only,
 #     in demo mode and driven with the MCP TypeScript SDK; its health check run as the image declares it;
 #  4. the .deb installed with dpkg in a Debian chroot; init --yes against a simulator, then the systemd unit's command
-#     line (its user, environment and ExecStart, read from the unit) serving that cluster; serve --demo.
+#     line (its user, environment and ExecStart, read from the unit) serving that cluster; serve --demo;
+#  5. the Dockerfile's own Maven stage (DIST=build) on a Debian base with Maven and a JDK.
 # Needs root (chroot, mounts), buildah, debootstrap, docker-compose, kubectl and Node.js; .ci/run installs them.
 # PVEMCP_DEPLOY_WORK: the work folder (default runtime/target/deployment-test; the Debian base is kept there).
 set -euo pipefail
@@ -44,6 +45,9 @@ cleanup() {
 trap cleanup EXIT
 [ "$(id -u)" -eq 0 ] || fail "the deployment tests need root (chroot, mounts)"
 [ -d "$dist" ] || fail "no distribution in $dist: run mvn package first"
+for port in $sim_port $image_port $deb_port $demo_port 18016; do
+  if (exec 3<>"/dev/tcp/127.0.0.1/$port") 2>/dev/null; then fail "port $port is in use: stop what listens there"; fi
+done
 mkdir -p "$work"
 rm -rf "$work/run" && mkdir -p "$work/run"
 
