@@ -92,9 +92,10 @@ demo_token() {
 drive_mcp() {
   [ -d "$root/runtime/src/test/e2e/node_modules/@modelcontextprotocol/sdk" ] \
     || npm ci --prefix "$root/runtime/src/test/e2e" --no-audit --no-fund --loglevel=error
-  MCP_URL=$1 MCP_TOKEN=$2 node "$root/runtime/src/test/e2e/sdk-client.mjs" > "$work/run/sdk-$3.json" \
-    || { cat "$work/run/sdk-$3.json"; fail "the MCP client's checks failed against $3"; }
-  log "MCP through the TypeScript SDK against $3: $(grep -o '"ok": *true' "$work/run/sdk-$3.json" | wc -l) checks passed"
+  local out=$work/run/sdk-${3// /-}.json
+  MCP_URL=$1 MCP_TOKEN=$2 node "$root/runtime/src/test/e2e/sdk-client.mjs" > "$out" \
+    || { cat "$out"; fail "the MCP client's checks failed against $3"; }
+  log "MCP through the TypeScript SDK against $3: $(grep -o '"ok": *true' "$out" | wc -l) checks passed"
 }
 
 # ---------------------------------------------------------------------------------------------------------------- 1
@@ -228,8 +229,7 @@ pids+=($!)
 for i in $(seq 1 60); do [ -f "$work/run/sim/sim/pve-root-ca.pem" ] && curl -s -o /dev/null --cacert "$work/run/sim/sim/pve-root-ca.pem" "https://127.0.0.1:$sim_port/api2/json/version" && break; sleep 1; done
 cat > "$work/run/deb-test.sh" <<'EOF'
 set -euo pipefail
-r=$1 deb=$2 sim_port=$3 deb_port=$4 demo_port=$5 ca=$6 sdk=$7
-fail() { printf '[deployment] FAIL: %s\n' "$*" >&2; exit 1; }
+r=$1 deb=$2 sim_port=$3 deb_port=$4 demo_port=$5 ca=$6
 trap 'kill $(jobs -p) 2>/dev/null || true' EXIT
 mount -t proc proc "$r/proc"
 mount --bind /dev "$r/dev"
@@ -274,38 +274,29 @@ cd /
 chroot --userspec="$user:$group" "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" "${envfile[@]}" \
   "${exec[@]}" > "$r/tmp/serve.log" 2>&1 &
 serve=$!
-ok=""
-for i in $(seq 1 90); do
-  if [ "$(curl -s -o "$r/tmp/ready.json" -w '%{http_code}' "http://127.0.0.1:$deb_port/readyz")" = 200 ]; then ok=1; break; fi
-  sleep 1
-done
-[ -n "$ok" ] || { tail -n 30 "$r/tmp/serve.log"; cat "$r/tmp/ready.json" 2>/dev/null; fail "the service is not ready"; }
-echo "[deployment] the unit's command line serves the cluster init configured: $(cat "$r/tmp/ready.json" | head -c 200)"
+ready=$(await_http "http://127.0.0.1:$deb_port/readyz") || { tail -n 30 "$r/tmp/serve.log"; fail "the service is not ready"; }
+log "the unit's command line serves the cluster init configured: $(echo "$ready" | head -c 200)"
 code=$(curl -s -o "$r/tmp/tools.json" -w '%{http_code}' -H "Authorization: Bearer $token" "http://127.0.0.1:$deb_port/api/v1/tools")
 [ "$code" = 200 ] || fail "the token of init was refused: $code"
 code=$(curl -s -o "$r/tmp/call.json" -w '%{http_code}' -H "Authorization: Bearer $token" -H 'Content-Type: application/json' \
   -d '{}' "http://127.0.0.1:$deb_port/api/v1/tools/proxmox_vm_list")
 [ "$code" = 200 ] && grep -q 'web01' "$r/tmp/call.json" || { cat "$r/tmp/call.json"; fail "proxmox_vm_list through the service: $code"; }
-echo "[deployment] proxmox_vm_list through the service with init's token: ok"
+log "proxmox_vm_list through the service with init's token: ok"
 kill "$serve"; wait "$serve" 2>/dev/null || true
 grep -q 'deb-test-password' "$r/tmp/serve.log" "$r"/var/lib/proxmox-mcp/audit/* 2>/dev/null && fail "the password reached a log"
 # serve --demo as the service user, with the unit's environment
 chroot --userspec="$user:$group" "$r" /usr/bin/env -i PATH=/usr/sbin:/usr/bin:/sbin:/bin "${env[@]}" \
   MCP_PORT="$demo_port" /opt/proxmox-mcp/bin/proxmox-mcp serve --demo --sim-port 18016 > "$r/tmp/demo.log" 2>&1 &
 demo=$!
-token=""
-for i in $(seq 1 90); do
-  token=$(grep -o 'Bearer eyJ[A-Za-z0-9._-]*' "$r/tmp/demo.log" | head -n 1 | cut -d' ' -f2 || true)
-  [ -n "$token" ] && break
-  sleep 1
-done
-[ -n "$token" ] || { tail -n 30 "$r/tmp/demo.log"; fail "serve --demo printed no token"; }
-MCP_URL="http://127.0.0.1:$demo_port/mcp" MCP_TOKEN="$token" node "$sdk" > "$r/tmp/sdk.json" || { cat "$r/tmp/sdk.json"; fail "MCP against serve --demo"; }
-echo "[deployment] serve --demo from the package: MCP checks passed"
+token=$(demo_token "$r/tmp/demo.log") || { tail -n 30 "$r/tmp/demo.log"; fail "serve --demo printed no token"; }
+drive_mcp "http://127.0.0.1:$demo_port/mcp" "$token" "serve --demo from the package"
 kill "$demo"; wait "$demo" 2>/dev/null || true
 EOF
+# the helpers above serve the chroot's test too
+export work root
+export -f log fail await_http demo_token drive_mcp
 unshare --mount --fork bash "$work/run/deb-test.sh" "$chroot_dir" "$deb" $sim_port $deb_port $demo_port \
-  "$work/run/sim/sim/pve-root-ca.pem" "$root/runtime/src/test/e2e/sdk-client.mjs"
+  "$work/run/sim/sim/pve-root-ca.pem"
 
 # ---------------------------------------------------------------------------------------------------------------- 5
 # The Dockerfile's own build stage: Maven compiles the project inside the build (DIST=build, the default), on a
