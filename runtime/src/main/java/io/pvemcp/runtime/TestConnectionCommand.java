@@ -13,9 +13,10 @@ import picocli.CommandLine.Model.CommandSpec;
 
 /** {@code proxmox-mcp test-connection}: checks the configured Proxmox VE connection without starting a server. */
 @Command(name = "test-connection", mixinStandardHelpOptions = true, description = {
-    "Checks the configured Proxmox VE connection (conf/io.pvemcp.pve.client.cfg and PROXMOX_*): reachability, TLS "
-        + "trust, credentials; shows the version and the nodes.",
-    "Exit code 0 when the connection works, 1 when it does not (the message says what to fix)."})
+    "Checks the configured Proxmox VE connection (conf/io.pvemcp.pve.client.cfg and PROXMOX_*), and each further "
+        + "cluster (conf/io.pvemcp.pve.cluster~NAME.cfg): reachability, TLS trust, credentials; shows the version and "
+        + "the nodes.",
+    "Exit code 0 when every connection works, 1 when one does not (the message says what to fix)."})
 final class TestConnectionCommand implements Callable<Integer> {
 
     @Spec
@@ -24,10 +25,55 @@ final class TestConnectionCommand implements Callable<Integer> {
     @Option(names = "--json", description = "Print JSON for scripts.")
     boolean json;
 
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Check only this cluster.")
+    String cluster;
+
     @Override
     public Integer call() throws Exception {
         Terminal t = new Terminal(spec.commandLine().getOut(), spec.commandLine().getErr());
-        Map<String, Object> settings = SecuritySetup.read(Home.locate()).asMap().getOrDefault(ProxmoxSetup.PID, Map.of());
+        Map<String, Map<String, Object>> clusters = Clusters.configured(SecuritySetup.read(Home.locate()));
+        if (cluster != null) {
+            if (!clusters.containsKey(cluster)) {
+                return fail(t, new LinkedHashMap<>(), "There is no cluster '" + cluster + "'; configured: "
+                        + String.join(", ", clusters.keySet()) + ".");
+            }
+            clusters = Map.of(cluster, clusters.get(cluster));
+        }
+        if (clusters.size() <= 1) {
+            return check(t, clusters.isEmpty() ? Map.of() : clusters.values().iterator().next());
+        }
+        Map<String, Object> all = new LinkedHashMap<>();
+        boolean ok = true;
+        for (var c : clusters.entrySet()) {
+            Map<String, Object> r = new LinkedHashMap<>();
+            try (Terminal.Spinner s = json ? null : t.spinner("Connecting to " + c.getKey() + " ("
+                    + c.getValue().get("host") + ")")) {
+                r.put("ok", true);
+                r.putAll(ProxmoxSetup.check(c.getValue()));
+            } catch (IOException e) {
+                r.put("ok", false);
+                r.put("error", e.getMessage());
+                ok = false;
+            }
+            all.put(c.getKey(), r);
+        }
+        if (json) {
+            t.println(McpHttpClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(Map.of("ok", ok,
+                    "clusters", all)));
+            return ok ? 0 : 1;
+        }
+        List<String[]> rows = Terminal.rows("CLUSTER", "STATUS", "VERSION", "URL");
+        all.forEach((name, v) -> {
+            Map<?, ?> r = (Map<?, ?>) v;
+            boolean good = Boolean.TRUE.equals(r.get("ok"));
+            rows.add(new String[] {name, good ? t.ok("connected") : t.bad(String.valueOf(r.get("error"))),
+                good ? String.valueOf(r.get("version")) : "", good ? String.valueOf(r.get("url")) : ""});
+        });
+        t.table(rows);
+        return ok ? 0 : 1;
+    }
+
+    private int check(Terminal t, Map<String, Object> settings) throws Exception {
         Map<String, Object> report = new LinkedHashMap<>();
         if (settings.get("host") == null || String.valueOf(settings.get("host")).isBlank()) {
             String msg = "No Proxmox VE connection is configured. Run: proxmox-mcp init (or set PROXMOX_HOST and "

@@ -122,6 +122,9 @@ final class TokenCommand implements Runnable {
             @Option(names = "--toolsets", paramLabel = "TOOLSETS", description = "Toolsets it may use (vm, ct, "
                     + "snapshot, backup, storage, tasks, cluster, system), comma-separated; it sees no other tools.")
             String toolsets;
+            @Option(names = "--clusters", paramLabel = "CLUSTERS", description = "Clusters it may reach, "
+                    + "comma-separated, as the configuration names them; it sees no other.")
+            String clusters;
         }
 
         @Override
@@ -130,7 +133,9 @@ final class TokenCommand implements Runnable {
             Duration life;
             try {
                 lim = limits == null ? Limits.NONE : LimitsFormat.parse(limits.nodes, limits.vmids, limits.pools)
-                        .withToolsets(LimitsFormat.toolsets(limits.toolsets));
+                        .withToolsets(LimitsFormat.toolsets(limits.toolsets))
+                        .withClusters(Clusters.checked(LimitsFormat.clusters(limits.clusters), "--clusters",
+                                SecuritySetup.read(Home.locate())));
                 if (confirm != null) {
                     lim = lim.withConfirm(LimitsFormat.risks(confirm, "--confirm"));
                 }

@@ -22,10 +22,19 @@ final class Jwts {
     }
 
     static String signed(String secret, String url, String scope, Duration ttl) {
+        return signed(secret, url, scope, ttl, null);
+    }
+
+    /** @param limits the token's limits claim (proxmox_limits), or {@code null} */
+    static String signed(String secret, String url, String scope, Duration ttl, java.util.Map<String, ?> limits) {
         URI u = URI.create(url);
         Instant now = Instant.now();
-        return JWT.create().withIssuer(u.getScheme() + "://" + u.getRawAuthority()).withAudience(url)
+        var b = JWT.create().withIssuer(u.getScheme() + "://" + u.getRawAuthority()).withAudience(url)
                 .withSubject("it-" + scope.replace(' ', '-')).withJWTId(UUID.randomUUID().toString()).withIssuedAt(now)
-                .withExpiresAt(now.plus(ttl)).withClaim("scope", scope).sign(Algorithm.HMAC256(secret));
+                .withExpiresAt(now.plus(ttl)).withClaim("scope", scope);
+        if (limits != null) {
+            b.withClaim("proxmox_limits", limits);
+        }
+        return b.sign(Algorithm.HMAC256(secret));
     }
 }

@@ -20,7 +20,7 @@ import java.util.Set;
 public final class Limits {
 
     /** No limits. */
-    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null, Set.of());
+    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null, Set.of(), Set.of());
 
     /**
      * A range of VMIDs, both ends included.
@@ -54,15 +54,17 @@ public final class Limits {
     private final Set<String> pools;
     private final Set<Risk> confirm;
     private final Set<String> toolsets;
+    private final Set<String> clusters;
 
     private Limits(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm,
-            Set<String> toolsets) {
+            Set<String> toolsets, Set<String> clusters) {
         this.nodes = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nodes));
         this.vmids = List.copyOf(vmids);
         this.pools = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(pools));
         this.confirm = confirm == null ? null : Collections.unmodifiableSet(
                 confirm.isEmpty() ? EnumSet.noneOf(Risk.class) : EnumSet.copyOf(confirm));
         this.toolsets = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(toolsets));
+        this.clusters = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(clusters));
     }
 
     /**
@@ -76,7 +78,7 @@ public final class Limits {
      */
     public static Limits of(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm) {
         Limits l = new Limits(Objects.requireNonNull(nodes, "nodes"), Objects.requireNonNull(vmids, "vmids"),
-                Objects.requireNonNull(pools, "pools"), confirm, Set.of());
+                Objects.requireNonNull(pools, "pools"), confirm, Set.of(), Set.of());
         return l.isNone() ? NONE : l;
     }
 
@@ -87,8 +89,36 @@ public final class Limits {
      * @since 2.1
      */
     public Limits withToolsets(Set<String> sets) {
-        Limits l = new Limits(nodes, vmids, pools, confirm, Objects.requireNonNull(sets, "sets"));
+        Limits l = new Limits(nodes, vmids, pools, confirm, Objects.requireNonNull(sets, "sets"), clusters);
         return l.isNone() ? NONE : l;
+    }
+
+    /**
+     * @param names the clusters (as the server's configuration names them) these credentials may reach; empty for
+     *        all. The node, VMID and pool limits apply in each of them.
+     * @return these limits with that cluster restriction
+     * @since 2.4
+     */
+    public Limits withClusters(Set<String> names) {
+        Limits l = new Limits(nodes, vmids, pools, confirm, toolsets, Objects.requireNonNull(names, "names"));
+        return l.isNone() ? NONE : l;
+    }
+
+    /**
+     * @return the clusters these credentials may reach; empty for all
+     * @since 2.4
+     */
+    public Set<String> clusters() {
+        return clusters;
+    }
+
+    /**
+     * @param cluster a cluster's name
+     * @return whether these credentials may reach it
+     * @since 2.4
+     */
+    public boolean allowsCluster(String cluster) {
+        return clusters.isEmpty() || clusters.contains(cluster);
     }
 
     /**
@@ -115,7 +145,7 @@ public final class Limits {
      * @since 1.5
      */
     public Limits withConfirm(Set<Risk> risks) {
-        return of(nodes, vmids, pools, risks).withToolsets(toolsets);
+        return of(nodes, vmids, pools, risks).withToolsets(toolsets).withClusters(clusters);
     }
 
     /**
@@ -129,7 +159,8 @@ public final class Limits {
 
     /** @return {@code true} if nothing is limited and the operator's confirmation policy applies */
     public boolean isNone() {
-        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty() && confirm == null && toolsets.isEmpty();
+        return nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty() && confirm == null && toolsets.isEmpty()
+                && clusters.isEmpty();
     }
 
     /** @return the allowed nodes; empty for all */
@@ -185,6 +216,9 @@ public final class Limits {
             return "none";
         }
         List<String> parts = new ArrayList<>();
+        if (!clusters.isEmpty()) {
+            parts.add("clusters " + String.join(",", clusters));
+        }
         if (!nodes.isEmpty()) {
             parts.add("nodes " + String.join(",", nodes));
         }
@@ -207,12 +241,12 @@ public final class Limits {
     @Override
     public boolean equals(Object o) {
         return o instanceof Limits l && nodes.equals(l.nodes) && vmids.equals(l.vmids) && pools.equals(l.pools)
-                && Objects.equals(confirm, l.confirm) && toolsets.equals(l.toolsets);
+                && Objects.equals(confirm, l.confirm) && toolsets.equals(l.toolsets) && clusters.equals(l.clusters);
     }
 
     @Override
     public int hashCode() {
-        return Objects.hash(nodes, vmids, pools, confirm, toolsets);
+        return Objects.hash(nodes, vmids, pools, confirm, toolsets, clusters);
     }
 
     @Override

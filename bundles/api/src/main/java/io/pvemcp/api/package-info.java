@@ -59,9 +59,13 @@
  * <li>2.2: {@link io.pvemcp.api.Scopes#METRICS}, the scope of {@code /metrics}.</li>
  * <li>2.3: {@link io.pvemcp.api.Tool#risk(Arguments)}, the risk class of one call (a tool whose calls differ);
  * {@link io.pvemcp.api.ToolResult#of(String, java.util.Map, java.util.List)}, structured content with an image.</li>
+ * <li>2.4: {@link io.pvemcp.api.Limits#withClusters(java.util.Set)}, the clusters credentials may reach (a tenant).
+ * A tool sees the cluster a call is for through {@link io.pvemcp.api.RequestContext#proxmox()}: the registry
+ * chooses it from the call's {@code cluster} argument, which it adds to every tool's schema when the server has more
+ * than one cluster; tools do nothing for it.</li>
  * </ul>
  */
-@Version("2.3.0")
+@Version("2.4.0")
 @Export
 package io.pvemcp.api;
 

@@ -13,8 +13,8 @@ import io.pvemcp.api.Risk;
 
 /**
  * How {@link Limits} are written: as the operator types them ({@code token create --nodes pve1 --vmids 100-199
- * --pools dev --confirm none --toolsets vm,snapshot}) and as the claim a token carries ({@code {"nodes": [...], "vmids": ["100-199"],
- * "pools": [...], "confirm": [...], "toolsets": [...]}}). Both ways check what they read and say what to fix.
+ * --pools dev --confirm none --toolsets vm,snapshot --clusters lab}) and as the claim a token carries ({@code {"nodes": [...],
+ * "vmids": ["100-199"], "pools": [...], "confirm": [...], "toolsets": [...], "clusters": [...]}}). Both ways check what they read and say what to fix.
  *
  * @since 1.2
  */
@@ -97,6 +97,16 @@ public final class LimitsFormat {
     }
 
     /**
+     * @param list cluster names as the server's configuration names them, comma-separated, or {@code null}
+     * @return them; empty for all
+     * @throws IllegalArgumentException naming a value that is no cluster name
+     * @since 1.4
+     */
+    public static Set<String> clusters(String list) {
+        return names(list, "cluster");
+    }
+
+    /**
      * @param claim the claim of a token, or {@code null}
      * @return the limits it carries
      * @throws IllegalArgumentException when it holds something that is no limit
@@ -109,7 +119,9 @@ public final class LimitsFormat {
         Object c = claim.get("confirm");
         l = c == null ? l : l.withConfirm(risks(join(c)));
         Object t = claim.get("toolsets");
-        return t == null ? l : l.withToolsets(toolsets(join(t)));
+        l = t == null ? l : l.withToolsets(toolsets(join(t)));
+        Object k = claim.get("clusters");
+        return k == null ? l : l.withClusters(clusters(join(k)));
     }
 
     /**
@@ -132,6 +144,9 @@ public final class LimitsFormat {
         }
         if (!limits.toolsets().isEmpty()) {
             out.put("toolsets", List.copyOf(limits.toolsets()));
+        }
+        if (!limits.clusters().isEmpty()) {
+            out.put("clusters", List.copyOf(limits.clusters()));
         }
         return out;
     }

@@ -9,7 +9,7 @@
  * 1.1: {@link io.pvemcp.security.Gatekeeper#chargeCall} (tool calls have their own rate) and
  * {@link io.pvemcp.security.Gatekeeper#invalidated} (sessions end with their credentials).
  */
-@Version("1.3.0")
+@Version("1.4.0")
 @Export
 package io.pvemcp.security;
 

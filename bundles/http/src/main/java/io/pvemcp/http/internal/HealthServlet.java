@@ -44,9 +44,10 @@ public final class HealthServlet extends HttpServlet {
 
     private final transient ObjectMapper mapper = new ObjectMapper();
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    /** Every cluster's client, with its service properties (its name). */
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    private transient volatile ProxmoxClient proxmox;
+    private transient volatile java.util.List<Map.Entry<Map<String, Object>, ProxmoxClient>> proxmox;
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
@@ -91,6 +92,7 @@ public final class HealthServlet extends HttpServlet {
     }
 
     @Override
+    @SuppressWarnings("unchecked")
     protected void doGet(HttpServletRequest req, HttpServletResponse resp) throws IOException {
         Map<String, Object> body = new LinkedHashMap<>();
         int status = 200;
@@ -109,9 +111,17 @@ public final class HealthServlet extends HttpServlet {
             }
             checks.put("registry", reg);
             checks.put("bundles", bundles());
-            Map<String, Object> pve = proxmoxCheck();
+            Map<String, Object> clusters = proxmoxCheck();
+            // the default cluster as before; with several, each by name: ready while any answers (one cluster down
+            // is not cured by taking this server out of its load balancer)
+            Map<String, Object> pve = clusters.isEmpty() ? Map.of("ok", false, "error",
+                    "the Proxmox client is not running") : (Map<String, Object>) clusters.values().iterator().next();
             checks.put("proxmox", pve);
-            boolean ready = r != null && Boolean.TRUE.equals(pve.get("ok"));
+            if (clusters.size() > 1) {
+                checks.put("clusters", clusters);
+            }
+            boolean ready = r != null && clusters.values().stream().anyMatch(c -> Boolean.TRUE.equals(
+                    ((Map<?, ?>) c).get("ok")));
             status = ready ? 200 : 503;
             body.put("status", ready ? "ready" : "not ready");
             body.put("checks", checks);
@@ -123,18 +133,48 @@ public final class HealthServlet extends HttpServlet {
         resp.getOutputStream().write(mapper.writeValueAsBytes(body));
     }
 
+    /** @return each cluster's health by name, the default cluster first (cached for a few seconds) */
     private Map<String, Object> proxmoxCheck() {
         long now = System.currentTimeMillis();
         Map<String, Object> cached = lastProxmox;
         if (cached != null && now - lastCheck < CACHE_MILLIS) {
             return cached;
         }
-        Map<String, Object> result = new LinkedHashMap<>();
-        ProxmoxClient client = proxmox;
-        if (client == null) {
-            result.put("ok", false);
-            result.put("error", "the Proxmox client is not running");
-        } else if (!client.connection().configured()) {
+        var all = proxmox;
+        java.util.List<Map.Entry<Map<String, Object>, ProxmoxClient>> clients = new java.util.ArrayList<>(
+                all == null ? java.util.List.of() : all);
+        boolean named = clients.stream().anyMatch(e -> !primary(e.getKey()));
+        if (named) {
+            clients.removeIf(e -> primary(e.getKey()) && !e.getValue().connection().configured());
+        }
+        // the primary (io.pvemcp.pve.client) first, then by name
+        clients.sort(java.util.Comparator.comparing((Map.Entry<Map<String, Object>, ProxmoxClient> e) ->
+                !primary(e.getKey())).thenComparing(e -> name(e.getKey())));
+        Map<String, Object> out = new LinkedHashMap<>();
+        java.util.List<java.util.concurrent.CompletableFuture<Void>> checks = new java.util.ArrayList<>();
+        for (var e : clients) {
+            Map<String, Object> result = new LinkedHashMap<>();
+            out.putIfAbsent(name(e.getKey()), result);
+            checks.add(java.util.concurrent.CompletableFuture.runAsync(() -> check(e.getValue(), result)));
+        }
+        checks.forEach(java.util.concurrent.CompletableFuture::join);
+        lastProxmox = out;
+        lastCheck = now;
+        return out;
+    }
+
+    private static boolean primary(Map<String, Object> properties) {
+        return properties.get("pvemcp.pve.cluster") == null
+                || Boolean.TRUE.equals(properties.get("pvemcp.pve.primary"));
+    }
+
+    private static String name(Map<String, Object> properties) {
+        Object n = properties.get("pvemcp.pve.cluster");
+        return n == null ? "default" : n.toString();
+    }
+
+    private static void check(ProxmoxClient client, Map<String, Object> result) {
+        if (!client.connection().configured()) {
             result.put("ok", false);
             result.put("error", "no Proxmox VE connection is configured (PROXMOX_HOST)");
         } else {
@@ -159,8 +199,5 @@ public final class HealthServlet extends HttpServlet {
                         : "the check failed: " + cause.getClass().getSimpleName());
             }
         }
-        lastProxmox = result;
-        lastCheck = now;
-        return result;
     }
 }

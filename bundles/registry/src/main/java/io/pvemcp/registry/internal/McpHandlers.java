@@ -59,9 +59,9 @@ final class McpHandlers {
 
     McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
             Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
-            Supplier<ProxmoxClient> proxmox, Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
+            Clusters clusters, Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
         this.json = json;
-        this.invoker = new ToolInvoker(tools, scheduler::schedule, proxmox, audit, switches);
+        this.invoker = new ToolInvoker(tools, scheduler::schedule, clusters, audit, switches);
         this.tools = new McpTools(this, tools, invoker, switches, mapper);
         this.resources = new McpResources(this, resources, invoker, switches, scheduler);
         this.prompts = new McpPrompts(this, prompts, resources, invoker, switches, scheduler);

@@ -69,8 +69,13 @@ final class McpPrompts {
                         + McpHandlers.printable(String.valueOf(ref.get("name")))).data("Call prompts/list to see the prompts "
                         + "available.").build();
             }
-            CompletionContext ctx = new CompletionContext(new McpChannel(exchange), caller, invoker.guarded(caller), "prompt " + prompt.name);
-            source = () -> prompt.service.complete(ctx, name, value);
+            if (Clusters.ARGUMENT.equals(name) && invoker.clusters().several()) {
+                source = () -> invoker.clusters().reachable(caller).stream().filter(c -> c.startsWith(value)).toList();
+            } else {
+                CompletionContext ctx = new CompletionContext(new McpChannel(exchange), caller,
+                        invoker.guarded(caller), "prompt " + prompt.name);
+                source = () -> prompt.service.complete(ctx, name, value);
+            }
         } else if ("ref/resource".equals(ref.get("type"))) {
             String uri = ref.get("uri") instanceof String u ? u : "";
             ResourceEntry resource = resources.get(uri);
@@ -108,12 +113,22 @@ final class McpPrompts {
 
     Mono<McpSchema.ListPromptsResult> list(McpAsyncServerExchange exchange, Object params) {
         List<McpSchema.Prompt> list = new ArrayList<>();
+        List<String> reachable = invoker.clusters().several() ? invoker.clusters().reachable(core.caller(exchange))
+                : List.of();
         for (PromptEntry p : prompts.active()) {
             if (switches.get().allows(p.bundle, null)) {
-                list.add(p.descriptor);
+                list.add(reachable.size() < 2 ? p.descriptor : withCluster(p.descriptor, reachable));
             }
         }
         return Mono.just(new McpSchema.ListPromptsResult(list, null));
+    }
+
+    /** @return the prompt with the optional argument {@code cluster}, for a caller that reaches several */
+    private static McpSchema.Prompt withCluster(McpSchema.Prompt p, List<String> reachable) {
+        List<McpSchema.PromptArgument> args = new ArrayList<>(p.arguments() == null ? List.of() : p.arguments());
+        args.add(new McpSchema.PromptArgument(Clusters.ARGUMENT, "Cluster: " + String.join(", ", reachable)
+                + "; default " + reachable.get(0), false));
+        return new McpSchema.Prompt(p.name(), p.title(), p.description(), args);
     }
 
     Mono<McpSchema.GetPromptResult> get(McpAsyncServerExchange exchange, Object params) {
@@ -133,6 +148,16 @@ final class McpPrompts {
                 }
             });
         }
+        Caller promptCaller = core.caller(exchange);
+        Clusters.Cluster cluster = invoker.clusters().defaultFor(promptCaller);
+        if (invoker.clusters().several() && args.containsKey(Clusters.ARGUMENT)) {
+            Clusters.Choice choice = invoker.clusters().choose(promptCaller, args.remove(Clusters.ARGUMENT));
+            if (choice.problem() != null) {
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("The prompt " + prompt.name + ": "
+                        + choice.problem()).build();
+            }
+            cluster = choice.cluster();
+        }
         Set<String> known = new java.util.HashSet<>();
         for (PromptArgument a : prompt.arguments) {
             known.add(a.name());
@@ -148,9 +173,8 @@ final class McpPrompts {
                         + " has no argument '" + McpHandlers.printable(k) + "'; it accepts " + known).build();
             }
         }
-        Caller promptCaller = core.caller(exchange);
-        PromptRequestContext ctx = new PromptRequestContext(new McpChannel(exchange), promptCaller, invoker.guarded(promptCaller), prompt.name,
-                args);
+        PromptRequestContext ctx = new PromptRequestContext(new McpChannel(exchange), promptCaller,
+                invoker.guarded(promptCaller, cluster), prompt.name, args);
         return Mono.fromCallable(() -> {
             ctx.cancellation.enter();
             try {

@@ -72,10 +72,25 @@ final class McpResources {
             throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: the uri is missing").build();
         }
         Caller caller = core.caller(exchange);
+        Clusters.Cluster cluster = invoker.clusters().defaultFor(caller);
+        int query = uri.indexOf("?" + Clusters.ARGUMENT + "=");
+        if (query > 0 && invoker.clusters().several()) {
+            // any resource of a server with several clusters: URI?cluster=NAME
+            String name = java.net.URLDecoder.decode(uri.substring(query + Clusters.ARGUMENT.length() + 2),
+                    java.nio.charset.StandardCharsets.UTF_8);
+            Clusters.Choice choice = invoker.clusters().choose(caller, name);
+            if (choice.problem() != null) {
+                throw McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + choice.problem())
+                        .build();
+            }
+            cluster = choice.cluster();
+            uri = uri.substring(0, query);
+        }
         Map.Entry<ResourceEntry, Map<String, String>> found = findResource(caller, uri);
         ResourceEntry resource = found.getKey();
         Map<String, String> variables = found.getValue();
-        ResourceRequestContext ctx = new ResourceRequestContext(new McpChannel(exchange), caller, invoker.guarded(caller), uri, variables);
+        ResourceRequestContext ctx = new ResourceRequestContext(new McpChannel(exchange), caller,
+                invoker.guarded(caller, cluster), uri, variables);
         return Mono.fromCallable(() -> {
             ctx.cancellation.enter();
             try {

@@ -64,6 +64,8 @@ import reactor.core.scheduler.Schedulers;
 public final class McpServerCore implements ToolRegistry, ResourceUpdates, MetricSource {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpServerCore.class);
+    /** This bundle's symbolic name: its own tools do not talk to Proxmox. */
+    static final String BUNDLE = "io.pvemcp.registry";
 
     static final String INSTRUCTIONS = "This server manages a Proxmox VE cluster (virtual machines, containers, "
             + "storage, nodes). Tools are named proxmox_<category>_<action>; read-only and destructive ones are marked. "
@@ -86,7 +88,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final Set<McpServerTransportProvider> connectionTransports = new CopyOnWriteArraySet<>();
     private final McpSchema.Implementation serverInfo;
     private final McpSchema.ServerCapabilities capabilities;
-    private volatile ProxmoxClient proxmox;
+    private final Clusters clusters = new Clusters();
     private volatile AuditLog audit;
     private volatile io.pvemcp.security.Gatekeeper gatekeeper;
     private final SwitchStore switches;
@@ -131,7 +133,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
                 .logging().completions().build();
 
         this.switches = new SwitchStore(stateDir.isEmpty() ? null : Path.of(stateDir));
-        McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, () -> proxmox,
+        McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, clusters,
                 () -> audit, switches::get);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
                 new LazySchemaValidator(() -> new DefaultJsonSchemaValidator(mapper)),
@@ -155,6 +157,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         });
         this.approvalStatus = context.registerService(Tool.class, new ApprovalStatusTool(this::approval),
                 ApprovalStatusTool.properties());
+        discovery.add(context.registerService(Tool.class, new ClusterListTool(clusters), ClusterListTool.properties()));
         Toolsets toolsets = new Toolsets(io.pvemcp.security.LimitsFormat.toolsets(config.toolsets()),
                 config.toolsets_dynamic());
         handlers.invoker().toolsets(toolsets);
@@ -265,16 +268,30 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         }
     }
 
-    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+    @Reference(cardinality = ReferenceCardinality.MULTIPLE, policy = ReferencePolicy.DYNAMIC,
             policyOption = ReferencePolicyOption.GREEDY)
-    void bindProxmox(ProxmoxClient client) {
-        proxmox = client;
+    void bindProxmox(ProxmoxClient client, Map<String, Object> properties) {
+        if (clusters.bind(client, properties)) {
+            clustersChanged();
+        }
+    }
+
+    void updatedProxmox(ProxmoxClient client, Map<String, Object> properties) {
+        if (clusters.bind(client, properties)) {
+            clustersChanged();
+        }
     }
 
     void unbindProxmox(ProxmoxClient client) {
-        if (proxmox == client) {
-            proxmox = null;
+        if (clusters.unbind(client)) {
+            clustersChanged();
         }
+    }
+
+    /** Tools and prompts take the cluster's name, so their lists change with the clusters. */
+    private void clustersChanged() {
+        notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,

@@ -52,9 +52,12 @@ final class McpTools {
         List<McpSchema.Tool> visible = new ArrayList<>();
         ToolRegistry.Switches on = switches.get();
         Toolsets sets = invoker.toolsets();
+        Clusters clusters = invoker.clusters();
+        boolean several = clusters.several();
+        List<String> reachable = several ? clusters.reachable(caller) : List.of();
         for (ToolEntry t : tools.active()) {
             if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name) && sets.visible(caller, t.category)) {
-                visible.add(t.descriptor);
+                visible.add(t.descriptor(reachable, several));
             }
         }
         return Mono.just(new McpSchema.ListToolsResult(visible, null));
@@ -65,9 +68,12 @@ final class McpTools {
         List<ToolRegistry.ToolDescription> out = new ArrayList<>();
         ToolRegistry.Switches on = switches.get();
         Toolsets sets = invoker.toolsets();
+        Clusters clusters = invoker.clusters();
+        boolean several = clusters.several();
+        List<String> reachable = several ? clusters.reachable(caller) : List.of();
         for (ToolEntry t : tools.active()) {
             if (caller.hasScope(t.scope) && on.allows(t.bundle, t.name) && sets.visible(caller, t.category)) {
-                out.add(t.description);
+                out.add(t.description(reachable, several));
             }
         }
         return out;
@@ -157,12 +163,13 @@ final class McpTools {
                 text = c.text();
             }
         }
-        String structuredText = structuredText(r);
+        Map<String, Object> structured = structured(r, i.cluster());
+        String structuredText = structuredText(structured);
         if (structuredText != null) {
             content.add(Map.of("type", "text", "text", structuredText));
         }
         return new ToolRegistry.CallOutcome(i.outcome(), text != null ? text : structuredText == null ? ""
-                : structuredText, content, r.structuredContent());
+                : structuredText, content, structured);
     }
 
     private CallToolResult toMcp(ToolInvoker.Invocation i) {
@@ -175,7 +182,7 @@ final class McpTools {
             content.add(toMcp(c));
         }
         if (r.structuredContent() != null) {
-            String text = structuredText(r);
+            String text = structuredText(structured(r, i.cluster()));
             if (text == null) {
                 return error(invoker.bug(i.tool(), "returned structured content that cannot be written as JSON")
                         .message());
@@ -188,13 +195,25 @@ final class McpTools {
         return new CallToolResult(content, false, null, null);
     }
 
+    /** @return the structured content, led by the name of the cluster the call went to when the server has several */
+    private static Map<String, Object> structured(ToolResult r, String cluster) {
+        Map<String, Object> s = r.structuredContent();
+        if (s == null || cluster == null) {
+            return s;
+        }
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put(Clusters.ARGUMENT, cluster);
+        s.forEach(out::putIfAbsent);
+        return out;
+    }
+
     /** @return the structured content as JSON text, or {@code null} if there is none or it cannot be written */
-    private String structuredText(ToolResult r) {
-        if (r.structuredContent() == null) {
+    private String structuredText(Map<String, Object> structured) {
+        if (structured == null) {
             return null;
         }
         try {
-            return mapper.writeValueAsString(r.structuredContent());
+            return mapper.writeValueAsString(structured);
         } catch (JsonProcessingException e) {
             return null;
         }

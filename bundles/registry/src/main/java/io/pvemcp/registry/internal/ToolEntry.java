@@ -33,6 +33,11 @@ final class ToolEntry extends Contributions.Entry<Tool> {
     private final AtomicLong results = new AtomicLong();
     final McpSchema.Tool descriptor;
     final ToolRegistry.ToolDescription description;
+    /** Whether the tool talks to Proxmox (every tool but the registry's own), and so takes {@code cluster}. */
+    final boolean proxmox;
+    /** The descriptor and description with {@code cluster}, by the clusters a caller reaches. */
+    private final Map<List<String>, Map.Entry<McpSchema.Tool, ToolRegistry.ToolDescription>> withClusters =
+            new java.util.concurrent.ConcurrentHashMap<>();
 
     private ToolEntry(Contributions.Source<Tool> source, SchemaChecker schemas) {
         super(Properties.name(source.properties(), Tool.NAME, "tool"), source);
@@ -83,6 +88,66 @@ final class ToolEntry extends Contributions.Entry<Tool> {
         this.descriptor = McpSchema.Tool.builder().name(name).title(title).description(description)
                 .inputSchema(WireSchemas.input(inputSchema)).outputSchema(wireOutput)
                 .annotations(annotations).build();
+        this.proxmox = !McpServerCore.BUNDLE.equals(bundle);
+    }
+
+    /**
+     * @param reachable the clusters the caller reaches, its default first
+     * @param several whether the server has more than one cluster
+     * @return the tool as {@code tools/list} shows it to that caller: with more than one cluster the result names
+     *         its cluster, and a caller that reaches more than one chooses with {@code cluster}
+     */
+    McpSchema.Tool descriptor(List<String> reachable, boolean several) {
+        return !several || !proxmox ? descriptor : clustered(reachable).getKey();
+    }
+
+    /** @return the tool as the REST API describes it to a caller, see {@link #descriptor(List, boolean)} */
+    ToolRegistry.ToolDescription description(List<String> reachable, boolean several) {
+        return !several || !proxmox ? description : clustered(reachable).getValue();
+    }
+
+    private Map.Entry<McpSchema.Tool, ToolRegistry.ToolDescription> clustered(List<String> reachable) {
+        if (withClusters.size() > 64) {
+            withClusters.clear();
+        }
+        return withClusters.computeIfAbsent(List.copyOf(reachable), r -> {
+            ToolRegistry.ToolDescription d = description;
+            ToolRegistry.ToolDescription cd = new ToolRegistry.ToolDescription(d.name(), d.title(), d.description(),
+                    d.category(), d.scope(), d.risk(), d.readOnly(), d.destructive(), d.idempotent(), d.openWorld(),
+                    withArgument(d.inputSchema(), r), withMember(d.outputSchema()));
+            McpSchema.Tool t = descriptor;
+            McpSchema.Tool ct = McpSchema.Tool.builder().name(t.name()).title(t.title()).description(t.description())
+                    .inputSchema(WireSchemas.input(withArgument(d.inputSchema(), r)))
+                    .outputSchema(withMember(t.outputSchema())).annotations(t.annotations()).build();
+            return Map.entry(ct, cd);
+        });
+    }
+
+    /** @return the input schema with {@code cluster}, when the caller has a choice */
+    private static Map<String, Object> withArgument(Map<String, Object> schema, List<String> reachable) {
+        if (reachable.size() < 2 || !(schema.get("properties") instanceof Map<?, ?> props)) {
+            return schema;
+        }
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        props.forEach((k, v) -> p.put((String) k, v));
+        p.put(Clusters.ARGUMENT, Map.of("type", "string", "enum", reachable, "description", "Cluster; default "
+                + reachable.get(0)));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(schema);
+        out.put("properties", p);
+        return out;
+    }
+
+    /** @return the output schema with the {@code cluster} member every result carries */
+    private static Map<String, Object> withMember(Map<String, Object> schema) {
+        if (schema == null || !(schema.get("properties") instanceof Map<?, ?> props)) {
+            return schema;
+        }
+        Map<String, Object> p = new java.util.LinkedHashMap<>();
+        p.put(Clusters.ARGUMENT, Map.of("type", "string"));
+        props.forEach((k, v) -> p.put((String) k, v));
+        Map<String, Object> out = new java.util.LinkedHashMap<>(schema);
+        out.put("properties", p);
+        return out;
     }
 
     /**

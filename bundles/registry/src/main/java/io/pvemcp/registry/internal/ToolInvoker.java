@@ -47,7 +47,7 @@ final class ToolInvoker {
 
     private final Contributions<Tool, ToolEntry> tools;
     private final Executor workers;
-    private final Supplier<ProxmoxClient> proxmox;
+    private final Clusters clusters;
     private final Supplier<AuditLog> audit;
     private final Supplier<ToolRegistry.Switches> switches;
     private final ToolMetrics metrics = new ToolMetrics();
@@ -65,11 +65,11 @@ final class ToolInvoker {
         return toolsets;
     }
 
-    ToolInvoker(Contributions<Tool, ToolEntry> tools, Executor workers, Supplier<ProxmoxClient> proxmox,
+    ToolInvoker(Contributions<Tool, ToolEntry> tools, Executor workers, Clusters clusters,
             Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
         this.tools = tools;
         this.workers = workers;
-        this.proxmox = proxmox;
+        this.clusters = clusters;
         this.audit = audit;
         this.switches = switches;
     }
@@ -83,11 +83,17 @@ final class ToolInvoker {
      *        {@code null}
      * @param message what went wrong, for the caller, when {@code result} is {@code null}
      * @param tool the tool, when it exists
+     * @param cluster the cluster the call went to, when the server has several and the result should name it
      */
     record Invocation(String outcome, ToolResult result, String message, ToolEntry tool, Map<String, Object> details,
-            Map<String, Object> confirmation) {
+            Map<String, Object> confirmation, String cluster) {
         Invocation(String outcome, ToolResult result, String message, ToolEntry tool) {
-            this(outcome, result, message, tool, null, null);
+            this(outcome, result, message, tool, null, null, null);
+        }
+
+        Invocation(String outcome, ToolResult result, String message, ToolEntry tool, Map<String, Object> details,
+                Map<String, Object> confirmation) {
+            this(outcome, result, message, tool, details, confirmation, null);
         }
 
         boolean ok() {
@@ -95,8 +101,17 @@ final class ToolInvoker {
         }
 
         Invocation confirmed(Map<String, Object> by) {
-            return new Invocation(outcome, result, message, tool, details, by);
+            return new Invocation(outcome, result, message, tool, details, by, cluster);
         }
+
+        Invocation in(String name) {
+            return new Invocation(outcome, result, message, tool, details, confirmation, name);
+        }
+    }
+
+    /** @return the clusters calls go to */
+    Clusters clusters() {
+        return clusters;
     }
 
     /** What a person answers when asked to confirm a call through elicitation. */
@@ -229,14 +244,34 @@ final class ToolInvoker {
                 toolArgs.remove(Safety.ALLOW_HA);
             }
         }
+        Clusters.Cluster cluster = null;
+        if (tool.proxmox) {
+            Clusters.Choice choice = clusters.choose(caller, args.get(Clusters.ARGUMENT));
+            if (choice.problem() != null) {
+                return done(refuse(log, caller, tool.name, args, started, choice.denied() ? "denied" : "invalid", tool,
+                        choice.denied() ? choice.problem() : "Invalid arguments for " + tool.name + ": "
+                                + choice.problem() + ". Fix it and call the tool again."));
+            }
+            cluster = choice.cluster();
+            if (args.containsKey(Clusters.ARGUMENT)) {
+                toolArgs = toolArgs == args ? new java.util.LinkedHashMap<>(args) : toolArgs;
+                toolArgs.remove(Clusters.ARGUMENT);
+            } else if (cluster != null && clusters.several()) {
+                // the audit trail and a held call name the cluster the call went to
+                args = new java.util.LinkedHashMap<>(args);
+                args.put(Clusters.ARGUMENT, cluster.name());
+            }
+        }
         String refusal = admission(tool, caller, toolArgs);
         if (refusal != null) {
             String outcome = refusal.startsWith("Invalid arguments") ? "invalid" : "denied";
             return done(refuse(log, caller, tool.name, args, started, outcome, tool, refusal));
         }
         List<String> tasks = new CopyOnWriteArrayList<>();
-        ToolCallContext call = new ToolCallContext(channel, caller, guarded(caller, tasks), tool.name, toolArgs,
-                progressToken, cancellation);
+        Clusters.Cluster target = cluster;
+        String named = cluster != null && clusters.several() ? cluster.name() : null;
+        ToolCallContext call = new ToolCallContext(channel, caller, guarded(caller, tasks, target), tool.name,
+                toolArgs, progressToken, cancellation);
         long start = System.nanoTime();
         CompletableFuture<Invocation> running;
         boolean preview = dryRun;
@@ -245,7 +280,7 @@ final class ToolInvoker {
         Semaphore slots = callerSlots;
         Risk risk = tool.readOnly ? Risk.READ : callRisk(tool, call.arguments());
         Supplier<Invocation> work = () -> risk == Risk.READ && !preview ? run(tool, call)
-                : gated(tool, risk, call, preview, ha, confirmed, held);
+                : gated(tool, risk, call, preview, ha, confirmed, held, target);
         try {
             if (here && slots.tryAcquire()) {
                 try {
@@ -263,10 +298,11 @@ final class ToolInvoker {
             return done(refuse(log, caller, tool.name, args, started, "busy", tool, "The server is busy: too many "
                     + "tool calls are running. Try again in a moment."));
         }
+        Map<String, Object> audited = args;
         return running.thenApply(i -> {
-            Invocation end = i;
+            Invocation end = named == null ? i : i.in(named);
             if (cancellation.isCancelled()) {
-                String stopped = tasks.isEmpty() ? "" : " " + stopTasks(tasks);
+                String stopped = tasks.isEmpty() ? "" : " " + stopTasks(tasks, target);
                 end = new Invocation("cancelled", null, "The call was cancelled before " + tool.name + " finished."
                         + stopped, tool);
             }
@@ -281,7 +317,7 @@ final class ToolInvoker {
                     LOG.info(line, values);
                 }
             }
-            record(log, caller, tool.name, args, end.outcome(), end.ok() ? null : end.message(), started, tasks,
+            record(log, caller, tool.name, audited, end.outcome(), end.ok() ? null : end.message(), started, tasks,
                     end.confirmation());
             return end;
         });
@@ -311,12 +347,11 @@ final class ToolInvoker {
      * for the admin console), then the call itself.
      */
     private Invocation gated(ToolEntry tool, Risk risk, ToolCallContext call, boolean dryRun, boolean allowHa,
-            Map<String, Object> confirmed, Map<String, Object> args) {
+            Map<String, Object> confirmed, Map<String, Object> args, Clusters.Cluster cluster) {
         Caller caller = call.caller();
-        ToolCallContext look = new ToolCallContext(call.channel, caller, () -> {
-            ProxmoxClient client = proxmox.get();
-            return client == null ? null : new GuardedProxmoxClient(client, caller, new CopyOnWriteArrayList<>(), true);
-        }, tool.name, call.arguments().asMap(), null, call.cancellation);
+        ToolCallContext look = new ToolCallContext(call.channel, caller, () -> cluster == null ? null
+                : new GuardedProxmoxClient(cluster.client(), caller, new CopyOnWriteArrayList<>(), true),
+                tool.name, call.arguments().asMap(), null, call.cancellation);
         Preview preview;
         try {
             preview = tool.service.preview(look);
@@ -510,8 +545,11 @@ final class ToolInvoker {
      *
      * @return what became of each task, with its UPID
      */
-    private String stopTasks(List<String> tasks) {
-        ProxmoxClient client = proxmox.get();
+    private String stopTasks(List<String> tasks, Clusters.Cluster cluster) {
+        ProxmoxClient client = cluster == null ? null : cluster.client();
+        if (client == null) {
+            return "Its Proxmox tasks " + tasks + " may still run; follow them with proxmox_task_status.";
+        }
         List<String> report = new java.util.ArrayList<>();
         for (String upid : tasks) {
             String node = io.pvemcp.api.pve.Upid.parse(upid).node();
@@ -684,16 +722,19 @@ final class ToolInvoker {
         }
     }
 
-    /** The Proxmox client as a caller may use it: its scopes per effect and its token's limits. */
-    Supplier<ProxmoxClient> guarded(Caller caller, List<String> tasks) {
-        return () -> {
-            ProxmoxClient client = proxmox.get();
-            return client == null ? null : new GuardedProxmoxClient(client, caller, tasks);
-        };
+    /** The Proxmox client of a cluster as a caller may use it: its scopes per effect and its token's limits. */
+    static Supplier<ProxmoxClient> guarded(Caller caller, List<String> tasks, Clusters.Cluster cluster) {
+        return () -> cluster == null ? null : new GuardedProxmoxClient(cluster.client(), caller, tasks);
     }
 
+    /** The client of the caller's default cluster (for resources, prompts and completions that name none). */
     Supplier<ProxmoxClient> guarded(Caller caller) {
-        return guarded(caller, new CopyOnWriteArrayList<>());
+        return guarded(caller, clusters.defaultFor(caller));
+    }
+
+    /** The client of a cluster, for resources, prompts and completions. */
+    Supplier<ProxmoxClient> guarded(Caller caller, Clusters.Cluster cluster) {
+        return guarded(caller, new CopyOnWriteArrayList<>(), cluster);
     }
 
     private static CompletableFuture<Invocation> done(Invocation i) {

@@ -73,7 +73,7 @@ class McpHandlersTest {
     };
     final SwitchStore switches = new SwitchStore(null);
     final McpHandlers handlers = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper,
-            scheduler, () -> null, () -> auditRunning ? auditLog : null, switches::get);
+            scheduler, Clusters.of(null), () -> auditRunning ? auditLog : null, switches::get);
     final List<McpSchema.ProgressNotification> progress = new CopyOnWriteArrayList<>();
     long nextId = 1;
 
@@ -351,7 +351,7 @@ class McpHandlersTest {
             }
         };
         McpHandlers h = new McpHandlers(tools, resources, prompts, new JacksonMcpJsonMapper(mapper), mapper, scheduler,
-                () -> pve, () -> auditLog, switches::get);
+                Clusters.of(pve), () -> auditLog, switches::get);
         Map<String, Object> rp = new java.util.HashMap<>();
         rp.put(Resource.URI, "proxmox://cluster/overview");
         rp.put(Resource.NAME, "overview");

@@ -87,7 +87,7 @@ class SafetyGatesTest {
     };
     final McpHandlers handlers = new McpHandlers(tools, new Contributions<Resource, ResourceEntry>("resource",
             Resource.URI, ResourceEntry::read), new Contributions<Prompt, PromptEntry>("prompt", Prompt.NAME,
-            PromptEntry::read), new JacksonMcpJsonMapper(mapper), mapper, scheduler, () -> pve, () -> auditLog,
+            PromptEntry::read), new JacksonMcpJsonMapper(mapper), mapper, scheduler, Clusters.of(pve), () -> auditLog,
             new SwitchStore(null)::get);
     final ToolInvoker invoker = handlers.invoker();
     final AtomicInteger ran = new AtomicInteger();

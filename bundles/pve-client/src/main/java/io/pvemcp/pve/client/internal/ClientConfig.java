@@ -9,6 +9,15 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
                 + "these settings (see the README).")
 @interface ClientConfig {
 
+    @AttributeDefinition(name = "Cluster name", description = "How tools, tokens (--clusters) and the console name "
+            + "this cluster: letters, digits, '.', '_', '-'. Empty: 'default' for io.pvemcp.pve.client, the "
+            + "configuration's name for io.pvemcp.pve.cluster~NAME.")
+    String name() default "";
+
+    @AttributeDefinition(name = "Default cluster", description = "Calls that name no cluster go to this one (among "
+            + "the io.pvemcp.pve.cluster~NAME ones; a configured io.pvemcp.pve.client is the default otherwise).")
+    boolean default_cluster() default false;
+
     @AttributeDefinition(name = "Host", description = "Host name or address of a cluster node, e.g. "
             + "pve1.example.com (a URL such as https://pve1.example.com:8006 is accepted too). Empty: not configured.")
     String host() default "";

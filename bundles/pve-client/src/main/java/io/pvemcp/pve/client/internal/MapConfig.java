@@ -9,7 +9,7 @@ final class MapConfig implements ClientConfig {
 
     private static final Set<String> KNOWN = Set.of("host", "port", "username", "password", "token.id",
             "token.secret", "verify.ssl", "ca.file", "fingerprint", "connect.timeout.ms", "request.timeout.ms",
-            "retries", "cache.ttl.ms");
+            "retries", "cache.ttl.ms", "name", "default.cluster");
 
     private final Map<String, ?> values;
 
@@ -42,6 +42,16 @@ final class MapConfig implements ClientConfig {
         } catch (NumberFormatException e) {
             throw new IllegalArgumentException("Proxmox client setting '" + key + "' must be a number: '" + v + "'");
         }
+    }
+
+    @Override
+    public String name() {
+        return text("name", "");
+    }
+
+    @Override
+    public boolean default_cluster() {
+        return Boolean.parseBoolean(text("default.cluster", "false").strip());
     }
 
     @Override

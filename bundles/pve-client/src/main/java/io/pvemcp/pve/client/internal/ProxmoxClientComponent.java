@@ -7,7 +7,6 @@ import java.util.concurrent.CompletableFuture;
 import java.util.function.Consumer;
 
 import io.pvemcp.api.SecretValues;
-import io.pvemcp.api.metrics.MetricSource;
 import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
@@ -27,14 +26,26 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * Provides the {@link ProxmoxClient} service from configuration {@code io.pvemcp.pve.client}. The service is
- * registered even when nothing is configured, so that tools can say how to configure it; its properties
- * describe the connection and never hold a secret. A configuration change swaps the client in place.
+ * Provides the {@link ProxmoxClient} service from configuration {@code io.pvemcp.pve.client}: the default cluster
+ * (named {@value #DEFAULT_NAME} unless its configuration names it). The service is registered even when nothing is
+ * configured, so that tools can say how to configure it; its properties describe the connection and never hold a
+ * secret. A configuration change swaps the client in place. Further clusters come from factory configurations,
+ * see {@link NamedClusterComponent}.
  */
 @Component(configurationPid = "io.pvemcp.pve.client", configurationPolicy = ConfigurationPolicy.OPTIONAL,
         service = {})
 @Designate(ocd = ClientConfig.class)
-public final class ProxmoxClientComponent implements ProxmoxClient {
+public class ProxmoxClientComponent implements ProxmoxClient {
+
+    /** The service property with the cluster's name. */
+    public static final String CLUSTER = "pvemcp.pve.cluster";
+    /** The service property set on the cluster that calls naming none go to, when it is not the default one. */
+    public static final String DEFAULT = "pvemcp.pve.default";
+    /** The service property set on the cluster of {@code io.pvemcp.pve.client}. */
+    public static final String PRIMARY = "pvemcp.pve.primary";
+    static final String DEFAULT_NAME = "default";
+    private static final java.util.regex.Pattern NAME = java.util.regex.Pattern.compile(
+            "[A-Za-z0-9][A-Za-z0-9._-]{0,63}");
 
     private static final Logger LOG = LoggerFactory.getLogger(ProxmoxClientComponent.class);
 
@@ -43,26 +54,57 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     private volatile AutoCloseable connections;
     private final ServiceRegistration<ProxmoxClient> registration;
     private final SecretValues secrets;
+    private final ClientMetrics allMetrics;
+    private final String fallbackName;
+    private volatile String name;
+    private volatile boolean isDefault;
 
     @Activate
     public ProxmoxClientComponent(BundleContext context, ClientConfig config, @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
-            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets,
+            @Reference ClientMetrics metrics) {
+        this(context, config, secrets, metrics, DEFAULT_NAME);
+    }
+
+    /** @param fallbackName the cluster's name when its configuration gives none */
+    ProxmoxClientComponent(BundleContext context, ClientConfig config, SecretValues secrets, ClientMetrics metrics,
+            String fallbackName) {
         this.secrets = secrets;
-        current = create(config, this.secrets, metrics);
+        this.allMetrics = metrics;
+        this.fallbackName = fallbackName;
+        this.name = name(config);
+        this.isDefault = config.default_cluster();
+        current = create(config, this.secrets, this.metrics);
         registration = context.registerService(ProxmoxClient.class, this, properties(current.connection()));
-        metricsRegistration = context.registerService(MetricSource.class, metrics, null);
+        allMetrics.add(name, this.metrics);
     }
 
     private final RequestMetrics metrics = new RequestMetrics(() -> current);
-    private final ServiceRegistration<MetricSource> metricsRegistration;
+
+    private String name(ClientConfig config) {
+        String n = config.name() == null || config.name().isBlank() ? fallbackName : config.name().strip();
+        if (!NAME.matcher(n).matches()) {
+            LOG.error("The cluster name '{}' is not valid (letters, digits, '.', '_' and '-', up to 64 characters); "
+                    + "using '{}'", n, fallbackName);
+            return fallbackName;
+        }
+        return n;
+    }
 
     @Modified
     void modified(ClientConfig config) {
         metrics.retire(current);
         AutoCloseable old = connections;
+        String before = name;
+        name = name(config);
+        isDefault = config.default_cluster();
         current = create(config, secrets, metrics);
         registration.setProperties(properties(current.connection()));
+        if (!before.equals(name)) {
+            allMetrics.remove(before, metrics);
+            allMetrics.add(name, metrics);
+        }
         close(old);
     }
 
@@ -79,9 +121,9 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
     @Deactivate
     void deactivate() {
         close(connections);
+        allMetrics.remove(name, metrics);
         try {
             registration.unregister();
-            metricsRegistration.unregister();
         } catch (IllegalStateException e) {
             LOG.debug("Proxmox client service already unregistered", e);
         }
@@ -101,7 +143,7 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
             PveClient pve = new PveClient(settings);
             connections = pve;
             ProxmoxClient client = metrics.measure(pve);
-            LOG.info("Proxmox VE connection: {}", settings);
+            LOG.info("Proxmox VE connection{}: {}", DEFAULT_NAME.equals(name) ? "" : " of cluster " + name, settings);
             int ttl = Math.max(0, Math.min(60_000, config.cache_ttl_ms()));
             return ttl == 0 ? client : new ReadCache(client, Duration.ofMillis(ttl));
         } catch (IllegalArgumentException e) {
@@ -110,8 +152,11 @@ public final class ProxmoxClientComponent implements ProxmoxClient {
         }
     }
 
-    private static Hashtable<String, Object> properties(ConnectionInfo info) {
+    private Hashtable<String, Object> properties(ConnectionInfo info) {
         Hashtable<String, Object> p = new Hashtable<>();
+        p.put(CLUSTER, name);
+        p.put(DEFAULT, isDefault);
+        p.put(PRIMARY, !(this instanceof NamedClusterComponent));
         p.put("pvemcp.pve.configured", info.configured());
         p.put("pvemcp.pve.auth", info.authMethod());
         p.put("pvemcp.pve.tls", info.tlsMode());

@@ -87,18 +87,35 @@ final class RequestMetrics implements MetricSource {
 
     @Override
     public void collect(MetricWriter out) {
-        new TreeMap<>(answers).forEach((key, n) -> {
+        collect(out, Map.of("default", this));
+    }
+
+    /**
+     * Writes the figures of several clusters' clients, each sample labelled with its cluster, a family's samples
+     * together (as the text format wants them).
+     */
+    static void collect(MetricWriter out, Map<String, RequestMetrics> byCluster) {
+        byCluster.forEach((cluster, m) -> new TreeMap<>(m.answers).forEach((key, n) -> {
             String[] k = key.split(" ", 2);
-            out.counter("pvemcp_proxmox_requests_total", "Requests to the Proxmox VE API by method and HTTP status "
-                    + "(0: no answer: network, TLS or timeout)", Map.of("method", k[0], "status", k[1]), n.sum());
-        });
-        new TreeMap<>(durations).forEach((method, h) -> out.histogram("pvemcp_proxmox_request_duration_seconds",
-                "How long requests to the Proxmox VE API took", Map.of("method", method), h.snapshot()));
-        ProxmoxClient c = current.get();
-        ReadCache cache = c instanceof ReadCache r ? r : null;
-        out.counter("pvemcp_proxmox_cache_hits_total", "Cluster-wide reads answered from the read cache", Map.of(),
-                earlierHits.sum() + (cache == null ? 0 : cache.hits()));
-        out.counter("pvemcp_proxmox_cache_misses_total", "Cluster-wide reads the read cache passed to Proxmox VE",
-                Map.of(), earlierMisses.sum() + (cache == null ? 0 : cache.misses()));
+            out.counter("pvemcp_proxmox_requests_total", "Requests to the Proxmox VE API by cluster, method and HTTP "
+                    + "status (0: no answer: network, TLS or timeout)", Map.of("cluster", cluster, "method", k[0],
+                            "status", k[1]), n.sum());
+        }));
+        byCluster.forEach((cluster, m) -> new TreeMap<>(m.durations).forEach((method, h) -> out.histogram(
+                "pvemcp_proxmox_request_duration_seconds", "How long requests to the Proxmox VE API took",
+                Map.of("cluster", cluster, "method", method), h.snapshot())));
+        byCluster.forEach((cluster, m) -> out.counter("pvemcp_proxmox_cache_hits_total", "Cluster-wide reads "
+                + "answered from the read cache", Map.of("cluster", cluster), m.earlierHits.sum() + m.cacheHits()));
+        byCluster.forEach((cluster, m) -> out.counter("pvemcp_proxmox_cache_misses_total", "Cluster-wide reads the "
+                + "read cache passed to Proxmox VE", Map.of("cluster", cluster), m.earlierMisses.sum()
+                        + m.cacheMisses()));
+    }
+
+    private long cacheHits() {
+        return current.get() instanceof ReadCache r ? r.hits() : 0;
+    }
+
+    private long cacheMisses() {
+        return current.get() instanceof ReadCache r ? r.misses() : 0;
     }
 }

@@ -16,6 +16,8 @@ final class TestConfig implements ClientConfig {
     int retries = 0;
     int requestTimeoutMs = 10_000;
 
+    @Override public String name() { return ""; }
+    @Override public boolean default_cluster() { return false; }
     @Override public String host() { return host; }
     @Override public int port() { return port; }
     @Override public String username() { return username; }

@@ -76,6 +76,6 @@ class WholeAnswersTest {
             }
         });
         assertThat(figures.toString()).as("whole answers are counted like any request")
-                .contains("pvemcp_proxmox_requests_total{method=GET, status=200}=1.0");
+                .contains("pvemcp_proxmox_requests_total{cluster=default, method=GET, status=200}=1.0");
     }
 }

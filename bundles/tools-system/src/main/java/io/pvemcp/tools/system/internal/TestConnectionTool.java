@@ -47,7 +47,7 @@ public final class TestConnectionTool implements Tool {
             .optional("latencyMs", JsonSchema.integer().minimum(0))
             .optional("version", JsonSchema.string())
             .optional("release", JsonSchema.string())
-            .optional("cluster", JsonSchema.object()
+            .optional("pveCluster", JsonSchema.object().description("The Proxmox VE cluster as its nodes report it")
                     .optional("name", JsonSchema.anyOfTypes("string", "null"))
                     .optional("quorate", JsonSchema.bool())
                     .optional("nodes", JsonSchema.integer())
@@ -133,7 +133,7 @@ public final class TestConnectionTool implements Tool {
             }
             cluster.put("nodes", nodes);
             cluster.put("nodesOnline", online);
-            out.put("cluster", cluster);
+            out.put("pveCluster", cluster);
         } catch (ExecutionException | TimeoutException e) {
             warnings.add("The cluster status could not be read: " + message(e)
                     + " Tools that list nodes or guests may fail for the same reason.");

@@ -44,7 +44,7 @@ class SystemToolsTest {
         ToolResult r = tool.call(call);
         Map<String, Object> s = r.structuredContent();
         assertThat(s).containsEntry("ok", true).containsEntry("version", "9.1.1").containsEntry("principal", "root@pam!mcp");
-        assertThat(s.get("cluster")).isEqualTo(Map.of("name", "prod", "quorate", true, "nodes", 2, "nodesOnline", 1));
+        assertThat(s.get("pveCluster")).isEqualTo(Map.of("name", "prod", "quorate", true, "nodes", 2, "nodesOnline", 1));
         assertThat(s.get("privileges")).isEqualTo(List.of("Sys.Audit", "VM.Audit"));
         assertThat(r.text()).contains("Cluster 'prod' is quorate, 1 of 2 nodes online", "2 privileges");
         assertThat(call.progress).hasSize(4);
