@@ -153,12 +153,13 @@ class RestApiIT {
                 "# TYPE pvemcp_tool_call_duration_seconds histogram",
                 "pvemcp_tool_call_duration_seconds_bucket{le=\"+Inf\",tool=\"proxmox_vm_list\"} ",
                 "# TYPE pvemcp_proxmox_request_duration_seconds histogram",
-                "pvemcp_proxmox_requests_total{method=\"GET\",status=\"200\"} ",
-                "pvemcp_proxmox_cache_hits_total ", "pvemcp_proxmox_cache_misses_total ",
+                "pvemcp_proxmox_requests_total{cluster=\"default\",method=\"GET\",status=\"200\"} ",
+                "pvemcp_proxmox_cache_hits_total{cluster=\"default\"} ",
+                "pvemcp_proxmox_cache_misses_total{cluster=\"default\"} ",
                 "# TYPE pvemcp_sessions gauge", "pvemcp_rate_limited_total{kind=\"tool_calls\"} ",
                 "pvemcp_invalid_credentials_total ");
         assertThat(value(text, "pvemcp_invalid_credentials_total")).isGreaterThanOrEqualTo(1);
-        assertThat(value(text, "pvemcp_proxmox_cache_misses_total")).isGreaterThanOrEqualTo(1);
+        assertThat(value(text, "pvemcp_proxmox_cache_misses_total{cluster=\"default\"}")).isGreaterThanOrEqualTo(1);
         assertThat(get("/metrics", server.token()).statusCode()).as("admin implies it").isEqualTo(200);
     }
 
