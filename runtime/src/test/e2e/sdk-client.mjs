@@ -74,9 +74,9 @@ await check('proxmox_test_connection reports a healthy connection with progress'
   assert.equal(s.authMethod, 'token');
   assert.equal(s.principal, 'root@pam!mcp');
   assert.equal(s.tls, 'ca-file', 'demo mode verifies TLS against the simulator CA');
-  assert.equal(s.cluster.name, 'demo');
-  assert.equal(s.cluster.nodes, 3);
-  assert.equal(s.cluster.nodesOnline, 3);
+  assert.equal(s.pveCluster.name, 'demo');
+  assert.equal(s.pveCluster.nodes, 3);
+  assert.equal(s.pveCluster.nodesOnline, 3);
   assert.ok(s.latencyMs >= 0);
   assert.ok(s.privileges.includes('VM.PowerMgmt'));
   assert.ok(progress.length >= 3, `progress notifications arrive (got ${progress.length})`);
