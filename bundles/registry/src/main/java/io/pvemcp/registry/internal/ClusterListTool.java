@@ -57,8 +57,8 @@ final class ClusterListTool implements Tool {
         p.put(Tool.SCOPE, Scopes.READ);
         p.put(Tool.RISK, Risk.READ.id());
         p.put(Tool.IDEMPOTENT, true);
-        p.put(Tool.DESCRIPTION, "The Proxmox VE clusters you can reach (name them in other tools' cluster argument), "
-                + "the default first, each with its health: version, quorum, nodes online.");
+        p.put(Tool.DESCRIPTION, "Clusters you can reach (other tools' cluster argument), default first, with "
+                + "health: version, quorum, nodes online.");
         return p;
     }
 
