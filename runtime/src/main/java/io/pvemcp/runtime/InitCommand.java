@@ -81,6 +81,10 @@ final class InitCommand implements Callable<Integer> {
     @Option(names = {"-y", "--yes"}, description = "Never ask: take everything from options and variables.")
     boolean yes;
 
+    @Option(names = "--cluster", paramLabel = "NAME", description = "Add a further cluster named NAME "
+            + "(conf/io.pvemcp.pve.cluster~NAME.cfg) instead of configuring the default one; no token is created.")
+    String cluster;
+
     @Option(names = "--force", description = "Replace an existing Proxmox configuration.")
     boolean force;
 
@@ -100,7 +104,17 @@ final class InitCommand implements Callable<Integer> {
         console = yes || json ? null : System.console();
         Map<String, String> env = System.getenv();
         Path home = Home.locate();
-        Path conf = Home.conf(home).resolve(ProxmoxSetup.PID + ".cfg");
+        if (cluster != null && !cluster.matches("[A-Za-z0-9][A-Za-z0-9._-]{0,63}")) {
+            return fail(2, "--cluster: '" + cluster + "' is not a valid cluster name (letters, digits, '.', '_' and "
+                    + "'-', up to 64 characters).");
+        }
+        Path conf = Home.conf(home).resolve(cluster == null ? ProxmoxSetup.PID + ".cfg"
+                : Clusters.FACTORY_PID + "~" + cluster + ".cfg");
+        if (cluster != null && Clusters.configured(SecuritySetup.read(home)).containsKey(cluster) && !force
+                && !configured(conf)) {
+            return fail(2, "A cluster named " + cluster + " is configured already (the default connection's name); "
+                    + "choose another name.");
+        }
         if (!force && configured(conf)) {
             if (console == null || !confirm("A Proxmox connection is configured in " + conf + ". Replace it?", false)) {
                 return fail(2, "A Proxmox connection is configured already in " + conf + "; pass --force to replace it.");
@@ -208,6 +222,24 @@ final class InitCommand implements Callable<Integer> {
         }
 
         write(conf, settings);
+        if (cluster != null) {
+            if (json) {
+                Map<String, Object> out = new LinkedHashMap<>();
+                out.put("ok", true);
+                out.put("cluster", cluster);
+                out.put("proxmox", proxmox);
+                out.put("certificate", certificate);
+                out.put("config", conf.toString());
+                t.println(McpHttpClient.JSON.writerWithDefaultPrettyPrinter().writeValueAsString(out));
+                return 0;
+            }
+            t.println(t.ok("Connected") + " to Proxmox VE " + proxmox.get("version") + " at " + proxmox.get("url")
+                    + ".");
+            t.println("Saved cluster " + cluster + " in " + conf + " (readable by you only). Restart the server to "
+                    + "offer it; tools then take cluster: " + cluster + ", and proxmox-mcp token create --clusters "
+                    + cluster + " makes a token for it alone.");
+            return 0;
+        }
         Path dataDir = Home.data(home, data);
         SecureFiles.privateDirectory(dataDir);
         Configurations config = SecuritySetup.read(home);

@@ -164,6 +164,51 @@ class CliIT {
 
     @Test
     @Order(3)
+    void initAddsAClusterThatTestConnectionAndTokensKnow() throws Exception {
+        Path lab = home.resolve("conf/io.pvemcp.pve.cluster~lab.cfg");
+        try {
+            Run bad = run(Map.of("PROXMOX_TOKEN_SECRET", simToken), "init", "--json", "--cluster", "no way", "--url",
+                    url(), "--token-id", "root@pam!sim", "--fingerprint", simFingerprint);
+            assertThat(bad.exit()).isEqualTo(2);
+            assertThat(bad.out()).contains("not a valid cluster name");
+            Run r = run(Map.of("PROXMOX_TOKEN_SECRET", simToken), "init", "--json", "--cluster", "lab", "--url", url(),
+                    "--token-id", "root@pam!sim", "--fingerprint", simFingerprint);
+            assertThat(r.exit()).as(r.err() + r.out()).isZero();
+            JsonNode out = JSON.readTree(r.out());
+            assertThat(out.path("cluster").asText()).isEqualTo("lab");
+            assertThat(out.has("token")).as("adding a cluster makes no token").isFalse();
+            assertThat(PosixFilePermissions.toString(Files.getPosixFilePermissions(lab))).isEqualTo("rw-------");
+            assertThat(Files.readString(lab)).contains("token.secret = " + simToken);
+            Run again = run(Map.of("PROXMOX_TOKEN_SECRET", simToken), "init", "--json", "--cluster", "lab", "--url",
+                    url(), "--token-id", "root@pam!sim", "--fingerprint", simFingerprint);
+            assertThat(again.exit()).as("an existing cluster is not replaced without --force").isEqualTo(2);
+
+            Run check = run(Map.of(), "test-connection", "--json");
+            assertThat(check.exit()).as(check.err()).isZero();
+            JsonNode clusters = JSON.readTree(check.out()).path("clusters");
+            assertThat(clusters.path("default").path("ok").asBoolean()).isTrue();
+            assertThat(clusters.path("lab").path("nodes").size()).isEqualTo(3);
+            Run one = run(Map.of(), "test-connection", "--cluster", "lab");
+            assertThat(one.out()).contains("Connected to Proxmox VE 9.1.1");
+            Run none = run(Map.of(), "test-connection", "--cluster", "prod");
+            assertThat(none.exit()).isEqualTo(1);
+            assertThat(none.err()).contains("There is no cluster 'prod'; configured: default, lab");
+
+            Run bound = run(Map.of(), "token", "create", "--name", "lab-only", "--scopes", "proxmox:read", "--clusters",
+                    "lab", "--json");
+            assertThat(bound.exit()).as(bound.err()).isZero();
+            assertThat(JSON.readTree(bound.out()).toString()).contains("lab");
+            Run unknown = run(Map.of(), "token", "create", "--name", "x", "--scopes", "proxmox:read", "--clusters",
+                    "prod");
+            assertThat(unknown.exit()).isEqualTo(2);
+            assertThat(unknown.out()).contains("'prod' is not a configured cluster; configured: default, lab");
+        } finally {
+            Files.deleteIfExists(lab);
+        }
+    }
+
+    @Test
+    @Order(4)
     void initAsksOnATerminal() throws Exception {
         Path script = Path.of("/usr/bin/script");
         org.junit.jupiter.api.Assumptions.assumeTrue(Files.isExecutable(script), "util-linux script is installed");
@@ -232,7 +277,7 @@ class CliIT {
     }
 
     @Test
-    @Order(4)
+    @Order(5)
     void talksToARunningServer() throws Exception {
         Run down = run(Map.of("MCP_TOKEN", "x"), "health", "--url", "http://127.0.0.1:" + ServerProcess.freePort()
                 + "/mcp");
@@ -276,7 +321,7 @@ class CliIT {
     }
 
     @Test
-    @Order(5)
+    @Order(6)
     void everyCommandHasHelp() throws Exception {
         for (String[] cmd : List.of(new String[] {"--help"}, new String[] {"init", "--help"},
                 new String[] {"serve", "--help"}, new String[] {"stdio", "--help"}, new String[] {"sim", "--help"},

@@ -232,6 +232,15 @@ class ClustersIT {
         assertThat(clusters.path("default").path("ok").asBoolean()).as(ready.body()).isTrue();
         assertThat(clusters.path("lab").path("ok").asBoolean()).as(ready.body()).isTrue();
 
+        HttpResponse<String> console = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
+                + server.port() + "/system/console/mcp-tools")).timeout(Duration.ofSeconds(60))
+                .header("Authorization", server.bearer()).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(console.statusCode()).isEqualTo(200);
+        String page = console.body().replaceAll("\\s+", " ");
+        assertThat(page).contains("<h2>Proxmox VE clusters</h2>")
+                .containsPattern("<td>default \\(default\\)</td><td>[^<]*</td><td>ok</td>")
+                .containsPattern("<td>lab</td><td>127.0.0.1</td><td>ok</td><td>[0-9.]+</td><td>2 of 2</td>");
+
         List<String> cmd = new ArrayList<>(List.of(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "token",
                 "create", "--name", "t", "--scopes", "proxmox:read", "--data", dir.resolve("cli").toString(),
                 "--clusters", "prod"));

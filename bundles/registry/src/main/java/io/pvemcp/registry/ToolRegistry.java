@@ -35,6 +35,32 @@ public interface ToolRegistry {
     List<SessionInfo> sessions();
 
     /**
+     * @return the Proxmox VE clusters the server manages, the default first, each with its health as it answers now
+     *         (asked in parallel, 5 s at most)
+     * @since 1.6
+     */
+    List<ClusterInfo> clusters();
+
+    /**
+     * A cluster the server manages, and how it answered.
+     *
+     * @param name its name in tools ({@code cluster}), tokens ({@code --clusters}) and metrics
+     * @param isDefault whether calls that name no cluster go to it
+     * @param host the host it is reached at, or {@code null} when not configured
+     * @param ok whether it answered with the configured credentials
+     * @param version its Proxmox VE version, when it answered
+     * @param nodes its nodes, when it answered
+     * @param nodesOnline those online
+     * @param quorate whether it has quorum
+     * @param latencyMs how long it took to answer
+     * @param error what failed, when it did not answer
+     * @since 1.6
+     */
+    record ClusterInfo(String name, boolean isDefault, String host, boolean ok, String version, int nodes,
+            int nodesOnline, boolean quorate, long latencyMs, String error) {
+    }
+
+    /**
      * @return what the operator switched off; a contribution is served only when neither its bundle nor (for
      *         tools) its name is switched off
      * @since 1.1

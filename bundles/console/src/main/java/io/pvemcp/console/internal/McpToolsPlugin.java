@@ -124,6 +124,21 @@ public final class McpToolsPlugin extends AbstractServlet {
         w.println("<p>Switched-off tools disappear from every connected client at once and are refused if called; "
                 + "the switches are kept across restarts. <a href=\"/console/logout\">Sign out</a></p>");
 
+        w.println("<h2>Proxmox VE clusters</h2>");
+        List<String[]> clusterRows = new ArrayList<>();
+        for (ToolRegistry.ClusterInfo c : registry.clusters()) {
+            clusterRows.add(new String[] {c.name() + (c.isDefault() ? " (default)" : ""), c.host() == null ? ""
+                    : c.host(), c.ok() ? "ok" : "unreachable: " + c.error(), c.ok() ? c.version() : "", c.ok()
+                            ? c.nodesOnline() + " of " + c.nodes() : "", c.ok() ? (c.quorate() ? "yes" : "no") : "",
+                c.ok() ? c.latencyMs() + " ms" : ""});
+        }
+        if (clusterRows.isEmpty()) {
+            w.println("<p class=\"off\">No Proxmox VE connection: the Proxmox client is not running.</p>");
+        } else {
+            table(w, List.of("Cluster", "Host", "State", "Version", "Nodes online", "Quorum", "Latency"),
+                    clusterRows);
+        }
+
         Map<String, List<ContributionInfo>> byBundle = new TreeMap<>();
         for (List<ContributionInfo> list : List.of(registry.tools(), registry.resources(), registry.prompts())) {
             for (ContributionInfo c : list) {

@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.TimeUnit;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.JsonSchema;
@@ -14,8 +13,6 @@ import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
-import io.pvemcp.api.pve.ConnectionInfo;
-import io.pvemcp.api.pve.ProxmoxClient;
 
 /**
  * {@code proxmox_cluster_list}: the clusters the caller may reach, each with its health (asked in parallel, a few
@@ -25,7 +22,6 @@ import io.pvemcp.api.pve.ProxmoxClient;
 final class ClusterListTool implements Tool {
 
     static final String NAME = "proxmox_cluster_list";
-    private static final long TIMEOUT_MS = 5_000;
 
     private static final Map<String, Object> INPUT = JsonSchema.object().build();
     private static final Map<String, Object> OUTPUT = JsonSchema.object()
@@ -80,7 +76,7 @@ final class ClusterListTool implements Tool {
         List<CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
         for (Clusters.Cluster c : clusters.all()) {
             if (names.contains(c.name())) {
-                asked.add(health(c, def != null && def.name().equals(c.name()),
+                asked.add(Clusters.health(c, def != null && def.name().equals(c.name()),
                         new GuardedProxmoxClient(c.client(), caller, new java.util.concurrent.CopyOnWriteArrayList<>(),
                                 true)));
             }
@@ -96,55 +92,5 @@ final class ClusterListTool implements Tool {
                             + " nodes online" : "unreachable: " + m.get("error"));
         }
         return ToolResult.of(text.toString(), Map.of("clusters", out));
-    }
-
-    private static CompletableFuture<Map<String, Object>> health(Clusters.Cluster c, boolean isDefault,
-            ProxmoxClient client) {
-        Map<String, Object> m = new LinkedHashMap<>();
-        m.put("name", c.name());
-        m.put("default", isDefault);
-        ConnectionInfo info = c.client().connection();
-        if (info != null && info.host() != null) {
-            m.put("host", info.host());
-        }
-        if (info == null || !info.configured()) {
-            m.put("ok", false);
-            m.put("error", "not configured");
-            return CompletableFuture.completedFuture(m);
-        }
-        long t0 = System.nanoTime();
-        CompletableFuture<Object> version = client.get("/version", Map.of());
-        CompletableFuture<Object> status = client.get("/cluster/status", Map.of());
-        return version.thenCombine(status, (v, s) -> {
-            m.put("ok", true);
-            m.put("version", v instanceof Map<?, ?> vm ? String.valueOf(vm.get("version")) : "?");
-            int nodes = 0;
-            int online = 0;
-            Object name = null;
-            Object quorate = null;
-            for (Object o : s instanceof List<?> l ? l : List.of()) {
-                if (o instanceof Map<?, ?> e && "cluster".equals(e.get("type"))) {
-                    name = e.get("name");
-                    quorate = e.get("quorate");
-                } else if (o instanceof Map<?, ?> e && "node".equals(e.get("type"))) {
-                    nodes++;
-                    online += e.get("online") instanceof Number n && n.intValue() == 1
-                            || Boolean.TRUE.equals(e.get("online")) ? 1 : 0;
-                }
-            }
-            m.put("pveCluster", name == null ? null : String.valueOf(name));
-            m.put("quorate", quorate == null ? online > 0 : quorate instanceof Number n ? n.intValue() == 1
-                    : Boolean.TRUE.equals(quorate));
-            m.put("nodes", nodes);
-            m.put("nodesOnline", online);
-            m.put("latencyMs", (System.nanoTime() - t0) / 1_000_000);
-            return m;
-        }).orTimeout(TIMEOUT_MS, TimeUnit.MILLISECONDS).exceptionally(e -> {
-            Throwable cause = ToolInvoker.unwrap(e);
-            m.put("ok", false);
-            m.put("error", cause instanceof java.util.concurrent.TimeoutException ? "no answer in "
-                    + TIMEOUT_MS / 1000 + " s" : String.valueOf(cause.getMessage()));
-            return m;
-        });
     }
 }

@@ -7,7 +7,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.TreeMap;
 
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.TimeUnit;
+
 import io.pvemcp.api.Caller;
+import io.pvemcp.api.pve.ConnectionInfo;
 import io.pvemcp.api.pve.ProxmoxClient;
 
 import org.slf4j.Logger;
@@ -174,5 +178,65 @@ final class Clusters {
         List<String> names = reachable(caller);
         return names.isEmpty() ? "; your credentials reach none" : "; yours: " + String.join(", ", names)
                 + " (proxmox_cluster_list shows them)";
+    }
+
+    /** How long a cluster's health check waits for its answers. */
+    static final long HEALTH_TIMEOUT_MS = 5_000;
+
+    /**
+     * Asks a cluster how it is: {@code GET /version} and {@code GET /cluster/status} at once, 5 s at most.
+     *
+     * @param client the client to ask through (a caller's guarded one, or the cluster's own)
+     * @return name, default, host, ok, and version, pveCluster, quorate, nodes, nodesOnline, latencyMs, or error
+     */
+    static CompletableFuture<Map<String, Object>> health(Cluster c, boolean isDefault, ProxmoxClient client) {
+        Map<String, Object> base = new LinkedHashMap<>();
+        base.put("name", c.name());
+        base.put("default", isDefault);
+        ConnectionInfo info = c.client().connection();
+        if (info != null && info.host() != null) {
+            base.put("host", info.host());
+        }
+        if (info == null || !info.configured()) {
+            base.put("ok", false);
+            base.put("error", "not configured");
+            return CompletableFuture.completedFuture(base);
+        }
+        long t0 = System.nanoTime();
+        CompletableFuture<Object> version = client.get("/version", Map.of());
+        CompletableFuture<Object> status = client.get("/cluster/status", Map.of());
+        return version.thenCombine(status, (v, s) -> {
+            Map<String, Object> m = new LinkedHashMap<>(base);
+            m.put("ok", true);
+            m.put("version", v instanceof Map<?, ?> vm ? String.valueOf(vm.get("version")) : "?");
+            int nodes = 0;
+            int online = 0;
+            Object name = null;
+            Object quorate = null;
+            for (Object o : s instanceof List<?> l ? l : List.of()) {
+                if (o instanceof Map<?, ?> e && "cluster".equals(e.get("type"))) {
+                    name = e.get("name");
+                    quorate = e.get("quorate");
+                } else if (o instanceof Map<?, ?> e && "node".equals(e.get("type"))) {
+                    nodes++;
+                    online += e.get("online") instanceof Number n && n.intValue() == 1
+                            || Boolean.TRUE.equals(e.get("online")) ? 1 : 0;
+                }
+            }
+            m.put("pveCluster", name == null ? null : String.valueOf(name));
+            m.put("quorate", quorate == null ? online > 0 : quorate instanceof Number n ? n.intValue() == 1
+                    : Boolean.TRUE.equals(quorate));
+            m.put("nodes", nodes);
+            m.put("nodesOnline", online);
+            m.put("latencyMs", (System.nanoTime() - t0) / 1_000_000);
+            return m;
+        }).orTimeout(HEALTH_TIMEOUT_MS, TimeUnit.MILLISECONDS).exceptionally(e -> {
+            Throwable cause = ToolInvoker.unwrap(e);
+            Map<String, Object> m = new LinkedHashMap<>(base);
+            m.put("ok", false);
+            m.put("error", cause instanceof java.util.concurrent.TimeoutException ? "no answer in "
+                    + HEALTH_TIMEOUT_MS / 1000 + " s" : String.valueOf(cause.getMessage()));
+            return m;
+        });
     }
 }

@@ -405,6 +405,25 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     }
 
     @Override
+    public List<ClusterInfo> clusters() {
+        List<Clusters.Cluster> all = clusters.all();
+        List<java.util.concurrent.CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
+        for (int i = 0; i < all.size(); i++) {
+            asked.add(Clusters.health(all.get(i), i == 0, all.get(i).client()));
+        }
+        List<ClusterInfo> out = new ArrayList<>();
+        for (var f : asked) {
+            Map<String, Object> m = f.join();
+            out.add(new ClusterInfo((String) m.get("name"), Boolean.TRUE.equals(m.get("default")),
+                    (String) m.get("host"), Boolean.TRUE.equals(m.get("ok")), (String) m.get("version"),
+                    m.get("nodes") instanceof Integer n ? n : 0, m.get("nodesOnline") instanceof Integer n ? n : 0,
+                    Boolean.TRUE.equals(m.get("quorate")), m.get("latencyMs") instanceof Long l ? l : 0,
+                    (String) m.get("error")));
+        }
+        return out;
+    }
+
+    @Override
     public void updated(String uri) {
         handlers.resourceUpdated(uri);
     }

@@ -38,6 +38,11 @@ class RegistryCommandsTest {
             }
 
             @Override
+            public List<ClusterInfo> clusters() {
+                return List.of();
+            }
+
+            @Override
             public Switches switches() {
                 return new Switches(java.util.Set.of(), java.util.Set.of("proxmox_vm_start"));
             }
