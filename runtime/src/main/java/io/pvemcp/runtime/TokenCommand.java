@@ -18,6 +18,7 @@ import java.util.regex.Pattern;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
+import io.pvemcp.api.Caller;
 import io.pvemcp.api.Limits;
 import io.pvemcp.security.LimitsFormat;
 import io.pvemcp.security.store.TokenRecord;
@@ -112,6 +113,24 @@ final class TokenCommand implements Runnable {
         @ArgGroup(exclusive = false, heading = "Limits (optional; the token may act only within them):%n")
         LimitOptions limits;
 
+        @ArgGroup(exclusive = false, multiplicity = "0..*", heading = "Less in one cluster (repeatable; the token "
+                + "reaches the clusters named here and in --clusters, no others):%n")
+        List<ClusterGrantOptions> grants;
+
+        static final class ClusterGrantOptions {
+            @Option(names = "--cluster", required = true, paramLabel = "NAME", description = "A cluster, with what "
+                    + "the options after it allow there.")
+            String name;
+            @Option(names = "--cluster-scopes", paramLabel = "SCOPES", description = "Only these of its scopes there.")
+            String scopes;
+            @Option(names = "--cluster-nodes", paramLabel = "NODES", description = "Only these nodes there.")
+            String nodes;
+            @Option(names = "--cluster-vmids", paramLabel = "RANGES", description = "Only these VMIDs there.")
+            String vmids;
+            @Option(names = "--cluster-pools", paramLabel = "POOLS", description = "Only these pools there.")
+            String pools;
+        }
+
         static final class LimitOptions {
             @Option(names = "--nodes", paramLabel = "NODES", description = "Allowed nodes, comma-separated.")
             String nodes;
@@ -138,6 +157,24 @@ final class TokenCommand implements Runnable {
                                 SecuritySetup.read(Home.locate())));
                 if (confirm != null) {
                     lim = lim.withConfirm(LimitsFormat.risks(confirm, "--confirm"));
+                }
+                if (grants != null && !grants.isEmpty()) {
+                    Map<String, Limits.ClusterGrant> all = new java.util.LinkedHashMap<>();
+                    lim.clusters().forEach(n -> all.put(n, Limits.ClusterGrant.SAME));
+                    Caller holder = Caller.builder().subject("new token").scopes(new LinkedHashSet<>(scopes.stream()
+                            .map(String::strip).toList())).build();
+                    for (ClusterGrantOptions g : grants) {
+                        Limits.ClusterGrant grant = LimitsFormat.grant(g.scopes, g.nodes, g.vmids, g.pools);
+                        for (String sc : grant.scopes()) {
+                            if (!holder.hasScope(sc)) {
+                                throw new IllegalArgumentException("--cluster-scopes: " + sc + " is not among the "
+                                        + "token's scopes (--scopes); a cluster's scopes can only narrow them");
+                            }
+                        }
+                        all.put(LimitsFormat.clusters(g.name).iterator().next(), grant);
+                    }
+                    lim = lim.withClusterGrants(all);
+                    Clusters.checked(lim.clusters(), "--cluster", SecuritySetup.read(Home.locate()));
                 }
                 life = ttl == null ? (apiKey ? null : Duration.ofDays(30)) : parseDuration(ttl);
             } catch (IllegalArgumentException e) {

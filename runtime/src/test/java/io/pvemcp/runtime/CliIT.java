@@ -198,6 +198,16 @@ class CliIT {
                     "lab", "--json");
             assertThat(bound.exit()).as(bound.err()).isZero();
             assertThat(JSON.readTree(bound.out()).toString()).contains("lab");
+            Run graded = run(Map.of(), "token", "create", "--name", "ops", "--scopes", "proxmox:read,proxmox:power",
+                    "--clusters", "default", "--cluster", "lab", "--cluster-scopes", "proxmox:read", "--cluster-nodes",
+                    "pve1", "--json");
+            assertThat(graded.exit()).as(graded.err() + graded.out()).isZero();
+            assertThat(JSON.readTree(graded.out()).path("limits").asText())
+                    .isEqualTo("clusters default,lab (scopes proxmox:read, nodes pve1)");
+            Run wider = run(Map.of(), "token", "create", "--name", "x", "--scopes", "proxmox:read", "--cluster", "lab",
+                    "--cluster-scopes", "proxmox:power");
+            assertThat(wider.exit()).isEqualTo(2);
+            assertThat(wider.out()).contains("proxmox:power is not among the token's scopes");
             Run unknown = run(Map.of(), "token", "create", "--name", "x", "--scopes", "proxmox:read", "--clusters",
                     "prod");
             assertThat(unknown.exit()).isEqualTo(2);

@@ -223,6 +223,37 @@ class ClustersIT {
     }
 
     @Test
+    void aTokenMayDoLessInOneClusterThanInAnother() throws Exception {
+        // power on the default cluster; on lab only reading, and only the guests of node node001
+        String token = Jwts.signed(SECRET, server.url(), "proxmox:read proxmox:power", Duration.ofMinutes(10),
+                Map.of("clusters", Map.of("default", Map.of(), "lab", Map.of("scopes", List.of("proxmox:read"),
+                        "nodes", List.of("node001")))));
+        McpHttpClient ops = client(token);
+        McpHttpClient admin = client(server.token());
+        JsonNode list = ops.request("tools/list", Map.of(), null);
+        assertThat(tool(list, "proxmox_vm_start").path("inputSchema").path("properties").path("cluster").path("enum"))
+                .extracting(JsonNode::asText).containsExactly("default", "lab");
+
+        JsonNode labAll = call(admin, "proxmox_vm_list", Map.of("cluster", "lab")).path("structuredContent");
+        JsonNode labMine = call(ops, "proxmox_vm_list", Map.of("cluster", "lab")).path("structuredContent");
+        assertThat(labMine.path("vms")).as("%s of %s", labMine, labAll).isNotEmpty()
+                .allSatisfy(v -> assertThat(v.path("node").asText()).isEqualTo("node001"));
+        assertThat(labMine.path("vms").size()).isLessThan(labAll.path("vms").size());
+        assertThat(call(ops, "proxmox_vm_list", Map.of()).path("structuredContent").path("vms").size())
+                .as("no node limit on the default cluster")
+                .isEqualTo(call(admin, "proxmox_vm_list", Map.of()).path("structuredContent").path("vms").size());
+
+        long labVm = labMine.path("vms").get(0).path("vmid").asLong();
+        JsonNode refused = call(ops, "proxmox_vm_start", Map.of("cluster", "lab", "vmid", labVm, "dry_run", true));
+        assertThat(refused.path("isError").asBoolean()).isTrue();
+        assertThat(refused.path("content").get(0).path("text").asText()).contains("needs the scope proxmox:power")
+                .contains("On cluster lab your credentials grant proxmox:read");
+        JsonNode preview = call(ops, "proxmox_vm_start", Map.of("vmid", 102, "dry_run", true));
+        assertThat(preview.path("isError").asBoolean()).as("%s", preview).isFalse();
+        assertThat(preview.path("structuredContent").path("cluster").asText()).isEqualTo("default");
+    }
+
+    @Test
     void readinessReportsEachClusterAndTokensNameOnlyConfiguredOnes() throws Exception {
         HttpResponse<String> ready = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create("http://127.0.0.1:"
                 + server.port() + "/readyz")).timeout(Duration.ofSeconds(60)).build(),

@@ -69,6 +69,29 @@ public final class Caller {
         return scopes.contains(scope) || scopes.contains(Scopes.ADMIN);
     }
 
+    /**
+     * @param cluster the cluster a request goes to
+     * @return this caller as it acts there: the scopes and limits of its grant for that cluster, when its credentials
+     *         have one that narrows them (only scopes it holds anyway), otherwise itself
+     * @since 2.4
+     */
+    public Caller inCluster(String cluster) {
+        Limits.ClusterGrant g = limits.clusterGrants().get(cluster);
+        if (g == null || g.isSame()) {
+            return this;
+        }
+        Set<String> narrowed = scopes;
+        if (!g.scopes().isEmpty()) {
+            narrowed = new java.util.LinkedHashSet<>();
+            for (String s : g.scopes()) {
+                if (hasScope(s)) {
+                    narrowed.add(s);
+                }
+            }
+        }
+        return toBuilder().scopes(narrowed).limits(limits.inCluster(cluster)).build();
+    }
+
     /** @return {@code true} if the caller presented valid credentials */
     public boolean authenticated() {
         return authenticated;

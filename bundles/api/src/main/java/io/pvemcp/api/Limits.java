@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.EnumSet;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
 import java.util.Set;
 
@@ -20,7 +21,54 @@ import java.util.Set;
 public final class Limits {
 
     /** No limits. */
-    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null, Set.of(), Set.of());
+    public static final Limits NONE = new Limits(Set.of(), List.of(), Set.of(), null, Set.of(), Map.of());
+
+    /**
+     * What credentials may do in one cluster when it is less than elsewhere: only these of their scopes, and these
+     * nodes, VMIDs and pools instead of their general limits. Empty parts narrow nothing.
+     *
+     * @param scopes the scopes that apply in the cluster (those of the credentials that are among them); empty: all
+     *        of the credentials' scopes
+     * @param nodes the allowed nodes there; empty: the credentials' general node limit
+     * @param vmids the allowed VMID ranges there; empty: the general VMID limit
+     * @param pools the allowed pools there; empty: the general pool limit
+     * @since 2.4
+     */
+    public record ClusterGrant(Set<String> scopes, Set<String> nodes, List<VmidRange> vmids, Set<String> pools) {
+
+        /** The credentials' own scopes and limits. */
+        public static final ClusterGrant SAME = new ClusterGrant(Set.of(), Set.of(), List.of(), Set.of());
+
+        public ClusterGrant {
+            scopes = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(scopes));
+            nodes = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nodes));
+            vmids = List.copyOf(vmids);
+            pools = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(pools));
+        }
+
+        /** @return whether it narrows nothing */
+        public boolean isSame() {
+            return scopes.isEmpty() && nodes.isEmpty() && vmids.isEmpty() && pools.isEmpty();
+        }
+
+        /** @return it for people, e.g. {@code scopes proxmox:read, nodes pve1}, or {@code as elsewhere} */
+        public String describe() {
+            List<String> parts = new ArrayList<>();
+            if (!scopes.isEmpty()) {
+                parts.add("scopes " + String.join(" ", scopes));
+            }
+            if (!nodes.isEmpty()) {
+                parts.add("nodes " + String.join(",", nodes));
+            }
+            if (!vmids.isEmpty()) {
+                parts.add("VMIDs " + String.join(",", vmids.stream().map(VmidRange::toString).toList()));
+            }
+            if (!pools.isEmpty()) {
+                parts.add("pools " + String.join(",", pools));
+            }
+            return parts.isEmpty() ? "as elsewhere" : String.join(", ", parts);
+        }
+    }
 
     /**
      * A range of VMIDs, both ends included.
@@ -54,17 +102,17 @@ public final class Limits {
     private final Set<String> pools;
     private final Set<Risk> confirm;
     private final Set<String> toolsets;
-    private final Set<String> clusters;
+    private final Map<String, ClusterGrant> clusters;
 
     private Limits(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm,
-            Set<String> toolsets, Set<String> clusters) {
+            Set<String> toolsets, Map<String, ClusterGrant> clusters) {
         this.nodes = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(nodes));
         this.vmids = List.copyOf(vmids);
         this.pools = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(pools));
         this.confirm = confirm == null ? null : Collections.unmodifiableSet(
                 confirm.isEmpty() ? EnumSet.noneOf(Risk.class) : EnumSet.copyOf(confirm));
         this.toolsets = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(toolsets));
-        this.clusters = Collections.unmodifiableSet(new java.util.LinkedHashSet<>(clusters));
+        this.clusters = Collections.unmodifiableMap(new java.util.LinkedHashMap<>(clusters));
     }
 
     /**
@@ -78,7 +126,7 @@ public final class Limits {
      */
     public static Limits of(Set<String> nodes, List<VmidRange> vmids, Set<String> pools, Set<Risk> confirm) {
         Limits l = new Limits(Objects.requireNonNull(nodes, "nodes"), Objects.requireNonNull(vmids, "vmids"),
-                Objects.requireNonNull(pools, "pools"), confirm, Set.of(), Set.of());
+                Objects.requireNonNull(pools, "pools"), confirm, Set.of(), Map.of());
         return l.isNone() ? NONE : l;
     }
 
@@ -100,7 +148,19 @@ public final class Limits {
      * @since 2.4
      */
     public Limits withClusters(Set<String> names) {
-        Limits l = new Limits(nodes, vmids, pools, confirm, toolsets, Objects.requireNonNull(names, "names"));
+        Map<String, ClusterGrant> grants = new java.util.LinkedHashMap<>();
+        Objects.requireNonNull(names, "names").forEach(n -> grants.put(n, ClusterGrant.SAME));
+        return withClusterGrants(grants);
+    }
+
+    /**
+     * @param grants the clusters these credentials may reach, each with what they may do there; empty for all
+     *        clusters with the same scopes and limits
+     * @return these limits with that cluster restriction
+     * @since 2.4
+     */
+    public Limits withClusterGrants(Map<String, ClusterGrant> grants) {
+        Limits l = new Limits(nodes, vmids, pools, confirm, toolsets, Objects.requireNonNull(grants, "grants"));
         return l.isNone() ? NONE : l;
     }
 
@@ -109,7 +169,29 @@ public final class Limits {
      * @since 2.4
      */
     public Set<String> clusters() {
+        return clusters.keySet();
+    }
+
+    /**
+     * @return the clusters these credentials may reach with what they may do in each; empty for all
+     * @since 2.4
+     */
+    public Map<String, ClusterGrant> clusterGrants() {
         return clusters;
+    }
+
+    /**
+     * @param cluster a cluster's name
+     * @return the limits that apply in it: its grant's nodes, VMIDs and pools where the grant names them
+     * @since 2.4
+     */
+    public Limits inCluster(String cluster) {
+        ClusterGrant g = clusters.get(cluster);
+        if (g == null || g.isSame()) {
+            return this;
+        }
+        return new Limits(g.nodes().isEmpty() ? nodes : g.nodes(), g.vmids().isEmpty() ? vmids : g.vmids(),
+                g.pools().isEmpty() ? pools : g.pools(), confirm, toolsets, clusters);
     }
 
     /**
@@ -118,7 +200,7 @@ public final class Limits {
      * @since 2.4
      */
     public boolean allowsCluster(String cluster) {
-        return clusters.isEmpty() || clusters.contains(cluster);
+        return clusters.isEmpty() || clusters.containsKey(cluster);
     }
 
     /**
@@ -145,7 +227,7 @@ public final class Limits {
      * @since 1.5
      */
     public Limits withConfirm(Set<Risk> risks) {
-        return of(nodes, vmids, pools, risks).withToolsets(toolsets).withClusters(clusters);
+        return of(nodes, vmids, pools, risks).withToolsets(toolsets).withClusterGrants(clusters);
     }
 
     /**
@@ -217,7 +299,9 @@ public final class Limits {
         }
         List<String> parts = new ArrayList<>();
         if (!clusters.isEmpty()) {
-            parts.add("clusters " + String.join(",", clusters));
+            List<String> each = new ArrayList<>();
+            clusters.forEach((n, g) -> each.add(g.isSame() ? n : n + " (" + g.describe() + ")"));
+            parts.add("clusters " + String.join(",", each));
         }
         if (!nodes.isEmpty()) {
             parts.add("nodes " + String.join(",", nodes));

@@ -107,6 +107,33 @@ public final class LimitsFormat {
     }
 
     /**
+     * @param scopes the scopes that apply in the cluster, comma- or space-separated, or {@code null} for all of the
+     *        credentials' own
+     * @param nodes nodes there, comma-separated, or {@code null}
+     * @param vmids VMIDs and ranges there, or {@code null}
+     * @param pools pools there, or {@code null}
+     * @return what credentials may do in one cluster
+     * @throws IllegalArgumentException naming the value that is wrong
+     * @since 1.4
+     */
+    public static Limits.ClusterGrant grant(String scopes, String nodes, String vmids, String pools) {
+        Set<String> s = new LinkedHashSet<>();
+        if (scopes != null) {
+            for (String part : scopes.split("[,\\s]+")) {
+                if (part.isBlank()) {
+                    continue;
+                }
+                if (!io.pvemcp.api.Scopes.isKnown(part)) {
+                    throw new IllegalArgumentException("'" + part + "' is not a scope; scopes are "
+                            + String.join(", ", io.pvemcp.api.Scopes.ALL));
+                }
+                s.add(part);
+            }
+        }
+        return new Limits.ClusterGrant(s, names(nodes, "node"), ranges(vmids), names(pools, "pool"));
+    }
+
+    /**
      * @param claim the claim of a token, or {@code null}
      * @return the limits it carries
      * @throws IllegalArgumentException when it holds something that is no limit
@@ -121,6 +148,18 @@ public final class LimitsFormat {
         Object t = claim.get("toolsets");
         l = t == null ? l : l.withToolsets(toolsets(join(t)));
         Object k = claim.get("clusters");
+        if (k instanceof Map<?, ?> byName) {
+            // {"lab": {}, "prod": {"scopes": [...], "nodes": [...], "vmids": [...], "pools": [...]}}
+            Map<String, Limits.ClusterGrant> grants = new LinkedHashMap<>();
+            for (var e : byName.entrySet()) {
+                String name = String.valueOf(e.getKey());
+                clusters(name);
+                Map<?, ?> g = e.getValue() instanceof Map<?, ?> m ? m : Map.of();
+                grants.put(name, grant(join(g.get("scopes")), join(g.get("nodes")), join(g.get("vmids")),
+                        join(g.get("pools"))));
+            }
+            return l.withClusterGrants(grants);
+        }
         return k == null ? l : l.withClusters(clusters(join(k)));
     }
 
@@ -145,8 +184,29 @@ public final class LimitsFormat {
         if (!limits.toolsets().isEmpty()) {
             out.put("toolsets", List.copyOf(limits.toolsets()));
         }
-        if (!limits.clusters().isEmpty()) {
-            out.put("clusters", List.copyOf(limits.clusters()));
+        if (limits.clusterGrants().values().stream().allMatch(Limits.ClusterGrant::isSame)) {
+            if (!limits.clusters().isEmpty()) {
+                out.put("clusters", List.copyOf(limits.clusters()));
+            }
+        } else {
+            Map<String, Object> grants = new LinkedHashMap<>();
+            limits.clusterGrants().forEach((n, g) -> {
+                Map<String, Object> m = new LinkedHashMap<>();
+                if (!g.scopes().isEmpty()) {
+                    m.put("scopes", List.copyOf(g.scopes()));
+                }
+                if (!g.nodes().isEmpty()) {
+                    m.put("nodes", List.copyOf(g.nodes()));
+                }
+                if (!g.vmids().isEmpty()) {
+                    m.put("vmids", g.vmids().stream().map(Limits.VmidRange::toString).toList());
+                }
+                if (!g.pools().isEmpty()) {
+                    m.put("pools", List.copyOf(g.pools()));
+                }
+                grants.put(n, m);
+            });
+            out.put("clusters", grants);
         }
         return out;
     }

@@ -77,8 +77,8 @@ final class ClusterListTool implements Tool {
         for (Clusters.Cluster c : clusters.all()) {
             if (names.contains(c.name())) {
                 asked.add(Clusters.health(c, def != null && def.name().equals(c.name()),
-                        new GuardedProxmoxClient(c.client(), caller, new java.util.concurrent.CopyOnWriteArrayList<>(),
-                                true)));
+                        new GuardedProxmoxClient(c.client(), caller.inCluster(c.name()),
+                                new java.util.concurrent.CopyOnWriteArrayList<>(), true)));
             }
         }
         List<Map<String, Object>> out = new ArrayList<>();

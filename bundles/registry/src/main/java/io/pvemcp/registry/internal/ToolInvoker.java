@@ -262,15 +262,22 @@ final class ToolInvoker {
                 args.put(Clusters.ARGUMENT, cluster.name());
             }
         }
-        String refusal = admission(tool, caller, toolArgs);
+        // what the caller may do in that cluster: its grant there narrows its scopes and limits
+        Caller who = cluster == null ? caller : caller.inCluster(cluster.name());
+        String refusal = admission(tool, who, toolArgs);
+        if (refusal != null && who != caller && !refusal.startsWith("Invalid arguments")) {
+            refusal += " On cluster " + cluster.name() + " your credentials grant " + String.join(" ", who.scopes())
+                    + (who.limits().isNone() ? "" : ", limited to " + who.limits().inCluster(cluster.name()).describe())
+                    + ".";
+        }
         if (refusal != null) {
             String outcome = refusal.startsWith("Invalid arguments") ? "invalid" : "denied";
-            return done(refuse(log, caller, tool.name, args, started, outcome, tool, refusal));
+            return done(refuse(log, who, tool.name, args, started, outcome, tool, refusal));
         }
         List<String> tasks = new CopyOnWriteArrayList<>();
         Clusters.Cluster target = cluster;
         String named = cluster != null && clusters.several() ? cluster.name() : null;
-        ToolCallContext call = new ToolCallContext(channel, caller, guarded(caller, tasks, target), tool.name,
+        ToolCallContext call = new ToolCallContext(channel, who, guarded(who, tasks, target), tool.name,
                 toolArgs, progressToken, cancellation);
         long start = System.nanoTime();
         CompletableFuture<Invocation> running;
@@ -295,7 +302,7 @@ final class ToolInvoker {
                 running = CompletableFuture.supplyAsync(work, workers);
             }
         } catch (RejectedExecutionException e) {
-            return done(refuse(log, caller, tool.name, args, started, "busy", tool, "The server is busy: too many "
+            return done(refuse(log, who, tool.name, args, started, "busy", tool, "The server is busy: too many "
                     + "tool calls are running. Try again in a moment."));
         }
         Map<String, Object> audited = args;
@@ -309,7 +316,7 @@ final class ToolInvoker {
             // every call is in the audit trail; the log names those that did not end well, and all at debug level
             if (!end.ok() || LOG.isDebugEnabled()) {
                 String line = "tool {} called by {} ({}): {} in {} ms";
-                Object[] values = {tool.name, caller.subject(), caller.clientName() == null ? "?" : caller.clientName(),
+                Object[] values = {tool.name, who.subject(), who.clientName() == null ? "?" : who.clientName(),
                         end.outcome(), (System.nanoTime() - start) / 1_000_000};
                 if (end.ok()) {
                     LOG.debug(line, values);
@@ -317,7 +324,7 @@ final class ToolInvoker {
                     LOG.info(line, values);
                 }
             }
-            record(log, caller, tool.name, audited, end.outcome(), end.ok() ? null : end.message(), started, tasks,
+            record(log, who, tool.name, audited, end.outcome(), end.ok() ? null : end.message(), started, tasks,
                     end.confirmation());
             return end;
         });
@@ -732,9 +739,10 @@ final class ToolInvoker {
         return guarded(caller, clusters.defaultFor(caller));
     }
 
-    /** The client of a cluster, for resources, prompts and completions. */
+    /** The client of a cluster, for resources, prompts and completions, as the caller may use it there. */
     Supplier<ProxmoxClient> guarded(Caller caller, Clusters.Cluster cluster) {
-        return guarded(caller, new CopyOnWriteArrayList<>(), cluster);
+        return guarded(cluster == null ? caller : caller.inCluster(cluster.name()), new CopyOnWriteArrayList<>(),
+                cluster);
     }
 
     private static CompletableFuture<Invocation> done(Invocation i) {
