@@ -57,15 +57,7 @@ public final class Limits {
             if (!scopes.isEmpty()) {
                 parts.add("scopes " + String.join(" ", scopes));
             }
-            if (!nodes.isEmpty()) {
-                parts.add("nodes " + String.join(",", nodes));
-            }
-            if (!vmids.isEmpty()) {
-                parts.add("VMIDs " + String.join(",", vmids.stream().map(VmidRange::toString).toList()));
-            }
-            if (!pools.isEmpty()) {
-                parts.add("pools " + String.join(",", pools));
-            }
+            describeTargets(parts, nodes, vmids, pools);
             return parts.isEmpty() ? "as elsewhere" : String.join(", ", parts);
         }
     }
@@ -303,6 +295,19 @@ public final class Limits {
             clusters.forEach((n, g) -> each.add(g.isSame() ? n : n + " (" + g.describe() + ")"));
             parts.add("clusters " + String.join(",", each));
         }
+        describeTargets(parts, nodes, vmids, pools);
+        if (!toolsets.isEmpty()) {
+            parts.add("toolsets " + String.join(",", toolsets));
+        }
+        if (confirm != null) {
+            parts.add("confirms " + (confirm.isEmpty() ? "nothing" : String.join(",",
+                    confirm.stream().map(Risk::id).toList())));
+        }
+        return String.join("; ", parts);
+    }
+
+    private static void describeTargets(List<String> parts, Set<String> nodes, List<VmidRange> vmids,
+            Set<String> pools) {
         if (!nodes.isEmpty()) {
             parts.add("nodes " + String.join(",", nodes));
         }
@@ -312,14 +317,6 @@ public final class Limits {
         if (!pools.isEmpty()) {
             parts.add("pools " + String.join(",", pools));
         }
-        if (!toolsets.isEmpty()) {
-            parts.add("toolsets " + String.join(",", toolsets));
-        }
-        if (confirm != null) {
-            parts.add("confirms " + (confirm.isEmpty() ? "nothing" : String.join(",",
-                    confirm.stream().map(Risk::id).toList())));
-        }
-        return String.join("; ", parts);
     }
 
     @Override
