@@ -67,6 +67,8 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
 
     private final boolean enabled;
     private final Tokens tokens;
+    /** The external OpenID Connect issuer whose tokens are accepted too, or {@code null}. */
+    private final OidcIssuer oidc;
     private final String resource;
     private final String metadataUrl;
     private final List<String> authorizationServers;
@@ -108,7 +110,26 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
                 servers.add(s.strip());
             }
         }
-        this.authorizationServers = servers.isEmpty() ? List.of(settings.issuer()) : List.copyOf(servers);
+        String oidcIssuer = config.oidc_issuer() == null ? "" : config.oidc_issuer().strip();
+        if (oidcIssuer.isEmpty()) {
+            this.oidc = null;
+        } else {
+            List<String> oidcAudiences = new ArrayList<>();
+            for (String a : config.oidc_audiences()) {
+                if (!a.isBlank()) {
+                    oidcAudiences.add(a.strip());
+                }
+            }
+            this.oidc = new OidcIssuer(oidcIssuer, config.oidc_jwks_uri(), oidcAudiences.isEmpty()
+                    ? settings.audiences() : oidcAudiences, config.oidc_scope_claim(), config.oidc_groups_claim(),
+                    config.oidc_subject_claim(), OidcIssuer.groups(config.oidc_group_scopes()),
+                    Duration.ofSeconds(config.clock_skew_s()), java.net.http.HttpClient.newBuilder()
+                            .connectTimeout(Duration.ofSeconds(5)).build(), java.time.Clock.systemUTC());
+            LOG.info("Accepting tokens of {}", oidc);
+        }
+        // clients that follow the MCP authorization flow get their tokens where single sign-on is
+        this.authorizationServers = !servers.isEmpty() ? List.copyOf(servers)
+                : oidc != null ? List.of(oidc.issuer()) : List.of(settings.issuer());
         this.tokens = new Tokens(Path.of(config.data_dir()), settings);
         this.calls = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
         this.messages = new TokenBuckets(Math.max(config.messages_per_minute(), config.rate_per_minute()),
@@ -145,7 +166,7 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
         }
         Tokens.Verified v;
         try {
-            v = tokens.verify(credential);
+            v = oidc != null && fromIssuer(credential) ? oidc.verify(credential) : tokens.verify(credential);
         } catch (Tokens.Refused e) {
             // only failures count against the address, and only failures are slowed down: every local client (and,
             // behind a proxy, every client) shares one address, and a valid credential is never refused for others'
@@ -180,6 +201,18 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
         v.scopes().stream().filter(Scopes::isKnown).forEach(scopes::add);
         return Admission.admit(Caller.builder().subject(v.subject()).scopes(scopes).authenticated(true)
                 .tokenId(v.tokenId()).tokenName(v.name()).limits(v.limits()).remoteAddress(remoteAddress).build());
+    }
+
+    /** @return whether a credential is a JWT that names the OpenID Connect issuer (not yet verified) */
+    private boolean fromIssuer(String credential) {
+        if (credential.startsWith(Tokens.API_KEY_PREFIX)) {
+            return false;
+        }
+        try {
+            return oidc.issued(com.auth0.jwt.JWT.decode(credential));
+        } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
+            return false;
+        }
     }
 
     /** Counts a failed attempt; @return the 429 when the address exceeds its allowance, otherwise {@code null} */

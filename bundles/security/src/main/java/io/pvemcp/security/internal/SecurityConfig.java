@@ -30,6 +30,34 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
             + "empty for the issuer.")
     String[] authorization_servers() default {};
 
+    @AttributeDefinition(name = "OpenID Connect issuer", description = "Also accept bearer JWTs of this issuer "
+            + "(single sign-on), e.g. https://sso.example.org/realms/ops; its keys come from its JWKS. Empty: only "
+            + "this server's own tokens. The protected resource metadata then names it as the authorization server.")
+    String oidc_issuer() default "";
+
+    @AttributeDefinition(name = "OpenID Connect audiences", description = "aud values its tokens must name (one of); "
+            + "empty for the resource URL.")
+    String[] oidc_audiences() default {};
+
+    @AttributeDefinition(name = "OpenID Connect JWKS URI", description = "Where its keys are; empty to find them "
+            + "by discovery (ISSUER/.well-known/openid-configuration).")
+    String oidc_jwks_uri() default "";
+
+    @AttributeDefinition(name = "OpenID Connect scope claim", description = "The claim with the scopes granted "
+            + "(space-separated, or a list); scopes that are not this server's are ignored.")
+    String oidc_scope_claim() default "scope";
+
+    @AttributeDefinition(name = "OpenID Connect groups claim", description = "The claim with the user's groups.")
+    String oidc_groups_claim() default "groups";
+
+    @AttributeDefinition(name = "OpenID Connect group mappings", description = "GROUP=SCOPE SCOPE, optionally "
+            + ";clusters=NAME,NAME: members of the group get those scopes (and only those clusters), e.g. "
+            + "'ops=proxmox:admin' or 'lab-team=proxmox:read proxmox:power;clusters=lab'.")
+    String[] oidc_group_scopes() default {};
+
+    @AttributeDefinition(name = "OpenID Connect subject claim", description = "Who the caller is, in the audit trail.")
+    String oidc_subject_claim() default "sub";
+
     @AttributeDefinition(name = "HS256 secret (SECRET_KEY)", type = AttributeType.PASSWORD, description = "Signs and "
             + "verifies tokens instead of the generated keys; at least 32 bytes.")
     String secret_key() default "";

@@ -173,7 +173,11 @@ public final class Tokens {
     public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
 
-        Refused(String message) {
+        /**
+         * @param message why, for the client; no secret
+         * @since 1.2
+         */
+        public Refused(String message) {
             super(message, null, false, false);
         }
     }

@@ -29,6 +29,12 @@ class GatekeeperComponentTest {
     final AtomicLong nanos = new AtomicLong();
 
     SecurityConfig config(boolean enabled, int perMinute, int burst) {
+        return config(dir, enabled, perMinute, burst, "", new String[0]);
+    }
+
+    /** A configuration for tests: the folder, the rates, and an OpenID Connect issuer with group mappings (or ""). */
+    static SecurityConfig config(Path dir, boolean enabled, int perMinute, int burst, String oidcIssuer,
+            String[] groupScopes) {
         return new SecurityConfig() {
             public Class<? extends Annotation> annotationType() { return SecurityConfig.class; }
             public boolean enabled() { return enabled; }
@@ -46,10 +52,22 @@ class GatekeeperComponentTest {
             public int messages_per_minute() { return perMinute * 10; }
             public int messages_burst() { return burst * 10; }
             public int failures_per_minute() { return 3; }
+            public String oidc_issuer() { return oidcIssuer; }
+            public String[] oidc_audiences() { return new String[0]; }
+            public String oidc_jwks_uri() { return ""; }
+            public String oidc_scope_claim() { return "scope"; }
+            public String oidc_groups_claim() { return "groups"; }
+            public String[] oidc_group_scopes() { return groupScopes; }
+            public String oidc_subject_claim() { return "sub"; }
         };
     }
 
     String issue(Set<String> scopes) throws Exception {
+        return issue(dir, scopes);
+    }
+
+    /** @return a JWT of the server's own, issued in that folder */
+    static String issue(Path dir, Set<String> scopes) throws Exception {
         Tokens t = new Tokens(dir, new Tokens.Settings("http://127.0.0.1:8000", List.of("http://127.0.0.1:8000/mcp"), null,
                 null, "HS256", Duration.ofSeconds(30)));
         return t.issueJwt("t" + System.nanoTime(), null, scopes, Duration.ofHours(1), Limits.NONE).token();
