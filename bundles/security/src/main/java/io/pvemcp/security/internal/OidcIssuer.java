@@ -196,11 +196,11 @@ final class OidcIssuer {
         } catch (TokenExpiredException e) {
             throw new Tokens.Refused("the token expired at " + e.getExpiredOn());
         } catch (MissingClaimException e) {
-            throw new Tokens.Refused("the token has no " + e.getClaimName() + " claim");
+            throw new Tokens.Refused("aud".equals(e.getClaimName()) ? notForUs() : "the token has no "
+                    + e.getClaimName() + " claim");
         } catch (IncorrectClaimException e) {
-            throw new Tokens.Refused("aud".equals(e.getClaimName()) ? "the token is not meant for this server (its "
-                    + "audience is not " + audiences.get(0) + ")" : "the token's " + e.getClaimName()
-                            + " claim is not accepted");
+            throw new Tokens.Refused("aud".equals(e.getClaimName()) ? notForUs() : "the token's " + e.getClaimName()
+                    + " claim is not accepted");
         } catch (JWTVerificationException e) {
             throw new Tokens.Refused("the token is not valid");
         }
@@ -244,6 +244,11 @@ final class OidcIssuer {
         // no record to revoke: the identity provider ends a session by letting its short-lived tokens expire
         String id = "oidc:" + (jwt.getId() != null && !jwt.getId().isBlank() ? jwt.getId() : digest(token));
         return new Tokens.Verified(subject, scopes, id, name, limits, jwt.getExpiresAtAsInstant(), "oidc");
+    }
+
+    private String notForUs() {
+        return "the token is not meant for this server (its audience is not " + audiences.get(0) + "; the identity "
+                + "provider must add it, in Keycloak with an Audience mapper)";
     }
 
     private static String first(DecodedJWT jwt, String... claims) {

@@ -1,0 +1,196 @@
+package io.pvemcp.runtime;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.DirectoryStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.interfaces.RSAPrivateKey;
+import java.security.interfaces.RSAPublicKey;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+import com.auth0.jwt.JWT;
+import com.auth0.jwt.algorithms.Algorithm;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+/**
+ * Single sign-on against a real OpenID Connect provider: Keycloak's distribution (from Maven Central) started with
+ * the realm of {@code src/test/resources/keycloak/ops-realm.json} (users alice in lab-team, bob in ops, carol in no
+ * group; a client whose tokens name the audience proxmox-mcp, one whose tokens do not, one whose tokens live 2 s).
+ * Tokens are obtained from Keycloak's token endpoint and used against the server as any MCP client would.
+ */
+class OidcIT {
+
+    static final ObjectMapper JSON = new ObjectMapper();
+    static final String SECRET = "oidc-it-secret-of-at-least-32-bytes-long!";
+
+    @TempDir
+    static Path dir;
+    static Process keycloak;
+    static String issuer;
+    static ServerProcess server;
+
+    @BeforeAll
+    static void start() throws Exception {
+        Path kc = Path.of(System.getProperty("pvemcp.keycloak", "target/keycloak/keycloak-26.4.0"));
+        assertThat(kc.resolve("bin/kc.sh")).as("Keycloak's distribution (mvn pre-integration-test unpacks it)")
+                .exists();
+        Files.createDirectories(kc.resolve("data/import"));
+        Files.copy(Path.of("src/test/resources/keycloak/ops-realm.json"), kc.resolve("data/import/ops-realm.json"),
+                java.nio.file.StandardCopyOption.REPLACE_EXISTING);
+        int port = ServerProcess.freePort();
+        ProcessBuilder pb = new ProcessBuilder("bash", kc.resolve("bin/kc.sh").toString(), "start-dev",
+                "--http-host", "127.0.0.1", "--http-port", Integer.toString(port), "--import-realm")
+                .redirectErrorStream(true).redirectOutput(ServerProcess.OUT.resolve("keycloak.log").toFile());
+        Files.createDirectories(ServerProcess.OUT);
+        pb.environment().keySet().removeIf(k -> k.startsWith("JAVA_OPTS") || k.startsWith("KC_"));
+        keycloak = pb.start();
+        issuer = "http://127.0.0.1:" + port + "/realms/ops";
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(240);
+        while (true) {
+            try {
+                if (get(issuer + "/.well-known/openid-configuration", null).statusCode() == 200) {
+                    break;
+                }
+            } catch (java.io.IOException e) {
+                // not listening yet
+            }
+            assertThat(keycloak.isAlive()).as("Keycloak runs; see target/e2e/keycloak.log").isTrue();
+            assertThat(System.nanoTime()).as("Keycloak answers within 240 s").isLessThan(deadline);
+            Thread.sleep(500);
+        }
+
+        Path conf = Files.createDirectories(dir.resolve("conf"));
+        try (DirectoryStream<Path> ds = Files.newDirectoryStream(ServerProcess.DIST.resolve("conf"), "*.cfg")) {
+            for (Path p : ds) {
+                Files.copy(p, conf.resolve(p.getFileName()));
+            }
+        }
+        // no tolerance on exp, so that the test of an expired token takes seconds
+        Files.writeString(conf.resolve("io.pvemcp.security.cfg"), "clock.skew.s = 0\n");
+        server = ServerProcess.start("oidc", List.of("--demo", "--sim-port", Integer.toString(
+                ServerProcess.freePort()), "--data", dir.resolve("data").toString()), Map.of("SECRET_KEY", SECRET,
+                        "PVEMCP_CONF", conf.toString(), "MCP_OIDC_ISSUER", issuer, "MCP_OIDC_AUDIENCE", "proxmox-mcp",
+                        "MCP_OIDC_GROUPS", "ops=proxmox:admin|lab-team=proxmox:read proxmox:power;clusters=default"));
+    }
+
+    @AfterAll
+    static void stop() throws Exception {
+        if (server != null) {
+            server.close();
+        }
+        if (keycloak != null) {
+            keycloak.destroy();
+            if (!keycloak.waitFor(30, TimeUnit.SECONDS)) {
+                keycloak.destroyForcibly();
+            }
+        }
+    }
+
+    static HttpResponse<String> get(String url, String token) throws Exception {
+        HttpRequest.Builder b = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30));
+        if (token != null) {
+            b.header("Authorization", "Bearer " + token);
+        }
+        return ServerProcess.HTTP.send(b.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    /** @return an access token from Keycloak's token endpoint (resource owner password grant) */
+    static String login(String client, String user) throws Exception {
+        String form = "grant_type=password&scope=openid&client_id=" + client + "&username=" + user + "&password="
+                + URLEncoder.encode(user + "-password", StandardCharsets.UTF_8);
+        HttpResponse<String> r = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(issuer
+                + "/protocol/openid-connect/token")).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(r.statusCode()).as(r.body()).isEqualTo(200);
+        return JSON.readTree(r.body()).path("access_token").asText();
+    }
+
+    static List<String> tools(String token) throws Exception {
+        McpHttpClient c = new McpHttpClient(server.url(), token);
+        c.initialize();
+        List<String> names = new ArrayList<>();
+        c.request("tools/list", Map.of(), null).path("tools").forEach(t -> names.add(t.path("name").asText()));
+        return names;
+    }
+
+    @Test
+    void theMetadataNamesTheProviderAsTheAuthorizationServer() throws Exception {
+        JsonNode meta = JSON.readTree(get("http://127.0.0.1:" + server.port()
+                + "/.well-known/oauth-protected-resource/mcp", null).body());
+        assertThat(meta.path("authorization_servers")).extracting(JsonNode::asText).containsExactly(issuer);
+        // what an MCP client reads next: the provider's own metadata, with the endpoints of the flow
+        JsonNode provider = JSON.readTree(get(issuer + "/.well-known/openid-configuration", null).body());
+        assertThat(provider.path("authorization_endpoint").asText()).startsWith(issuer);
+        assertThat(provider.path("code_challenge_methods_supported")).extracting(JsonNode::asText).contains("S256");
+    }
+
+    @Test
+    void usersSignedInAtTheProviderGetTheScopesOfTheirGroups() throws Exception {
+        String alice = login("mcp-cli", "alice");
+        McpHttpClient c = new McpHttpClient(server.url(), alice);
+        c.initialize();
+        JsonNode list = c.request("tools/call", Map.of("name", "proxmox_vm_list", "arguments", Map.of()), null);
+        assertThat(list.path("isError").asBoolean()).as("%s", list).isFalse();
+        assertThat(list.path("structuredContent").path("vms").size()).isPositive();
+        JsonNode start = c.request("tools/call", Map.of("name", "proxmox_vm_start", "arguments", Map.of("vmid", 102,
+                "dry_run", true)), null);
+        assertThat(start.path("isError").asBoolean()).as("lab-team may power guests: %s", start).isFalse();
+        assertThat(tools(alice)).contains("proxmox_vm_start").doesNotContain("proxmox_vm_delete");
+
+        assertThat(tools(login("mcp-cli", "bob"))).as("ops: proxmox:admin").contains("proxmox_vm_delete");
+        assertThat(tools(login("mcp-cli", "carol"))).as("no group: the proxmox:read of the client scope only")
+                .contains("proxmox_vm_list").doesNotContain("proxmox_vm_start");
+    }
+
+    @Test
+    void tokensForAnotherAudienceExpiredOnesAndForgedOnesAreRefused() throws Exception {
+        HttpResponse<String> other = post(login("other-app", "alice"));
+        assertThat(other.statusCode()).isEqualTo(401);
+        assertThat(other.body()).contains("not meant for this server");
+
+        String brief = login("short-lived", "alice");
+        assertThat(post(brief).statusCode()).as("valid while it lives").isEqualTo(200);
+        Thread.sleep(3_500);
+        HttpResponse<String> expired = post(brief);
+        assertThat(expired.statusCode()).isEqualTo(401);
+        assertThat(expired.body()).contains("expired");
+
+        var keys = KeyPairGenerator.getInstance("RSA").generateKeyPair();
+        String forged = JWT.create().withKeyId("not-keycloaks").withIssuer(issuer).withAudience("proxmox-mcp")
+                .withSubject("mallory").withExpiresAt(Instant.now().plusSeconds(300)).withClaim("scope",
+                        "proxmox:admin").sign(Algorithm.RSA256((RSAPublicKey) keys.getPublic(),
+                                (RSAPrivateKey) keys.getPrivate()));
+        HttpResponse<String> unknown = post(forged);
+        assertThat(unknown.statusCode()).isEqualTo(401);
+        assertThat(unknown.body()).contains("has no key not-keycloaks");
+
+        assertThatThrownBy(() -> tools(forged)).isInstanceOf(java.io.IOException.class);
+    }
+
+    static HttpResponse<String> post(String token) throws Exception {
+        return ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(server.url())).timeout(Duration.ofSeconds(30))
+                .header("Content-Type", "application/json").header("Accept", "application/json, text/event-stream")
+                .header("Authorization", "Bearer " + token).POST(HttpRequest.BodyPublishers.ofString(
+                        ServerProcess.INIT)).build(), HttpResponse.BodyHandlers.ofString());
+    }
+}
