@@ -205,7 +205,8 @@ final class OidcIssuer {
             throw new Tokens.Refused("the token is not valid");
         }
         Set<String> scopes = new LinkedHashSet<>();
-        Claim scopeClaimValue = jwt.getClaim(scopeClaim);
+        Claim scopeClaimValue = scopeClaim == null || scopeClaim.isBlank() || scopeClaim.equals("none") ? null
+                : jwt.getClaim(scopeClaim);
         for (String s : strings(scopeClaimValue)) {
             for (String part : s.split(" ")) {
                 if (Scopes.isKnown(part)) {

@@ -44,7 +44,9 @@ import org.osgi.service.metatype.annotations.ObjectClassDefinition;
     String oidc_jwks_uri() default "";
 
     @AttributeDefinition(name = "OpenID Connect scope claim", description = "The claim with the scopes granted "
-            + "(space-separated, or a list); scopes that are not this server's are ignored.")
+            + "(space-separated, or a list); scopes that are not this server's are ignored. 'none': scopes come from "
+            + "the group mappings only (with providers that hand out any scope a client asks for, as Keycloak does "
+            + "with a client's optional scopes).")
     String oidc_scope_claim() default "scope";
 
     @AttributeDefinition(name = "OpenID Connect groups claim", description = "The claim with the user's groups.")
