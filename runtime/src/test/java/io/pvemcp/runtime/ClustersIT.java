@@ -125,7 +125,9 @@ class ClustersIT {
 
     @Test
     void anAdministratorReachesBothClustersAndChoosesWithTheClusterArgument() throws Exception {
-        McpHttpClient admin = client(server.token());
+        McpHttpClient admin = new McpHttpClient(server.url(), server.token());
+        assertThat(admin.initialize().path("instructions").asText()).contains("several clusters",
+                "proxmox_cluster_list", "?cluster=NAME").doesNotContain("lab");
         JsonNode list = admin.request("tools/list", Map.of(), null);
         JsonNode vmList = tool(list, "proxmox_vm_list");
         assertThat(vmList.path("inputSchema").path("properties").path("cluster").path("enum"))

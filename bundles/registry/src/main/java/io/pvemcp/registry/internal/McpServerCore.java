@@ -74,6 +74,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             + "tells you the approval id. "
             + "Start with the resource proxmox://cluster/overview or proxmox_test_connection when you need context. "
             + "Errors say what to fix; follow them rather than guessing.";
+    /** Added when the server has more than one cluster (no names: a tenant learns them from the tools). */
+    static final String SEVERAL_CLUSTERS = " This server reaches several clusters: proxmox_cluster_list names those you "
+            + "can use; tools take cluster (default: the first), resources ?cluster=NAME, prompts cluster.";
 
     private final Contributions<Tool, ToolEntry> tools;
     private final Contributions<Resource, ResourceEntry> resources;
@@ -138,7 +141,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
                 new LazySchemaValidator(() -> new DefaultJsonSchemaValidator(mapper)),
                 Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
-                protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, INSTRUCTIONS));
+                protocol -> new McpSchema.InitializeResult(protocol, capabilities, serverInfo, clusters.several()
+                        ? INSTRUCTIONS + SEVERAL_CLUSTERS : INSTRUCTIONS));
         handlers.sessions(sessions);
         this.handlers = handlers;
         handlers.invoker().safety().policy(policy(config));
