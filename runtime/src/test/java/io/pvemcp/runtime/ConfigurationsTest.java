@@ -52,7 +52,17 @@ class ConfigurationsTest {
                 "MCP_TLS_KEY", "MCP_TLS_KEYSTORE", "MCP_TLS_KEYSTORE_PASSWORD", "MCP_CONFIRM",
                 "MCP_PROTECTED_TAGS", "MCP_PROTECTED_VMIDS", "MCP_PROTECTED_POOLS", "MCP_DESTROY_PER_MINUTE",
                 "MCP_APPROVALS_URL", "MCP_TOOLSETS", "MCP_DYNAMIC_TOOLSETS", "MCP_FEATURES", "MCP_EXCLUDE",
-                "MCP_DEPLOY_DIR", "MCP_CONSOLE_PASSWORD", "MCP_CONSOLE_REMOTE", "MCP_STDIO_SCOPES");
+                "MCP_DEPLOY_DIR", "MCP_CONSOLE_PASSWORD", "MCP_CONSOLE_REMOTE", "MCP_STDIO_SCOPES", "MCP_OIDC_ISSUER",
+                "MCP_OIDC_AUDIENCE", "MCP_OIDC_JWKS_URI", "MCP_OIDC_GROUPS", "MCP_OIDC_SCOPE_CLAIM");
+        // the README documents every one of them
+        String readme;
+        try {
+            readme = java.nio.file.Files.readString(java.nio.file.Path.of("../README.md"));
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+        assertThat(Configurations.environmentMappings()).allSatisfy(m -> assertThat(readme).as(m.variable())
+                .contains("`" + m.variable() + "`"));
         assertThat(Configurations.environmentMappings()).filteredOn(m -> m.variable().equals("PROXMOX_VERIFY_SSL"))
                 .singleElement().satisfies(m -> {
                     assertThat(m.pid()).isEqualTo("io.pvemcp.pve.client");

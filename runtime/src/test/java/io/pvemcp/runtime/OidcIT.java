@@ -171,6 +171,27 @@ class OidcIT {
         assertThat(start.path("isError").asBoolean()).as("lab-team may power guests: %s", start).isFalse();
         assertThat(tools(alice)).contains("proxmox_vm_start").doesNotContain("proxmox_vm_delete");
 
+        // a client renews its token: the session it opened goes on with the next one of the same user
+        HttpResponse<String> opened = post(alice);
+        String session = opened.headers().firstValue("Mcp-Session-Id").orElseThrow();
+        String renewed = login("mcp-cli", "alice");
+        assertThat(renewed).isNotEqualTo(alice);
+        HttpResponse<String> next = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(server.url()))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-11-25").header("Authorization", "Bearer " + renewed)
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":7,\"method\":\"ping\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(next.statusCode()).as(next.body()).isEqualTo(200);
+        HttpResponse<String> stranger = ServerProcess.HTTP.send(HttpRequest.newBuilder(URI.create(server.url()))
+                .timeout(Duration.ofSeconds(30)).header("Content-Type", "application/json")
+                .header("Accept", "application/json, text/event-stream").header("Mcp-Session-Id", session)
+                .header("MCP-Protocol-Version", "2025-11-25").header("Authorization", "Bearer "
+                        + login("mcp-cli", "bob"))
+                .POST(HttpRequest.BodyPublishers.ofString("{\"jsonrpc\":\"2.0\",\"id\":8,\"method\":\"ping\"}"))
+                .build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(stranger.statusCode()).as("another user cannot use alice's session").isEqualTo(404);
+
         assertThat(tools(login("mcp-cli", "bob"))).as("ops: proxmox:admin").contains("proxmox_vm_delete");
         // carol is in no group: whatever scopes she asks Keycloak for, the server grants her nothing
         String carol = login("mcp-cli", "carol", "openid proxmox:admin");

@@ -6,11 +6,9 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.security.AlgorithmParameters;
 import java.security.GeneralSecurityException;
 import java.security.KeyFactory;
-import java.security.MessageDigest;
 import java.security.PublicKey;
 import java.security.interfaces.ECPublicKey;
 import java.security.interfaces.RSAPublicKey;
@@ -24,7 +22,6 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -242,8 +239,9 @@ final class OidcIssuer {
         String subject = jwt.getClaim(subjectClaim).asString();
         subject = subject == null || subject.isBlank() ? jwt.getSubject() : subject;
         String name = first(jwt, "preferred_username", "azp", "client_id");
-        // no record to revoke: the identity provider ends a session by letting its short-lived tokens expire
-        String id = "oidc:" + (jwt.getId() != null && !jwt.getId().isBlank() ? jwt.getId() : digest(token));
+        // one id per user, not per token: the provider's tokens live minutes and a client renews them, while its MCP
+        // session, its rate limits and the expiry its session is held to follow the user (the latest token's expiry)
+        String id = "oidc:" + jwt.getSubject();
         return new Tokens.Verified(subject, scopes, id, name, limits, jwt.getExpiresAtAsInstant(), "oidc");
     }
 
@@ -272,15 +270,6 @@ final class OidcIssuer {
         }
         List<String> many = c.asList(String.class);
         return many == null ? List.of() : many;
-    }
-
-    private static String digest(String token) {
-        try {
-            byte[] d = MessageDigest.getInstance("SHA-256").digest(token.getBytes(StandardCharsets.US_ASCII));
-            return HexFormat.of().formatHex(d, 0, 12);
-        } catch (GeneralSecurityException e) {
-            throw new IllegalStateException(e);
-        }
     }
 
     private static Algorithm algorithm(String alg, PublicKey key) throws Tokens.Refused {
