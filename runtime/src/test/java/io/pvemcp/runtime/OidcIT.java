@@ -34,7 +34,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Single sign-on against a real OpenID Connect provider: Keycloak's distribution (from Maven Central) started with
  * the realm of {@code src/test/resources/keycloak/ops-realm.json} (users alice in lab-team, bob in ops, carol in no
- * group; a client whose tokens name the audience proxmox-mcp, one whose tokens do not, one whose tokens live 2 s).
+ * group; a client whose tokens name the audience proxmox-mcp, one whose tokens do not, one whose tokens live 5 s).
  * Tokens are obtained from Keycloak's token endpoint and used against the server as any MCP client would.
  */
 class OidcIT {
@@ -224,7 +224,7 @@ class OidcIT {
 
         String brief = login("short-lived", "alice");
         assertThat(post(brief).statusCode()).as("valid while it lives").isEqualTo(200);
-        Thread.sleep(3_500);
+        Thread.sleep(6_500); // the client's tokens live 5 s
         HttpResponse<String> expired = post(brief);
         assertThat(expired.statusCode()).isEqualTo(401);
         assertThat(expired.body()).contains("expired");
