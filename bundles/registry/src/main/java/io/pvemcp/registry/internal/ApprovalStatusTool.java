@@ -5,7 +5,6 @@ import java.util.LinkedHashMap;
 import java.util.Map;
 
 import io.pvemcp.api.JsonSchema;
-import io.pvemcp.api.Risk;
 import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
@@ -44,15 +43,10 @@ final class ApprovalStatusTool implements Tool {
 
     /** @return its service properties */
     static java.util.Dictionary<String, Object> properties() {
-        java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
-        p.put(Tool.NAME, "proxmox_approval_status");
-        p.put(Tool.TITLE, "Follow an approval");
-        p.put(Tool.CATEGORY, Toolsets.REGISTRY);
-        p.put(Tool.SCOPE, Scopes.READ);
-        p.put(Tool.RISK, Risk.READ.id());
+        java.util.Hashtable<String, Object> p = Properties.readTool("proxmox_approval_status", "Follow an approval",
+                Toolsets.REGISTRY, "How a call held for a person's approval stands: pending, rejected, expired, or done "
+                        + "with its result.");
         p.put(Tool.IDEMPOTENT, true);
-        p.put(Tool.DESCRIPTION, "How a call held for a person's approval stands: pending, rejected, expired, or done "
-                + "with its result.");
         return p;
     }
 

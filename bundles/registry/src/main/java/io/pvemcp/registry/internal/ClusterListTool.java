@@ -1,15 +1,10 @@
 package io.pvemcp.registry.internal;
 
-import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.JsonSchema;
-import io.pvemcp.api.Risk;
-import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolResult;
@@ -46,15 +41,10 @@ final class ClusterListTool implements Tool {
     }
 
     static java.util.Dictionary<String, Object> properties() {
-        java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
-        p.put(Tool.NAME, NAME);
-        p.put(Tool.TITLE, "List clusters");
-        p.put(Tool.CATEGORY, "cluster");
-        p.put(Tool.SCOPE, Scopes.READ);
-        p.put(Tool.RISK, Risk.READ.id());
+        java.util.Hashtable<String, Object> p = Properties.readTool(NAME, "List clusters", "cluster", "Clusters you "
+                + "can reach (other tools' cluster argument), default first, with health: version, quorum, nodes "
+                + "online.");
         p.put(Tool.IDEMPOTENT, true);
-        p.put(Tool.DESCRIPTION, "Clusters you can reach (other tools' cluster argument), default first, with "
-                + "health: version, quorum, nodes online.");
         return p;
     }
 
@@ -73,19 +63,11 @@ final class ClusterListTool implements Tool {
         Caller caller = call.caller();
         List<String> names = clusters.reachable(caller);
         Clusters.Cluster def = clusters.defaultFor(caller);
-        List<CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
-        for (Clusters.Cluster c : clusters.all()) {
-            if (names.contains(c.name())) {
-                asked.add(Clusters.health(c, def != null && def.name().equals(c.name()),
-                        new GuardedProxmoxClient(c.client(), caller.inCluster(c.name()),
-                                new java.util.concurrent.CopyOnWriteArrayList<>(), true)));
-            }
-        }
-        List<Map<String, Object>> out = new ArrayList<>();
+        List<Clusters.Cluster> mine = clusters.all().stream().filter(c -> names.contains(c.name())).toList();
+        List<Map<String, Object>> out = Clusters.health(mine, def, c -> new GuardedProxmoxClient(c.client(),
+                caller.inCluster(c.name()), new java.util.concurrent.CopyOnWriteArrayList<>(), true));
         StringBuilder text = new StringBuilder(names.isEmpty() ? "You can reach no cluster." : "Clusters:");
-        for (CompletableFuture<Map<String, Object>> f : asked) {
-            Map<String, Object> m = f.join();
-            out.add(m);
+        for (Map<String, Object> m : out) {
             text.append("\n- ").append(m.get("name")).append(Boolean.TRUE.equals(m.get("default")) ? " (default)" : "")
                     .append(": ").append(Boolean.TRUE.equals(m.get("ok")) ? "ok, Proxmox VE " + m.get("version")
                             + ", " + m.getOrDefault("nodesOnline", "?") + "/" + m.getOrDefault("nodes", "?")

@@ -180,6 +180,21 @@ final class Clusters {
                 + " (proxmox_cluster_list shows them)";
     }
 
+    /**
+     * @param clusters the clusters to ask, in the order to report them
+     * @param def the caller's default cluster, or {@code null}
+     * @param through the client to ask each through
+     * @return each one's health (see {@link #health(Cluster, boolean, ProxmoxClient)}), asked all at once
+     */
+    static List<Map<String, Object>> health(List<Cluster> clusters, Cluster def,
+            java.util.function.Function<Cluster, ProxmoxClient> through) {
+        List<CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
+        for (Cluster c : clusters) {
+            asked.add(health(c, def != null && def.name().equals(c.name()), through.apply(c)));
+        }
+        return asked.stream().map(CompletableFuture::join).toList();
+    }
+
     /** How long a cluster's health check waits for its answers. */
     static final long HEALTH_TIMEOUT_MS = 5_000;
 

@@ -411,13 +411,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     @Override
     public List<ClusterInfo> clusters() {
         List<Clusters.Cluster> all = clusters.all();
-        List<java.util.concurrent.CompletableFuture<Map<String, Object>>> asked = new ArrayList<>();
-        for (int i = 0; i < all.size(); i++) {
-            asked.add(Clusters.health(all.get(i), i == 0, all.get(i).client()));
-        }
         List<ClusterInfo> out = new ArrayList<>();
-        for (var f : asked) {
-            Map<String, Object> m = f.join();
+        for (Map<String, Object> m : Clusters.health(all, all.isEmpty() ? null : all.get(0), Clusters.Cluster::client)) {
             out.add(new ClusterInfo((String) m.get("name"), Boolean.TRUE.equals(m.get("default")),
                     (String) m.get("host"), Boolean.TRUE.equals(m.get("ok")), (String) m.get("version"),
                     m.get("nodes") instanceof Integer n ? n : 0, m.get("nodesOnline") instanceof Integer n ? n : 0,

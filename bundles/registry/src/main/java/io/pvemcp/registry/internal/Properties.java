@@ -3,7 +3,10 @@ package io.pvemcp.registry.internal;
 import java.util.Map;
 import java.util.regex.Pattern;
 
-/** Reads contribution metadata from service properties, refusing what is missing or malformed. */
+/**
+ * Reads contribution metadata from service properties, refusing what is missing or malformed; and writes those of
+ * the registry's own tools.
+ */
 final class Properties {
 
     static final Pattern NAME = Pattern.compile("[A-Za-z0-9_-]{1,64}");
@@ -33,6 +36,21 @@ final class Properties {
             return Boolean.parseBoolean(s.strip());
         }
         return fallback;
+    }
+
+    /**
+     * @return the service properties of one of the registry's own tools: read-only, scope {@code proxmox:read}
+     */
+    static java.util.Hashtable<String, Object> readTool(String name, String title, String category,
+            String description) {
+        java.util.Hashtable<String, Object> p = new java.util.Hashtable<>();
+        p.put(io.pvemcp.api.Tool.NAME, name);
+        p.put(io.pvemcp.api.Tool.TITLE, title);
+        p.put(io.pvemcp.api.Tool.CATEGORY, category);
+        p.put(io.pvemcp.api.Tool.SCOPE, io.pvemcp.api.Scopes.READ);
+        p.put(io.pvemcp.api.Tool.RISK, io.pvemcp.api.Risk.READ.id());
+        p.put(io.pvemcp.api.Tool.DESCRIPTION, description);
+        return p;
     }
 
     static String name(Map<String, Object> props, String key, String kind) {

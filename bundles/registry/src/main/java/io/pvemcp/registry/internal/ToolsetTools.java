@@ -2,7 +2,6 @@ package io.pvemcp.registry.internal;
 
 import java.util.ArrayList;
 import java.util.Dictionary;
-import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -14,8 +13,6 @@ import java.util.function.Supplier;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.api.JsonSchema;
-import io.pvemcp.api.Risk;
-import io.pvemcp.api.Scopes;
 import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolCall;
 import io.pvemcp.api.ToolException;
@@ -54,14 +51,7 @@ final class ToolsetTools {
     }
 
     private static Dictionary<String, Object> properties(String name, String title, String description) {
-        Hashtable<String, Object> p = new Hashtable<>();
-        p.put(Tool.NAME, name);
-        p.put(Tool.TITLE, title);
-        p.put(Tool.CATEGORY, Toolsets.REGISTRY);
-        p.put(Tool.SCOPE, Scopes.READ);
-        p.put(Tool.RISK, Risk.READ.id());
-        p.put(Tool.DESCRIPTION, description);
-        return p;
+        return Properties.readTool(name, title, Toolsets.REGISTRY, description);
     }
 
     static Dictionary<String, Object> listProperties() {
