@@ -166,7 +166,7 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
         }
         Tokens.Verified v;
         try {
-            v = oidc != null && fromIssuer(credential) ? oidc.verify(credential) : tokens.verify(credential);
+            v = verify(credential);
         } catch (Tokens.Refused e) {
             // only failures count against the address, and only failures are slowed down: every local client (and,
             // behind a proxy, every client) shares one address, and a valid credential is never refused for others'
@@ -203,15 +203,31 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
                 .tokenId(v.tokenId()).tokenName(v.name()).limits(v.limits()).remoteAddress(remoteAddress).build());
     }
 
-    /** @return whether a credential is a JWT that names the OpenID Connect issuer (not yet verified) */
-    private boolean fromIssuer(String credential) {
-        if (credential.startsWith(Tokens.API_KEY_PREFIX)) {
-            return false;
+    /**
+     * A credential of the server's own, or a token of the OpenID Connect issuer: each kind is verified once and then
+     * found in its verifier's cache, so neither pays for the other on every request.
+     */
+    private Tokens.Verified verify(String credential) throws Tokens.Refused {
+        if (oidc == null) {
+            return tokens.verify(credential);
+        }
+        Tokens.Verified known = oidc.cached(credential);
+        if (known != null) {
+            return known;
         }
         try {
-            return oidc.issued(com.auth0.jwt.JWT.decode(credential));
-        } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
-            return false;
+            return tokens.verify(credential);
+        } catch (Tokens.Refused own) {
+            com.auth0.jwt.interfaces.DecodedJWT unverified;
+            try {
+                unverified = com.auth0.jwt.JWT.decode(credential.strip());
+            } catch (com.auth0.jwt.exceptions.JWTDecodeException e) {
+                throw own;
+            }
+            if (!oidc.issued(unverified)) {
+                throw own;
+            }
+            return oidc.verify(credential.strip(), unverified);
         }
     }
 

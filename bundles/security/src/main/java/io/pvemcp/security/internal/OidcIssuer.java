@@ -159,6 +159,16 @@ final class OidcIssuer {
         return issuer.equals(unverified.getIssuer());
     }
 
+    /**
+     * @return the token as verified before, while it has not expired and the keys it was verified with are the
+     *         current ones; otherwise {@code null}
+     */
+    Tokens.Verified cached(String token) {
+        Accepted hit = accepted.get(token);
+        return hit != null && hit.keys() == keys && hit.verified().expires().plus(leeway).isAfter(clock.instant())
+                ? hit.verified() : null;
+    }
+
     Tokens.Verified verify(String token) throws Tokens.Refused {
         DecodedJWT unverified;
         try {
@@ -166,6 +176,31 @@ final class OidcIssuer {
         } catch (JWTDecodeException e) {
             throw new Tokens.Refused("malformed token: not a JWT");
         }
+        return verify(token, unverified);
+    }
+
+    /** @param unverified the token decoded, its signature not yet checked */
+    Tokens.Verified verify(String token, DecodedJWT unverified) throws Tokens.Refused {
+        Tokens.Verified known = cached(token);
+        if (known != null) {
+            return known;
+        }
+        Tokens.Verified v = check(token, unverified);
+        if (accepted.size() >= MAX_ACCEPTED) {
+            accepted.clear();
+        }
+        // taken as verified again only while these keys (fetched again hourly, or for a new kid) are the current ones
+        accepted.put(token, new Accepted(keys, v));
+        return v;
+    }
+
+    private record Accepted(Keys keys, Tokens.Verified verified) {
+    }
+
+    private static final int MAX_ACCEPTED = 1024;
+    private final Map<String, Accepted> accepted = new java.util.concurrent.ConcurrentHashMap<>();
+
+    private Tokens.Verified check(String token, DecodedJWT unverified) throws Tokens.Refused {
         if (!unverified.getHeaderClaim("crit").isMissing()) {
             throw new Tokens.Refused("the token's header names critical extensions (crit) this server does not "
                     + "support");
