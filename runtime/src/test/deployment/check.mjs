@@ -1,5 +1,6 @@
 // Checks the deployment descriptors against the schemas their tools publish and against what the server needs.
-// Usage: node check.mjs k8s RENDERED.yaml | compose RESOLVED.yaml | server-json   (run.sh passes the files)
+// Usage: node check.mjs k8s RENDERED.yaml | k8s-replicas RENDERED.yaml | compose RESOLVED.yaml | server-json
+// (run.sh passes the files)
 // Exit 0 when every check passed; every failure is printed.
 import assert from 'node:assert/strict';
 import { readFileSync, readdirSync } from 'node:fs';
@@ -138,6 +139,58 @@ async function k8s(renderedFile) {
   });
 }
 
+// ---------------------------------------------------------------------------------------- Kubernetes, replicated
+async function k8sReplicas(renderedFile) {
+  const rendered = yamlDocs(readFileSync(renderedFile, 'utf8'));
+  const key = (o) => `${o.kind}/${o.metadata?.name}`;
+  for (const o of rendered) {
+    await check(`replicas: ${key(o)} is valid against the Kubernetes schema (kubernetes-models)`, async () => {
+      const [group, version] = o.apiVersion.includes('/') ? o.apiVersion.split('/') : ['', o.apiVersion];
+      const module = await import(`kubernetes-models/${group ? `${group}/` : ''}${version}/${o.kind}`);
+      new module[o.kind](o).validate();
+    });
+  }
+  const deployment = rendered.find((o) => o.kind === 'Deployment');
+  const pod = deployment.spec.template.spec;
+  const container = pod.containers[0];
+  await check('replicas: several, rolled one by one, no data volume claim (the state is in PostgreSQL)', () => {
+    assert.ok(deployment.spec.replicas >= 2, 'replicas');
+    assert.equal(deployment.spec.strategy.type, 'RollingUpdate');
+    assert.equal(deployment.spec.strategy.rollingUpdate.maxUnavailable, 0);
+    assert.ok(!rendered.some((o) => o.kind === 'PersistentVolumeClaim'), 'no PersistentVolumeClaim');
+    assert.ok(!pod.volumes.some((v) => v.persistentVolumeClaim), 'no volume from a claim');
+    const mounts = Object.fromEntries(container.volumeMounts.map((m) => [m.mountPath, m.name]));
+    assert.ok(pod.volumes.find((v) => v.name === mounts['/opt/proxmox-mcp/data']).emptyDir, 'data is scratch space');
+    assert.ok(pod.topologySpreadConstraints?.length, 'spread over nodes');
+  });
+  await check('replicas: the state database\'s URL, user and password come from the Secret proxmox-mcp-state', () => {
+    const refs = Object.fromEntries(container.env.filter((e) => e.name.startsWith('MCP_STATE_DB_'))
+      .map((e) => [e.name, e.valueFrom?.secretKeyRef]));
+    assert.deepEqual(refs, {
+      MCP_STATE_DB_URL: { name: 'proxmox-mcp-state', key: 'url' },
+      MCP_STATE_DB_USER: { name: 'proxmox-mcp-state', key: 'user' },
+      MCP_STATE_DB_PASSWORD: { name: 'proxmox-mcp-state', key: 'password' },
+    });
+    for (const name of ['PROXMOX_HOST', 'PROXMOX_TOKEN_SECRET']) {
+      assert.ok(container.env.some((e) => e.name === name), `${name} kept from the base`);
+    }
+  });
+  await check('replicas: readiness is /readyz (which includes the database), affinity keeps a client on its replica', () => {
+    assert.equal(container.readinessProbe.httpGet.path, '/readyz');
+    assert.deepEqual(container.readinessProbe.httpGet.httpHeaders, [{ name: 'Host', value: 'localhost' }]);
+    const service = rendered.find((o) => o.kind === 'Service');
+    assert.equal(service.spec.sessionAffinity, 'ClientIP');
+    assert.ok(service.spec.sessionAffinityConfig.clientIP.timeoutSeconds >= 3600);
+  });
+  await check('replicas: the PodDisruptionBudget keeps one replica available, the NetworkPolicy lets them reach PostgreSQL', () => {
+    const pdb = rendered.find((o) => o.kind === 'PodDisruptionBudget');
+    assert.equal(pdb.spec.minAvailable, 1);
+    assert.equal(pdb.spec.maxUnavailable, undefined);
+    const egress = rendered.find((o) => o.kind === 'NetworkPolicy').spec.egress;
+    assert.ok(egress.some((r) => r.ports.some((p) => p.port === 5432)), 'egress to 5432');
+  });
+}
+
 // ------------------------------------------------------------------------------------------------------- Compose
 async function compose(resolvedFile) {
   const file = join(root, 'docker', 'docker-compose.yml');
@@ -237,10 +290,11 @@ async function serverJson() {
 
 const [what, file] = process.argv.slice(2);
 if (what === 'k8s') await k8s(file);
+else if (what === 'k8s-replicas') await k8sReplicas(file);
 else if (what === 'compose') await compose(file);
 else if (what === 'server-json') await serverJson();
 else {
-  console.error('usage: node check.mjs k8s RENDERED.yaml | compose RESOLVED.yaml | server-json');
+  console.error('usage: node check.mjs k8s RENDERED.yaml | k8s-replicas RENDERED.yaml | compose RESOLVED.yaml | server-json');
   process.exit(2);
 }
 console.log(`${passed} passed, ${failures.length} failed`);

@@ -117,6 +117,11 @@ log "2. Kubernetes manifests, Compose file, server.json"
 npm ci --prefix "$here" --no-audit --no-fund --loglevel=error
 kubectl kustomize "$root/k8s" > "$work/run/k8s.yaml"
 node "$here/check.mjs" k8s "$work/run/k8s.yaml"
+# the replicated variant, as docs/deployment.md composes it: a kustomization beside the checkout's k8s/
+mkdir -p "$root/runtime/target/k8s-replicas"
+printf 'resources: [../../../k8s]\ncomponents: [../../../k8s/replicas]\n' > "$root/runtime/target/k8s-replicas/kustomization.yaml"
+kubectl kustomize "$root/runtime/target/k8s-replicas" > "$work/run/k8s-replicas.yaml"
+node "$here/check.mjs" k8s-replicas "$work/run/k8s-replicas.yaml"
 docker-compose -f "$root/docker/docker-compose.yml" config -q
 # the Compose file as docker-compose reads it with the example settings as its .env
 mkdir -p "$work/run/compose" && cp -r "$root/docker/." "$work/run/compose/" && cp "$root/docker/.env.example" "$work/run/compose/.env"

@@ -6,6 +6,7 @@ import java.util.Map;
 import java.util.concurrent.Callable;
 
 import io.pvemcp.security.store.AuditTrail;
+import io.pvemcp.security.store.PostgresState;
 
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
@@ -22,6 +23,7 @@ final class AuditCommand implements Runnable {
 
     @Command(name = "verify", mixinStandardHelpOptions = true, description = {
         "Checks the audit log's hash chain: reports the first edited, deleted, inserted or reordered entry.",
+        "With a state database configured (MCP_STATE_DB_URL), checks the trail the replicas share there.",
         "Exit code 0 when intact, 1 when broken."})
     static final class Verify implements Callable<Integer> {
         @picocli.CommandLine.Spec
@@ -40,8 +42,20 @@ final class AuditCommand implements Runnable {
         @Override
         public Integer call() throws Exception {
             Path home = Home.locate();
-            Path auditDir = dir != null ? dir : SecuritySetup.auditDir(SecuritySetup.read(home), Home.data(home, data));
-            AuditTrail.Verification v = AuditTrail.verify(auditDir);
+            Configurations config = SecuritySetup.read(home);
+            PostgresState state = dir != null ? null : SecuritySetup.state(config);
+            String where;
+            AuditTrail.Verification v;
+            if (state != null) {
+                try (state) {
+                    where = state.where();
+                    v = state.audit().verify();
+                }
+            } else {
+                Path auditDir = dir != null ? dir : SecuritySetup.auditDir(config, Home.data(home, data));
+                where = auditDir.toString();
+                v = AuditTrail.verify(auditDir);
+            }
             if (json) {
                 Map<String, Object> m = new LinkedHashMap<>();
                 m.put("intact", v.intact());
@@ -49,13 +63,14 @@ final class AuditCommand implements Runnable {
                 m.put("files", v.files());
                 m.put("last_seq", v.lastSeq());
                 m.put("problem", v.problem());
-                m.put("dir", auditDir.toString());
+                m.put(state != null ? "database" : "dir", where);
                 spec.commandLine().getOut().println(TokenCommand.JSON.writeValueAsString(m));
             } else if (v.intact()) {
-                spec.commandLine().getOut().println("Audit log intact: " + v.entries() + " entries in " + v.files() + " file"
-                        + (v.files() == 1 ? "" : "s") + " (" + auditDir + ").");
+                spec.commandLine().getOut().println("Audit log intact: " + v.entries() + " entries in " + (state != null
+                        ? "the database " + where : v.files() + " file" + (v.files() == 1 ? "" : "s") + " (" + where + ")")
+                        + ".");
             } else {
-                spec.commandLine().getOut().println("Audit log BROKEN in " + auditDir + ": " + v.problem() + ". " + v.entries()
+                spec.commandLine().getOut().println("Audit log BROKEN in " + where + ": " + v.problem() + ". " + v.entries()
                         + " entries before it verify.");
             }
             return v.intact() ? 0 : 1;

@@ -53,7 +53,30 @@ final class Launcher implements AutoCloseable {
                 com.fasterxml.jackson.core.JsonFactory.class, com.fasterxml.jackson.databind.ObjectMapper.class)) {
             all.add(exportsOf(c));
         }
+        String driver = postgresDriver();
+        if (driver != null) {
+            all.add(driver);
+        }
         return String.join(",", all);
+    }
+
+    /**
+     * @return the export of the PostgreSQL JDBC driver's API package (for the shared state of replicas) when the
+     *         driver is on the launcher's class path, read from its manifest without loading it; otherwise {@code null}
+     */
+    private static String postgresDriver() {
+        java.net.URL driver = Launcher.class.getClassLoader().getResource("org/postgresql/Driver.class");
+        if (driver == null) {
+            return null;
+        }
+        try {
+            java.net.JarURLConnection jar = (java.net.JarURLConnection) driver.openConnection();
+            jar.setUseCaches(false);
+            String version = jar.getManifest().getMainAttributes().getValue(Constants.BUNDLE_VERSION);
+            return "org.postgresql;version=\"" + org.osgi.framework.Version.parseVersion(version) + "\"";
+        } catch (IOException | ClassCastException | IllegalArgumentException e) {
+            return null;
+        }
     }
 
     private static String exportsOf(Class<?> type) {

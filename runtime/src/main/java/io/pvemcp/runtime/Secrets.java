@@ -21,12 +21,17 @@ final class Secrets {
 
     private final Map<String, Object> values = new LinkedHashMap<>();
 
-    /** Replaces every property whose name says password or secret with a placeholder. */
+    /** A URL with a password in it, e.g. {@code postgresql://user:password@host/db}. */
+    private static final java.util.regex.Pattern URL_WITH_PASSWORD = java.util.regex.Pattern.compile(
+            "[A-Za-z][A-Za-z0-9+.-]*://[^/@:]*:[^/@]+@.*");
+
+    /** Replaces every property whose name says password or secret, or whose value is a URL with a password. */
     static Secrets extract(Map<String, Map<String, Object>> configurations) {
         Secrets s = new Secrets();
         configurations.forEach((pid, props) -> props.replaceAll((key, value) -> {
             String k = key.toLowerCase(Locale.ROOT);
-            if (value != null && !String.valueOf(value).isEmpty() && (k.contains("password") || k.contains("secret"))) {
+            if (value != null && !String.valueOf(value).isEmpty() && (k.contains("password") || k.contains("secret")
+                    || URL_WITH_PASSWORD.matcher(String.valueOf(value)).matches())) {
                 s.values.put(pid + "/" + key, value);
                 return PREFIX + pid + "/" + key;
             }

@@ -8,6 +8,7 @@ import java.util.List;
 import java.util.Locale;
 import java.util.Map;
 
+import io.pvemcp.security.store.PostgresState;
 import io.pvemcp.security.store.SecureFiles;
 import io.pvemcp.security.store.Tokens;
 
@@ -21,6 +22,9 @@ final class SecuritySetup {
     static final String PID = "io.pvemcp.security";
     static final String AUDIT_PID = "io.pvemcp.audit";
     static final String TLS_PID = "io.pvemcp.tls";
+    static final String STATE_PID = "io.pvemcp.state";
+    /** The components that keep their state in the state database when one is configured. */
+    private static final List<String> STATE_USERS = List.of(PID, AUDIT_PID, "io.pvemcp.registry");
 
     private SecuritySetup() {
     }
@@ -83,6 +87,13 @@ final class SecuritySetup {
         security.put("resource", resource);
         Map<String, Object> audit = config.pid(AUDIT_PID);
         audit.putIfAbsent("dir", data.resolve("audit").toString());
+        if (state(config) != null) {
+            // with a state database, these components wait for it rather than start on their own files (DS 1.4:
+            // the minimum cardinality of an optional reference, set by configuration)
+            for (String pid : STATE_USERS) {
+                config.pid(pid).put("state.cardinality.minimum", 1);
+            }
+        }
         String secret = str(security.get("secret.key"));
         if (secret != null) {
             // fails early, with the message, rather than in the component
@@ -90,13 +101,31 @@ final class SecuritySetup {
         }
     }
 
-    /** @return the token store the server of this configuration uses */
-    static Tokens tokens(Configurations config, Path data, String resource) {
+    /**
+     * @return the token store the server of this configuration uses: the state database's, when one is configured
+     * @throws IOException if the state database's driver is missing
+     */
+    static Tokens tokens(Configurations config, Path data, String resource) throws IOException {
         Map<String, Object> s = config.asMap().getOrDefault(PID, Map.of());
         Duration skew = Duration.ofSeconds(Long.parseLong(String.valueOf(s.getOrDefault("clock.skew.s", "60")).strip()));
-        return new Tokens(data.resolve("security"), Tokens.Settings.forResource(resource, str(s.get("issuer")),
+        Tokens.Settings settings = Tokens.Settings.forResource(resource, str(s.get("issuer")),
                 List.of(String.valueOf(s.getOrDefault("audiences", "")).split(",")), str(s.get("secret.key")),
-                str(s.get("secret.key.previous")), str(s.get("algorithm")), skew));
+                str(s.get("secret.key.previous")), str(s.get("algorithm")), skew);
+        PostgresState state = state(config);
+        return state != null ? new Tokens(state.documents(), settings) : new Tokens(data.resolve("security"), settings);
+    }
+
+    /**
+     * @return the state database of this configuration ({@code io.pvemcp.state}, MCP_STATE_DB_URL), not yet
+     *         connected, or {@code null} when the state is kept in files
+     * @throws IOException if the driver is missing
+     */
+    static PostgresState state(Configurations config) throws IOException {
+        Map<String, Object> s = config.asMap().get(STATE_PID);
+        if (s == null || !present(s.get("url"))) {
+            return null;
+        }
+        return PostgresState.open(String.valueOf(s.get("url")), str(s.get("user")), str(s.get("password")));
     }
 
     /** @return the audit folder of this configuration */

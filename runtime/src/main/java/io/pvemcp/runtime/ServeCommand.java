@@ -167,7 +167,9 @@ final class ServeCommand implements Callable<Integer> {
         config.pid(Deployment.CONSOLE_PID).putIfAbsent("data.dir", dataDir.resolve("console").toString());
         String demoToken = null;
         if (demo && !authOff) {
-            demoToken = SecuritySetup.tokens(config, dataDir, resource).issueJwt("demo-" + System.currentTimeMillis() / 1000,
+            // unique also among servers that share a state database and start in the same second
+            demoToken = SecuritySetup.tokens(config, dataDir, resource).issueJwt("demo-" + System.currentTimeMillis() / 1000
+                    + "-" + Integer.toHexString(java.util.concurrent.ThreadLocalRandom.current().nextInt(0x1000, 0x10000)),
                     "demo", java.util.Set.of(io.pvemcp.api.Scopes.ADMIN), Duration.ofHours(24),
                     io.pvemcp.api.Limits.NONE).token();
         }

@@ -25,4 +25,19 @@ class SecretsTest {
         assertThat(s.size()).isEqualTo(2);
         assertThat(config.toString()).doesNotContain("s3cr3t");
     }
+
+    @Test
+    void aUrlWithAPasswordIsASecretToo() {
+        Map<String, Map<String, Object>> config = new TreeMap<>();
+        config.put("io.pvemcp.state", new LinkedHashMap<>(Map.of("url", "postgresql://pvemcp:pg-s3cret@db:5432/state",
+                "user", "pvemcp")));
+        config.put("io.pvemcp.pve.client", new LinkedHashMap<>(Map.of("host", "https://pve1.example.org:8006")));
+        Secrets s = Secrets.extract(config);
+        assertThat(config.get("io.pvemcp.state")).containsEntry("url", "pvemcp-secret:io.pvemcp.state/url")
+                .containsEntry("user", "pvemcp");
+        assertThat(config.get("io.pvemcp.pve.client")).as("a URL without a password stays")
+                .containsEntry("host", "https://pve1.example.org:8006");
+        assertThat(s.size()).isEqualTo(1);
+        assertThat(config.toString()).doesNotContain("pg-s3cret");
+    }
 }

@@ -202,6 +202,13 @@ final class ServerProcess implements AutoCloseable {
         return exited;
     }
 
+    /** Kills the server at once (SIGKILL), as a node failure or the OOM killer would. */
+    void kill() throws Exception {
+        process.destroyForcibly();
+        process.waitFor(30, TimeUnit.SECONDS);
+        Files.writeString(OUT.resolve(name + ".out"), stdout());
+    }
+
     @Override
     public void close() throws Exception {
         if (process.isAlive()) {

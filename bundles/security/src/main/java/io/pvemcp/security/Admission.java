@@ -7,12 +7,12 @@ import io.pvemcp.api.Caller;
  *
  * @param status 200 when admitted; otherwise the HTTP status to answer with: 401 (no or invalid credentials),
  *        403 (valid credentials without any scope of this server, or a remote client while authentication is
- *        off), 429 (rate limit)
+ *        off), 429 (rate limit), 503 (the credentials cannot be checked now: the shared token store is unreachable)
  * @param caller the caller when admitted, otherwise {@code null}
  * @param error the OAuth error code ({@code invalid_token}, {@code insufficient_scope}), or {@code null}
  * @param description what is wrong and what to do, for the client; never holds a secret
  * @param challenge the value of the {@code WWW-Authenticate} header to send, or {@code null}
- * @param retryAfterSeconds for 429, when to try again; otherwise 0
+ * @param retryAfterSeconds for 429 and 503, when to try again; otherwise 0
  */
 public record Admission(int status, Caller caller, String error, String description, String challenge,
         long retryAfterSeconds) {

@@ -30,8 +30,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs and Proxmox VE answers
- * with the configured credentials. Both answer JSON; {@code /readyz} answers 503 with the reason when not
+ * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs, Proxmox VE answers
+ * with the configured credentials, and the state database (when replicas share one) answers. Both answer JSON; {@code /readyz} answers 503 with the reason when not
  * ready. The Proxmox check is cached for a few seconds so that probes do not load the cluster.
  */
 @Component(service = Servlet.class)
@@ -53,6 +53,14 @@ public final class HealthServlet extends HttpServlet {
             policyOption = ReferencePolicyOption.GREEDY)
     private transient volatile ToolRegistry registry;
 
+    /** The state database replicas share, when one is configured: part of readiness. */
+    @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
+            policyOption = ReferencePolicyOption.GREEDY)
+    private transient volatile io.pvemcp.security.store.SharedState state;
+
+    private transient volatile Map<String, Object> lastState;
+    private transient volatile long lastStateCheck;
+
     private transient volatile Map<String, Object> lastProxmox;
     private transient volatile long lastCheck;
 
@@ -61,6 +69,28 @@ public final class HealthServlet extends HttpServlet {
     @Activate
     void activate(BundleContext context) {
         this.context = context;
+    }
+
+    /** @return the state database's check, cached for a second, or {@code null} without one */
+    private Map<String, Object> stateCheck() {
+        io.pvemcp.security.store.SharedState s = state;
+        if (s == null) {
+            return null;
+        }
+        Map<String, Object> cached = lastState;
+        if (cached != null && System.currentTimeMillis() - lastStateCheck < 1000) {
+            return cached;
+        }
+        String problem = s.check();
+        Map<String, Object> out = new LinkedHashMap<>();
+        out.put("ok", problem == null);
+        out.put("database", s.where());
+        if (problem != null) {
+            out.put("error", problem);
+        }
+        lastState = out;
+        lastStateCheck = System.currentTimeMillis();
+        return out;
     }
 
     /**
@@ -120,8 +150,13 @@ public final class HealthServlet extends HttpServlet {
             if (clusters.size() > 1) {
                 checks.put("clusters", clusters);
             }
+            Map<String, Object> db = stateCheck();
+            if (db != null) {
+                checks.put("state", db);
+            }
+            // without its state database a replica would refuse every credential: out of the load balancer
             boolean ready = r != null && clusters.values().stream().anyMatch(c -> Boolean.TRUE.equals(
-                    ((Map<?, ?>) c).get("ok")));
+                    ((Map<?, ?>) c).get("ok"))) && (db == null || Boolean.TRUE.equals(db.get("ok")));
             status = ready ? 200 : 503;
             body.put("status", ready ? "ready" : "not ready");
             body.put("checks", checks);

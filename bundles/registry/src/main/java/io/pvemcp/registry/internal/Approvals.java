@@ -1,107 +1,79 @@
 package io.pvemcp.registry.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.Comparator;
 import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Objects;
 import java.util.UUID;
-import java.util.concurrent.ConcurrentHashMap;
+import java.util.function.Function;
+
+import com.fasterxml.jackson.core.type.TypeReference;
+import com.fasterxml.jackson.databind.ObjectMapper;
 
 import io.pvemcp.api.Caller;
 import io.pvemcp.registry.ToolRegistry;
+import io.pvemcp.security.LimitsFormat;
+import io.pvemcp.security.store.Documents;
 
 /**
  * Calls held until a person approves them in the admin console: those that need a confirmation when their client
- * cannot ask its user (it declared no elicitation, or it is the REST API). In memory only: a restart forgets them,
- * so what was held is never done (the safe side). A held call is kept an hour after it was decided, for its caller
- * to pick up the outcome.
+ * cannot ask its user (it declared no elicitation, or it is the REST API). A held call is kept an hour after it was
+ * decided, for its caller to pick up the outcome.
+ * <p>
+ * Without a state database they are kept in memory: a restart forgets them, so what was held is never done (the
+ * safe side). With one, they are the document {@code approvals.json} that every replica reads and changes under the
+ * store's lock: a call held by one replica can be approved in another's console, which then runs it as its caller,
+ * and the caller's repeated call (or {@code proxmox_approval_status}) on any replica finds the outcome.
  */
 final class Approvals {
 
     private static final Duration KEEP = Duration.ofHours(1);
     private static final int MAX = 1000;
+    static final String NAME = "approvals.json";
+    private static final ObjectMapper JSON = new ObjectMapper();
+    private static final List<String> OPEN = List.of("pending", "approved");
 
-    /** A held call. Its state changes under its own lock. */
-    static final class Held {
-        final String id;
-        final String tool;
-        final String risk;
-        final String summary;
-        final Map<String, Object> arguments;
-        final Caller caller;
-        final String key;
-        final long created;
-        final long expires;
-        private String state = "pending";
-        private String decidedBy;
-        private long decided;
-        private String result;
-        private Map<String, Object> structured;
-        private boolean pickedUp;
+    /** A held call, as it stands; changes make new ones. */
+    record Held(String id, String tool, String risk, String summary, Map<String, Object> arguments, Caller caller,
+            String key, long created, long expires, String savedState, String decidedBy, long decided, String result,
+            Map<String, Object> structured, boolean pickedUp) {
 
-        Held(String tool, String risk, String summary, Map<String, Object> arguments, Caller caller, String key,
-                Duration life) {
-            this.id = "ap-" + UUID.randomUUID().toString().substring(0, 13);
-            this.tool = tool;
-            this.risk = risk;
-            this.summary = summary;
-            this.arguments = arguments;
-            this.caller = caller;
-            this.key = key;
-            this.created = System.currentTimeMillis();
-            this.expires = created + life.toMillis();
+        String state() {
+            return "pending".equals(savedState) && System.currentTimeMillis() > expires ? "expired" : savedState;
         }
 
-        synchronized String state() {
-            if ("pending".equals(state) && System.currentTimeMillis() > expires) {
-                state = "expired";
-                decided = expires;
-            }
-            return state;
+        long decidedAt() {
+            return "pending".equals(savedState) && "expired".equals(state()) ? expires : decided;
         }
 
-        synchronized boolean decide(boolean approve, String by) {
-            if (!"pending".equals(state())) {
-                return false;
-            }
-            state = approve ? "approved" : "rejected";
-            decidedBy = by;
-            decided = System.currentTimeMillis();
-            return true;
-        }
-
-        synchronized void finish(boolean ok, String text, Map<String, Object> structuredContent) {
-            state = ok ? "done" : "failed";
-            result = text;
-            structured = structuredContent;
-        }
-
-        /** @return whether the outcome is final; marks it picked up by a repeated call */
-        synchronized boolean pickUp() {
-            boolean last = !List.of("pending", "approved").contains(state()) && !pickedUp;
-            pickedUp |= last;
-            return last;
-        }
-
-        synchronized boolean open() {
+        boolean open() {
             return !pickedUp && !"expired".equals(state());
         }
 
-        synchronized ToolRegistry.Approval view() {
+        ToolRegistry.Approval view() {
             return new ToolRegistry.Approval(id, tool, risk, summary, arguments, caller.subject(), caller.tokenName(),
-                    identity(caller), created, expires, state(), decidedBy, decided, result, structured);
+                    identity(caller), created, expires, state(), decidedBy, decidedAt(), result, structured);
         }
 
-        boolean ownedBy(Caller c) {
-            return Objects.equals(identity(c), identity(caller));
+        Held with(String state, String by, long at, String text, Map<String, Object> structuredContent, boolean picked) {
+            return new Held(id, tool, risk, summary, arguments, caller, key, created, expires, state, by, at, text,
+                    structuredContent, picked);
         }
     }
 
-    private final Map<String, Held> held = new ConcurrentHashMap<>();
+    /** Where the held calls are shared, or {@code null} to keep them in memory. */
+    private final Documents docs;
+    private Map<String, Held> memory = new LinkedHashMap<>();
+    private volatile Object readVersion;
+    private volatile Map<String, Held> read = Map.of();
+
+    Approvals(Documents docs) {
+        this.docs = docs;
+    }
 
     /** @return who a caller is, for matching a repeated call to its held one */
     static String identity(Caller c) {
@@ -113,43 +85,226 @@ final class Approvals {
      *
      * @return the held call, and whether it is new
      */
-    synchronized Map.Entry<Held, Boolean> hold(String tool, String risk, String summary, Map<String, Object> arguments,
+    Map.Entry<Held, Boolean> hold(String tool, String risk, String summary, Map<String, Object> arguments,
             Caller caller, Duration life) {
-        purge();
         String key = identity(caller) + "\n" + tool + "\n" + new java.util.TreeMap<>(arguments);
-        for (Held h : held.values()) {
-            if (h.key.equals(key) && h.open()) {
-                return Map.entry(h, false);
+        return change(held -> {
+            for (Held h : held.values()) {
+                if (h.key().equals(key) && h.open()) {
+                    return Map.entry(h, false);
+                }
             }
-        }
-        if (held.size() >= MAX) {
-            throw new IllegalStateException("too many calls wait for approval (" + MAX + ")");
-        }
-        Held h = new Held(tool, risk, summary, Collections.unmodifiableMap(new LinkedHashMap<>(arguments)), caller, key,
-                life);
-        held.put(h.id, h);
-        return Map.entry(h, true);
+            if (held.size() >= MAX) {
+                throw new IllegalStateException("too many calls wait for approval (" + MAX + ")");
+            }
+            long now = System.currentTimeMillis();
+            Held h = new Held("ap-" + UUID.randomUUID().toString().substring(0, 13), tool, risk, summary,
+                    java.util.Collections.unmodifiableMap(new LinkedHashMap<>(arguments)), caller, key, now,
+                    now + life.toMillis(), "pending", null, 0, null, null, false);
+            held.put(h.id(), h);
+            return Map.entry(h, true);
+        });
     }
 
     Held get(String id) {
-        purge();
-        return id == null ? null : held.get(id);
+        return id == null ? null : current().get(id);
     }
 
     List<ToolRegistry.Approval> list() {
-        purge();
         List<ToolRegistry.Approval> out = new ArrayList<>();
-        held.values().forEach(h -> out.add(h.view()));
+        current().values().forEach(h -> out.add(h.view()));
         out.sort(Comparator.comparingLong(ToolRegistry.Approval::created).reversed());
         return out;
     }
 
-    private void purge() {
-        long now = System.currentTimeMillis();
-        held.values().removeIf(h -> {
-            ToolRegistry.Approval a = h.view();
-            long end = a.decided() > 0 ? a.decided() : a.expires();
-            return !List.of("pending", "approved").contains(a.state()) && now - end > KEEP.toMillis();
+    /**
+     * Approves or rejects a pending call.
+     *
+     * @return the call as decided
+     * @throws IllegalStateException if there is no such call or it is no longer pending
+     */
+    Held decide(String id, boolean approve, String by) {
+        return change(held -> {
+            Held h = held.get(id);
+            if (h == null) {
+                throw new IllegalStateException("There is no approval " + id + " (it may have been forgotten an hour "
+                        + "after it was decided).");
+            }
+            if (!"pending".equals(h.state())) {
+                throw new IllegalStateException("Approval " + id + " is " + h.state() + ", no longer pending.");
+            }
+            Held d = h.with(approve ? "approved" : "rejected", by, System.currentTimeMillis(), null, null, false);
+            held.put(id, d);
+            return d;
         });
     }
+
+    /** Records how an approved call ended. */
+    void finish(String id, boolean ok, String text, Map<String, Object> structuredContent) {
+        change(held -> {
+            Held h = held.get(id);
+            if (h != null) {
+                held.put(id, h.with(ok ? "done" : "failed", h.decidedBy(), h.decided(), text, structuredContent,
+                        h.pickedUp()));
+            }
+            return null;
+        });
+    }
+
+    /**
+     * Marks the outcome of a call picked up by its repeated call.
+     *
+     * @return the call, if its outcome is final and was not picked up before; otherwise {@code null}
+     */
+    Held pickUp(String id) {
+        return change(held -> {
+            Held h = held.get(id);
+            if (h == null || OPEN.contains(h.state()) || h.pickedUp()) {
+                return null;
+            }
+            Held picked = h.with(h.state(), h.decidedBy(), h.decidedAt(), h.result(), h.structured(), true);
+            held.put(id, picked);
+            return picked;
+        });
+    }
+
+    // ---- keeping
+
+    private Map<String, Held> current() {
+        if (docs == null) {
+            synchronized (this) {
+                purge(memory);
+                return new LinkedHashMap<>(memory);
+            }
+        }
+        try {
+            Object v = docs.version(NAME);
+            if (v == null || !v.equals(readVersion)) {
+                Map<String, Held> m = parse(docs.read(NAME));
+                read = m;
+                readVersion = v;
+            }
+            Map<String, Held> m = new LinkedHashMap<>(read);
+            purge(m);
+            return m;
+        } catch (IOException e) {
+            throw new IllegalStateException("The held calls cannot be read from " + docs.where() + " ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private <T> T change(Function<Map<String, Held>, T> action) {
+        if (docs == null) {
+            synchronized (this) {
+                purge(memory);
+                return action.apply(memory);
+            }
+        }
+        try {
+            return docs.locked(() -> {
+                Map<String, Held> held = parse(docs.read(NAME));
+                purge(held);
+                T result = action.apply(held);
+                docs.write(NAME, serialise(held));
+                return result;
+            });
+        } catch (IOException e) {
+            throw new IllegalStateException("The held calls cannot be saved in " + docs.where() + " ("
+                    + e.getMessage() + ")", e);
+        }
+    }
+
+    private static void purge(Map<String, Held> held) {
+        long now = System.currentTimeMillis();
+        held.values().removeIf(h -> {
+            long end = h.decidedAt() > 0 ? h.decidedAt() : h.expires();
+            return !OPEN.contains(h.state()) && now - end > KEEP.toMillis();
+        });
+    }
+
+    private static byte[] serialise(Map<String, Held> held) throws IOException {
+        List<Map<String, Object>> out = new ArrayList<>();
+        for (Held h : held.values()) {
+            Map<String, Object> m = new LinkedHashMap<>();
+            m.put("id", h.id());
+            m.put("tool", h.tool());
+            m.put("risk", h.risk());
+            m.put("summary", h.summary());
+            m.put("arguments", h.arguments());
+            m.put("caller", caller(h.caller()));
+            m.put("key", h.key());
+            m.put("created", h.created());
+            m.put("expires", h.expires());
+            m.put("state", h.savedState());
+            m.put("decidedBy", h.decidedBy());
+            m.put("decided", h.decided());
+            m.put("result", h.result());
+            m.put("structured", h.structured());
+            m.put("pickedUp", h.pickedUp());
+            out.add(m);
+        }
+        return JSON.writeValueAsBytes(Map.of("held", out));
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Map<String, Held> parse(byte[] doc) throws IOException {
+        Map<String, Held> out = new LinkedHashMap<>();
+        if (doc == null) {
+            return out;
+        }
+        List<Map<String, Object>> list = JSON.readValue(doc, new TypeReference<Map<String, List<Map<String, Object>>>>() {
+        }).getOrDefault("held", List.of());
+        for (Map<String, Object> m : list) {
+            Held h = new Held(str(m, "id"), str(m, "tool"), str(m, "risk"), str(m, "summary"),
+                    java.util.Collections.unmodifiableMap((Map<String, Object>) m.getOrDefault("arguments", Map.of())),
+                    caller((Map<String, Object>) m.get("caller")), str(m, "key"), num(m, "created"), num(m, "expires"),
+                    str(m, "state"), str(m, "decidedBy"), num(m, "decided"), str(m, "result"),
+                    (Map<String, Object>) m.get("structured"), Boolean.TRUE.equals(m.get("pickedUp")));
+            out.put(h.id(), h);
+        }
+        return out;
+    }
+
+    /** What another replica needs to run the call as its caller. */
+    private static Map<String, Object> caller(Caller c) {
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("subject", c.subject());
+        m.put("scopes", new ArrayList<>(c.scopes()));
+        m.put("authenticated", c.authenticated());
+        m.put("clientName", c.clientName());
+        m.put("clientVersion", c.clientVersion());
+        m.put("sessionId", c.sessionId());
+        m.put("remoteAddress", c.remoteAddress());
+        m.put("transport", c.transport());
+        m.put("tokenId", c.tokenId());
+        m.put("tokenName", c.tokenName());
+        m.put("limits", c.limits().isNone() ? null : LimitsFormat.toClaim(c.limits()));
+        return m;
+    }
+
+    @SuppressWarnings("unchecked")
+    private static Caller caller(Map<String, Object> m) {
+        return Caller.builder().subject(str(m, "subject"))
+                .scopes(new LinkedHashSet<>((List<String>) m.getOrDefault("scopes", List.of())))
+                .authenticated(Boolean.TRUE.equals(m.get("authenticated"))).clientName(str(m, "clientName"))
+                .clientVersion(str(m, "clientVersion")).sessionId(str(m, "sessionId"))
+                .remoteAddress(str(m, "remoteAddress")).transport(str(m, "transport")).tokenId(str(m, "tokenId"))
+                .tokenName(str(m, "tokenName")).limits(LimitsFormat.fromClaim((Map<String, Object>) m.get("limits")))
+                .build();
+    }
+
+    private static String str(Map<String, Object> m, String k) {
+        Object v = m.get(k);
+        return v == null ? null : v.toString();
+    }
+
+    private static long num(Map<String, Object> m, String k) {
+        return m.get(k) instanceof Number n ? n.longValue() : 0;
+    }
+
+    @Override
+    public String toString() {
+        return "Approvals[" + (docs == null ? "memory" : docs.where()) + "]";
+    }
+
 }

@@ -102,7 +102,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final org.osgi.util.tracker.ServiceTracker<Object, Object> approvalPages;
 
     @Activate
-    public McpServerCore(BundleContext context, RegistryConfig config) {
+    public McpServerCore(BundleContext context, RegistryConfig config, @Reference(name = "state",
+            cardinality = ReferenceCardinality.OPTIONAL, policyOption = ReferencePolicyOption.GREEDY)
+            io.pvemcp.security.store.SharedState state) {
         ObjectMapper mapper = new ObjectMapper().configure(DeserializationFeature.FAIL_ON_UNKNOWN_PROPERTIES, false);
         McpJsonMapper json = new JacksonMcpJsonMapper(mapper);
         String stateDir = config.state_dir() == null ? "" : config.state_dir().strip();
@@ -135,7 +137,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         this.capabilities = McpSchema.ServerCapabilities.builder().tools(true).resources(true, true).prompts(true)
                 .logging().completions().build();
 
-        this.switches = new SwitchStore(stateDir.isEmpty() ? null : Path.of(stateDir));
+        // with a state database (the launcher then makes the reference mandatory), replicas share switches and approvals
+        this.switches = new SwitchStore(state != null ? state.documents()
+                : stateDir.isEmpty() ? null : io.pvemcp.security.store.Documents.folder(Path.of(stateDir)));
         McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, clusters,
                 () -> audit, switches::get);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
@@ -147,6 +151,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         this.handlers = handlers;
         handlers.invoker().safety().policy(policy(config));
         handlers.invoker().callersMayRun(threads);
+        if (state != null) {
+            handlers.invoker().shareApprovals(state.documents());
+        }
         try {
             this.approvalPages = new org.osgi.util.tracker.ServiceTracker<>(context, context.createFilter(
                     "(&(objectClass=jakarta.servlet.Servlet)(felix.webconsole.label=mcp-approvals))"), null);
@@ -171,7 +178,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             discovery.add(context.registerService(Tool.class, tt.list(), ToolsetTools.listProperties()));
             discovery.add(context.registerService(Tool.class, tt.enable(), ToolsetTools.enableProperties()));
         }
-        timer.scheduleWithFixedDelay(this::followSwitches, 2, 2, TimeUnit.SECONDS);
+        timer.scheduleWithFixedDelay(this::followSwitches, 1, 1, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(schemas::save, 5, 30, TimeUnit.SECONDS);
         LOG.info("MCP registry {} started ({} concurrent tool calls)", version, threads);
     }

@@ -1,12 +1,9 @@
 package io.pvemcp.registry.internal;
 
 import java.io.IOException;
-import java.nio.file.AtomicMoveNotSupportedException;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.nio.file.StandardCopyOption;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.TreeSet;
 
@@ -15,28 +12,31 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 import io.pvemcp.registry.ToolRegistry.Switches;
+import io.pvemcp.security.store.Documents;
 
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * The operator's on/off switches for bundles and tools, kept in {@code switches.json} of the state folder so
- * they survive restarts. Without a folder they live in memory only. A change is written (to a temporary file,
- * then moved over the old one) before it takes effect, so what clients see is always what was saved.
+ * The operator's on/off switches for bundles and tools, kept in the document {@code switches.json}: a file of the
+ * state folder, or a row of the state database that replicas share. Without either they live in memory only. A
+ * change is written before it takes effect, so what clients see is always what was saved; a change another process
+ * saved is taken up by {@link #reloadIfChanged}.
  */
 final class SwitchStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(SwitchStore.class);
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+    static final String NAME = "switches.json";
 
-    private final Path file;
+    private final Documents docs;
     private volatile Switches current = new Switches(Set.of(), Set.of());
-    private volatile long readStamp = -1;
+    private volatile Object readVersion;
 
-    /** @param dir the state folder, or {@code null} to keep the switches in memory */
-    SwitchStore(Path dir) {
-        this.file = dir == null ? null : dir.resolve("switches.json");
-        if (file != null && Files.isRegularFile(file)) {
+    /** @param docs where the switches are kept, or {@code null} to keep them in memory */
+    SwitchStore(Documents docs) {
+        this.docs = docs;
+        if (docs != null) {
             load();
             if (!current.disabledBundles().isEmpty() || !current.disabledTools().isEmpty()) {
                 LOG.info("Switched off by the operator: bundles {}, tools {}", current.disabledBundles(),
@@ -47,27 +47,31 @@ final class SwitchStore {
 
     private void load() {
         try {
-            long stamp = Files.getLastModifiedTime(file).toMillis();
-            JsonNode root = JSON.readTree(file.toFile());
-            current = new Switches(strings(root.path("disabledBundles")), strings(root.path("disabledTools")));
-            readStamp = stamp;
+            Object version = docs.version(NAME);
+            byte[] doc = docs.read(NAME);
+            if (doc != null) {
+                JsonNode root = JSON.readTree(doc);
+                current = new Switches(strings(root.path("disabledBundles")), strings(root.path("disabledTools")));
+            }
+            readVersion = version;
         } catch (IOException e) {
-            LOG.error("Cannot read {} ({}); every bundle and tool is on until it is fixed or saved anew", file,
-                    e.getMessage());
+            LOG.error("Cannot read the switches in {} ({}); every bundle and tool is on until they can be read or are "
+                    + "saved anew", docs.where(), e.getMessage());
         }
     }
 
     /**
-     * Takes up a change another process made (a {@code stdio} server and {@code serve} share the state folder).
+     * Takes up a change another process made (a {@code stdio} server and {@code serve} share the state folder;
+     * replicas share the state database).
      *
      * @return {@code true} if the switches changed
      */
     synchronized boolean reloadIfChanged() {
-        if (file == null || !Files.isRegularFile(file)) {
+        if (docs == null) {
             return false;
         }
         try {
-            if (Files.getLastModifiedTime(file).toMillis() == readStamp) {
+            if (Objects.equals(docs.version(NAME), readVersion)) {
                 return false;
             }
         } catch (IOException e) {
@@ -84,40 +88,55 @@ final class SwitchStore {
 
     /** @return {@code true} if the switch changed */
     synchronized boolean setBundle(String bundle, boolean enabled) {
-        Set<String> bundles = new TreeSet<>(current.disabledBundles());
-        boolean changed = enabled ? bundles.remove(bundle) : bundles.add(bundle);
-        return changed && save(new Switches(bundles, current.disabledTools()));
+        return update(s -> {
+            Set<String> bundles = new TreeSet<>(s.disabledBundles());
+            boolean changed = enabled ? bundles.remove(bundle) : bundles.add(bundle);
+            return changed ? new Switches(bundles, s.disabledTools()) : null;
+        });
     }
 
     /** @return {@code true} if the switch changed */
     synchronized boolean setTool(String tool, boolean enabled) {
-        Set<String> tools = new TreeSet<>(current.disabledTools());
-        boolean changed = enabled ? tools.remove(tool) : tools.add(tool);
-        return changed && save(new Switches(current.disabledBundles(), tools));
+        return update(s -> {
+            Set<String> tools = new TreeSet<>(s.disabledTools());
+            boolean changed = enabled ? tools.remove(tool) : tools.add(tool);
+            return changed ? new Switches(s.disabledBundles(), tools) : null;
+        });
     }
 
-    private boolean save(Switches next) {
-        if (file != null) {
-            Map<String, Object> doc = new LinkedHashMap<>();
-            doc.put("disabledBundles", new TreeSet<>(next.disabledBundles()));
-            doc.put("disabledTools", new TreeSet<>(next.disabledTools()));
-            try {
-                Files.createDirectories(file.getParent());
-                Path tmp = file.resolveSibling(file.getFileName() + ".tmp");
-                JSON.writeValue(tmp.toFile(), doc);
-                try {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING, StandardCopyOption.ATOMIC_MOVE);
-                } catch (AtomicMoveNotSupportedException e) {
-                    Files.move(tmp, file, StandardCopyOption.REPLACE_EXISTING);
-                }
-                readStamp = Files.getLastModifiedTime(file).toMillis();
-            } catch (IOException e) {
-                throw new IllegalStateException("The switch could not be saved to " + file + " (" + e.getMessage()
-                        + "); nothing was changed", e);
+    /** Applies a change to the saved switches (another process's latest included); {@code null} means no change. */
+    private boolean update(java.util.function.UnaryOperator<Switches> change) {
+        if (docs == null) {
+            Switches next = change.apply(current);
+            if (next != null) {
+                current = next;
             }
+            return next != null;
         }
-        current = next;
-        return true;
+        try {
+            Switches next = docs.locked(() -> {
+                byte[] doc = docs.read(NAME);
+                Switches saved = current;
+                if (doc != null) {
+                    JsonNode root = JSON.readTree(doc);
+                    saved = new Switches(strings(root.path("disabledBundles")), strings(root.path("disabledTools")));
+                }
+                Switches changed = change.apply(saved);
+                if (changed != null) {
+                    Map<String, Object> out = new LinkedHashMap<>();
+                    out.put("disabledBundles", new TreeSet<>(changed.disabledBundles()));
+                    out.put("disabledTools", new TreeSet<>(changed.disabledTools()));
+                    docs.write(NAME, JSON.writeValueAsBytes(out));
+                }
+                readVersion = docs.version(NAME);
+                current = changed != null ? changed : saved;
+                return changed;
+            });
+            return next != null;
+        } catch (IOException e) {
+            throw new IllegalStateException("The switch could not be saved in " + docs.where() + " (" + e.getMessage()
+                    + "); nothing was changed", e);
+        }
     }
 
     private static Set<String> strings(JsonNode array) {

@@ -133,7 +133,7 @@ final class ToolInvoker {
     void approvers(java.util.function.BooleanSupplier present) {
         this.approvers = present;
     }
-    private final Approvals approvals = new Approvals();
+    private volatile Approvals approvals = new Approvals(null);
 
     Safety safety() {
         return safety;
@@ -468,8 +468,9 @@ final class ToolInvoker {
         }
         Approvals.Held h = entry.getKey();
         ToolRegistry.Approval a = h.view();
-        if (!entry.getValue() && h.pickUp()) {
-            a = h.view();
+        Approvals.Held picked = entry.getValue() ? null : approvals.pickUp(h.id());
+        if (picked != null) {
+            a = picked.view();
             String said = switch (a.state()) {
                 case "done" -> "was approved by " + a.decidedBy() + " and done: " + a.result();
                 case "failed" -> "was approved by " + a.decidedBy() + " but failed: " + a.result();
@@ -504,6 +505,11 @@ final class ToolInvoker {
         return approvals.list();
     }
 
+    /** Shares held calls with the other replicas through the state database's documents. */
+    void shareApprovals(io.pvemcp.security.store.Documents docs) {
+        approvals = new Approvals(docs);
+    }
+
     ToolRegistry.Approval approval(String id) {
         Approvals.Held h = approvals.get(id);
         return h == null ? null : h.view();
@@ -511,36 +517,30 @@ final class ToolInvoker {
 
     /** Approves (and runs, as its caller, through every gate but the confirmation) or rejects a held call. */
     ToolRegistry.Approval decide(String id, boolean approve, String by) {
-        Approvals.Held h = approvals.get(id);
-        if (h == null) {
-            throw new IllegalStateException("There is no approval " + id + " (it may have been forgotten an hour after "
-                    + "it was decided).");
-        }
-        if (!h.decide(approve, by)) {
-            throw new IllegalStateException("Approval " + id + " is " + h.state() + ", no longer pending.");
-        }
-        Map<String, Object> how = confirmation(h.caller, "console", by);
-        String revoked = approve ? invalidated.apply(h.caller) : null;
+        Approvals store = approvals;
+        Approvals.Held h = store.decide(id, approve, by);
+        Map<String, Object> how = confirmation(h.caller(), "console", by);
+        String revoked = approve ? invalidated.apply(h.caller()) : null;
         if (revoked != null) {
-            h.finish(false, "Not run: the credentials of the caller that made this call are no longer valid ("
+            store.finish(id, false, "Not run: the credentials of the caller that made this call are no longer valid ("
                     + revoked + ").", null);
             Map<String, Object> refused = new java.util.LinkedHashMap<>(how);
             refused.put("answer", "approved, but the caller's credentials had ended");
-            record(audit.get(), h.caller, h.tool, h.arguments, "denied", "Approved in the admin console by " + by
+            record(audit.get(), h.caller(), h.tool(), h.arguments(), "denied", "Approved in the admin console by " + by
                     + ", not run: " + revoked, Instant.now(), List.of(), refused);
-            return h.view();
+            return store.get(id).view();
         }
         if (!approve) {
             AuditLog log = audit.get();
             Map<String, Object> rejected = new java.util.LinkedHashMap<>(how);
             rejected.put("answer", "rejected");
-            record(log, h.caller, h.tool, h.arguments, "rejected", "Rejected in the admin console by " + by,
+            record(log, h.caller(), h.tool(), h.arguments(), "rejected", "Rejected in the admin console by " + by,
                     Instant.now(), List.of(), rejected);
             return h.view();
         }
-        LOG.info("approval {} of {} for {} approved by {}", id, h.tool, h.caller.subject(), by);
-        invoke(h.caller, h.tool, h.arguments, ClientChannel.NONE, null, new CancellationSignal(), how)
-                .thenAccept(i -> h.finish(i.ok(), i.ok() ? i.result().text() : i.message(),
+        LOG.info("approval {} of {} for {} approved by {}", id, h.tool(), h.caller().subject(), by);
+        invoke(h.caller(), h.tool(), h.arguments(), ClientChannel.NONE, null, new CancellationSignal(), how)
+                .thenAccept(i -> store.finish(id, i.ok(), i.ok() ? i.result().text() : i.message(),
                         i.ok() ? i.result().structuredContent() : null));
         return h.view();
     }

@@ -167,11 +167,11 @@ class McpHandlersTest {
 
     @Test
     void switchesSurviveARestart(@org.junit.jupiter.api.io.TempDir java.nio.file.Path dir) throws Exception {
-        SwitchStore first = new SwitchStore(dir);
+        SwitchStore first = new SwitchStore(io.pvemcp.security.store.Documents.folder(dir));
         assertThat(first.setTool("proxmox_vm_delete", false)).isTrue();
         assertThat(first.setTool("proxmox_vm_delete", false)).as("unchanged").isFalse();
         assertThat(first.setBundle("io.pvemcp.tools.ct", false)).isTrue();
-        SwitchStore second = new SwitchStore(dir);
+        SwitchStore second = new SwitchStore(io.pvemcp.security.store.Documents.folder(dir));
         assertThat(second.get().disabledTools()).containsExactly("proxmox_vm_delete");
         assertThat(second.get().disabledBundles()).containsExactly("io.pvemcp.tools.ct");
         assertThat(second.get().allows("io.pvemcp.tools.vm", "proxmox_vm_list")).isTrue();
@@ -184,7 +184,7 @@ class McpHandlersTest {
         assertThat(second.get().disabledTools()).isEmpty();
         assertThat(second.get().disabledBundles()).containsExactly("io.pvemcp.tools.ct");
         java.nio.file.Files.writeString(dir.resolve("switches.json"), "{ not json");
-        assertThat(new SwitchStore(dir).get().disabledTools()).as("a broken file switches nothing off").isEmpty();
+        assertThat(new SwitchStore(io.pvemcp.security.store.Documents.folder(dir)).get().disabledTools()).as("a broken file switches nothing off").isEmpty();
     }
 
     @Test

@@ -12,16 +12,24 @@ import java.util.regex.Pattern;
 import io.pvemcp.api.Caller;
 import io.pvemcp.security.AuditEvent;
 import io.pvemcp.security.AuditLog;
+import io.pvemcp.security.store.AuditChain;
 import io.pvemcp.security.store.AuditTrail;
+import io.pvemcp.security.store.SharedState;
 
 import org.osgi.service.component.annotations.Activate;
 import org.osgi.service.component.annotations.Component;
 import org.osgi.service.component.annotations.Deactivate;
+import org.osgi.service.component.annotations.Reference;
+import org.osgi.service.component.annotations.ReferenceCardinality;
+import org.osgi.service.component.annotations.ReferencePolicyOption;
 import org.osgi.service.metatype.annotations.Designate;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** Writes audit events to the hash-chained {@link AuditTrail}, with secrets redacted from arguments. */
+/**
+ * Writes audit events to the hash-chained {@link AuditTrail} (or the shared state's trail), with secrets redacted
+ * from arguments.
+ */
 @Component(service = AuditLog.class, configurationPid = "io.pvemcp.audit")
 @Designate(ocd = AuditConfig.class)
 public final class AuditLogComponent implements AuditLog {
@@ -42,14 +50,17 @@ public final class AuditLogComponent implements AuditLog {
     private static final int MAX_STRING = 1000;
     private static final int MAX_DEPTH = 6;
 
-    private final Path dir;
-    private final AuditTrail trail;
+    private final AuditChain trail;
     private volatile String failure;
 
+    /**
+     * @param state the state replicas share, whose trail is used instead of the files of {@code dir}; with a state
+     *        database configured, the launcher makes this reference mandatory ({@code state.cardinality.minimum})
+     */
     @Activate
-    public AuditLogComponent(AuditConfig config) throws IOException {
-        this.dir = Path.of(config.dir());
-        this.trail = new AuditTrail(dir, config.max_file_bytes());
+    public AuditLogComponent(AuditConfig config, @Reference(name = "state", cardinality = ReferenceCardinality.OPTIONAL,
+            policyOption = ReferencePolicyOption.GREEDY) SharedState state) throws IOException {
+        this.trail = state != null ? state.audit() : new AuditTrail(Path.of(config.dir()), config.max_file_bytes());
     }
 
     @Deactivate
@@ -84,8 +95,8 @@ public final class AuditLogComponent implements AuditLog {
             trail.append(entry);
             failure = null;
         } catch (IOException | RuntimeException ex) {
-            failure = "the audit log in " + dir + " cannot be written (" + ex.getClass().getSimpleName() + ")";
-            LOG.error("Cannot write the audit log in {}: {}", dir, ex.toString());
+            failure = "the audit log in " + trail.where() + " cannot be written (" + ex.getClass().getSimpleName() + ")";
+            LOG.error("Cannot write the audit log in {}: {}", trail.where(), ex.toString());
         }
     }
 
@@ -133,9 +144,9 @@ public final class AuditLogComponent implements AuditLog {
     @Override
     public List<Map<String, Object>> latest(int count) {
         try {
-            return AuditTrail.latest(dir, count);
+            return trail.latest(count);
         } catch (IOException e) {
-            LOG.warn("Cannot read the audit log in {}: {}", dir, e.toString());
+            LOG.warn("Cannot read the audit log in {}: {}", trail.where(), e.toString());
             return List.of();
         }
     }

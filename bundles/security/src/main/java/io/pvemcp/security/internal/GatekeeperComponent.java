@@ -23,6 +23,7 @@ import io.pvemcp.security.Admission;
 import io.pvemcp.security.AuditEvent;
 import io.pvemcp.security.AuditLog;
 import io.pvemcp.security.Gatekeeper;
+import io.pvemcp.security.store.SharedState;
 import io.pvemcp.security.store.Tokens;
 
 import org.osgi.service.component.annotations.Activate;
@@ -86,15 +87,22 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
     @Activate
     public GatekeeperComponent(SecurityConfig config, @Reference(
             cardinality = ReferenceCardinality.OPTIONAL,
-            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets) {
-        this(config, System::nanoTime, secrets);
+            policyOption = org.osgi.service.component.annotations.ReferencePolicyOption.GREEDY) SecretValues secrets,
+            @Reference(name = "state", cardinality = ReferenceCardinality.OPTIONAL,
+                    policyOption = ReferencePolicyOption.GREEDY) SharedState state) {
+        this(config, System::nanoTime, secrets, state);
     }
 
     GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos) {
-        this(config, nanos, null);
+        this(config, nanos, null, null);
     }
 
-    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos, SecretValues secrets) {
+    /**
+     * @param state the state replicas share, or {@code null} for the files of {@code data.dir}; with a state
+     *        database configured, the launcher makes this reference mandatory ({@code state.cardinality.minimum})
+     */
+    GatekeeperComponent(SecurityConfig config, java.util.function.LongSupplier nanos, SecretValues secrets,
+            SharedState state) {
         this.enabled = config.enabled();
         this.resource = config.resource().strip();
         Tokens.Settings settings = Tokens.Settings.forResource(resource, config.issuer(), List.of(config.audiences()),
@@ -130,7 +138,8 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
         // clients that follow the MCP authorization flow get their tokens where single sign-on is
         this.authorizationServers = !servers.isEmpty() ? List.copyOf(servers)
                 : oidc != null ? List.of(oidc.issuer()) : List.of(settings.issuer());
-        this.tokens = new Tokens(Path.of(config.data_dir()), settings);
+        this.tokens = state == null ? new Tokens(Path.of(config.data_dir()), settings)
+                : new Tokens(state.documents(), settings);
         this.calls = new TokenBuckets(config.rate_per_minute(), config.rate_burst(), nanos);
         this.messages = new TokenBuckets(Math.max(config.messages_per_minute(), config.rate_per_minute()),
                 Math.max(config.messages_burst(), config.rate_burst()), nanos);
@@ -168,6 +177,13 @@ public final class GatekeeperComponent implements Gatekeeper, MetricSource {
         try {
             v = verify(credential);
         } catch (Tokens.Refused e) {
+            if (e.unavailable()) {
+                // the token store (the state database of replicas) cannot be read: neither the client's fault nor a
+                // reason to accept what cannot be checked; readiness takes this server out of its load balancer
+                LOG.warn("Cannot check a bearer token from {}: {}", address, e.getMessage());
+                return new Admission(503, null, null, "The server cannot check credentials now: " + e.getMessage(),
+                        null, 2);
+            }
             // only failures count against the address, and only failures are slowed down: every local client (and,
             // behind a proxy, every client) shares one address, and a valid credential is never refused for others'
             Admission slowed = failed(address);

@@ -39,7 +39,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
  * forced outside it, so that one {@code fdatasync} covers every entry written before it (group commit: callers in
  * flight together share the wait instead of queueing for one each).
  */
-public final class AuditTrail implements Closeable {
+public final class AuditTrail implements AuditChain {
 
     /** The file being written. */
     public static final String CURRENT = "audit.jsonl";
@@ -182,6 +182,7 @@ public final class AuditTrail implements Closeable {
      * @return the entry as written
      * @throws IOException if it cannot be written
      */
+    @Override
     public Map<String, Object> append(Map<String, Object> fields) throws IOException {
         Map<String, Object> entry;
         synchronized (this) {
@@ -216,10 +217,32 @@ public final class AuditTrail implements Closeable {
     }
 
     private Map<String, Object> write(Map<String, Object> fields) throws IOException {
+        Line l = line(seq + 1, last, fields);
+        byte[] line = l.bytes();
+        if (size > 0 && size + line.length > maxBytes) {
+            rotate();
+        }
+        ByteBuffer buf = ByteBuffer.wrap(line);
+        while (buf.hasRemaining()) {
+            out.write(buf);
+        }
+        size += line.length;
+        seq++;
+        last = l.hash();
+        writeHead(l.hash());
+        return l.entry();
+    }
+
+    /** An entry as it is stored: its members (hash included), its line (with the newline) and its hash. */
+    record Line(Map<String, Object> entry, byte[] bytes, String hash) {
+    }
+
+    /** Builds the entry {@code seq} that follows the entry whose hash is {@code prev}. */
+    static Line line(long seq, String prev, Map<String, Object> fields) throws JsonProcessingException {
         Map<String, Object> entry = new LinkedHashMap<>();
-        entry.put("seq", seq + 1);
+        entry.put("seq", seq);
         entry.put("time", fields.getOrDefault("time", Instant.now().toString()));
-        entry.put("prev", last);
+        entry.put("prev", prev);
         fields.forEach((k, v) -> {
             if (!entry.containsKey(k) && !"hash".equals(k)) {
                 entry.put(k, v);
@@ -232,19 +255,8 @@ public final class AuditTrail implements Closeable {
         byte[] tail = (",\"hash\":\"" + hash + "\"}\n").getBytes(StandardCharsets.US_ASCII);
         byte[] line = Arrays.copyOf(bare, bare.length - 1 + tail.length);
         System.arraycopy(tail, 0, line, bare.length - 1, tail.length);
-        if (size > 0 && size + line.length > maxBytes) {
-            rotate();
-        }
-        ByteBuffer buf = ByteBuffer.wrap(line);
-        while (buf.hasRemaining()) {
-            out.write(buf);
-        }
-        size += line.length;
-        seq++;
-        last = hash;
-        writeHead(hash);
         entry.put("hash", hash);
-        return entry;
+        return new Line(entry, line, hash);
     }
 
     /**
@@ -270,6 +282,21 @@ public final class AuditTrail implements Closeable {
         SecureFiles.createPrivateFile(current);
         firstSeqOfCurrent = seq + 1;
         open();
+    }
+
+    @Override
+    public Verification verify() throws IOException {
+        return verify(dir);
+    }
+
+    @Override
+    public List<Map<String, Object>> latest(int count) throws IOException {
+        return latest(dir, count);
+    }
+
+    @Override
+    public String where() {
+        return dir.toString();
     }
 
     @Override
@@ -344,69 +371,95 @@ public final class AuditTrail implements Closeable {
         // and rotation, then check without holding it
         Snapshot snap = Files.isDirectory(dir) ? SecureFiles.locked(dir, () -> Snapshot.read(dir)) : Snapshot.read(dir);
         List<Path> files = snap.files();
-        long entries = 0;
-        long prevSeq = 0;
-        String prevHash = GENESIS;
+        Checker check = new Checker();
         for (int fi = 0; fi < files.size(); fi++) {
             Path f = files.get(fi);
             List<String> lines = snap.lines().get(fi);
             for (int i = 0; i < lines.size(); i++) {
-                String where = f.getFileName() + " line " + (i + 1);
-                String text = lines.get(i);
-                ObjectNode node;
-                try {
-                    JsonNode n = JSON.readTree(text);
-                    if (!(n instanceof ObjectNode o)) {
-                        return broken(entries, files, prevSeq, where + " is not an audit entry: the file was edited");
-                    }
-                    node = o;
-                } catch (JsonProcessingException e) {
-                    return broken(entries, files, prevSeq, where + " is not valid JSON: the file was damaged or edited");
+                String problem = check.next(lines.get(i), f.getFileName() + " line " + (i + 1));
+                if (problem != null) {
+                    return new Verification(check.entries, files.size(), check.prevSeq, problem);
                 }
-                long s = node.path("seq").asLong(-1);
-                String recorded = node.path("hash").asText(null);
-                String prev = node.path("prev").asText(null);
-                where = where + " (seq " + s + ")";
-                node.remove("hash");
-                if (recorded == null || !recorded.equals(hash(node))) {
-                    return broken(entries, files, prevSeq, where + ": its hash does not match its content: the entry "
-                            + "was edited");
-                }
-                if (entries == 0 && s != 1 && prevSeq == 0) {
-                    return broken(entries, files, prevSeq, where + ": the trail starts at seq " + s + ", so entries 1 to "
-                            + (s - 1) + " are missing: deleted, or a file of the trail was removed");
-                }
-                if (s <= prevSeq) {
-                    return broken(entries, files, prevSeq, where + ": it comes after seq " + prevSeq + ": entries were "
-                            + "reordered or duplicated");
-                }
-                if (s > prevSeq + 1) {
-                    return broken(entries, files, prevSeq, where + ": entries " + (prevSeq + 1)
-                            + (s - 1 > prevSeq + 1 ? " to " + (s - 1) : "") + " are missing: deleted");
-                }
-                if (!prevHash.equals(prev)) {
-                    return broken(entries, files, prevSeq, where + ": it does not chain to the entry before it (prev "
-                            + "hash differs): an entry before it was replaced or reordered");
-                }
-                prevSeq = s;
-                prevHash = recorded;
-                entries++;
             }
         }
-        if (snap.head() != null) {
-            JsonNode head = JSON.readTree(snap.head());
+        String problem = check.end(snap.head() == null ? null : JSON.readTree(snap.head()), HEAD);
+        return new Verification(check.entries, files.size(), check.prevSeq, problem);
+    }
+
+    /** Checks entries one after another, in chain order, wherever they are kept. */
+    static final class Checker {
+        long entries;
+        long prevSeq;
+        String prevHash = GENESIS;
+
+        /**
+         * @param text the next entry as stored
+         * @param where where it is, for the message (a file and line)
+         * @return the problem it shows, or {@code null}
+         */
+        String next(String text, String where) {
+            ObjectNode node;
+            try {
+                JsonNode n = JSON.readTree(text);
+                if (!(n instanceof ObjectNode o)) {
+                    return where + " is not an audit entry: it was edited";
+                }
+                node = o;
+            } catch (JsonProcessingException e) {
+                return where + " is not valid JSON: it was damaged or edited";
+            }
+            long s = node.path("seq").asLong(-1);
+            String recorded = node.path("hash").asText(null);
+            String prev = node.path("prev").asText(null);
+            where = where + " (seq " + s + ")";
+            node.remove("hash");
+            try {
+                if (recorded == null || !recorded.equals(hash(node))) {
+                    return where + ": its hash does not match its content: the entry was edited";
+                }
+            } catch (JsonProcessingException e) {
+                return where + " cannot be serialised again: it was edited";
+            }
+            if (entries == 0 && s != 1 && prevSeq == 0) {
+                return where + ": the trail starts at seq " + s + ", so entries 1 to " + (s - 1) + " are missing: "
+                        + "deleted, or a file of the trail was removed";
+            }
+            if (s <= prevSeq) {
+                return where + ": it comes after seq " + prevSeq + ": entries were reordered or duplicated";
+            }
+            if (s > prevSeq + 1) {
+                return where + ": entries " + (prevSeq + 1) + (s - 1 > prevSeq + 1 ? " to " + (s - 1) : "")
+                        + " are missing: deleted";
+            }
+            if (!prevHash.equals(prev)) {
+                return where + ": it does not chain to the entry before it (prev hash differs): an entry before it "
+                        + "was replaced or reordered";
+            }
+            prevSeq = s;
+            prevHash = recorded;
+            entries++;
+            return null;
+        }
+
+        /**
+         * @param head the recorded last entry ({@code seq}, {@code hash}), or {@code null}
+         * @param name what records it, for the message
+         * @return the problem the end of the trail shows, or {@code null}
+         */
+        String end(JsonNode head, String name) {
+            if (head == null) {
+                return null;
+            }
             long headSeq = head.path("seq").asLong();
             if (headSeq > prevSeq) {
-                return broken(entries, files, prevSeq, "entries " + (prevSeq + 1) + (headSeq > prevSeq + 1 ? " to "
-                        + headSeq : "") + " are missing at the end: the trail was cut short (" + HEAD + " records seq "
-                        + headSeq + ")");
+                return "entries " + (prevSeq + 1) + (headSeq > prevSeq + 1 ? " to " + headSeq : "") + " are missing "
+                        + "at the end: the trail was cut short (" + name + " records seq " + headSeq + ")";
             }
             if (headSeq == prevSeq && !head.path("hash").asText("").equals(prevHash)) {
-                return broken(entries, files, prevSeq, "the last entry (seq " + prevSeq + ") is not the one " + HEAD
-                        + " records: it was replaced");
+                return "the last entry (seq " + prevSeq + ") is not the one " + name + " records: it was replaced";
             }
+            return null;
         }
-        return new Verification(entries, files.size(), prevSeq, null);
     }
 
     /** The trail's files, their lines and the head as read at one moment. */
@@ -424,9 +477,6 @@ public final class AuditTrail implements Closeable {
         }
     }
 
-    private static Verification broken(long entries, List<Path> files, long lastSeq, String problem) {
-        return new Verification(entries, files.size(), lastSeq, problem);
-    }
 
     /**
      * @param dir the folder

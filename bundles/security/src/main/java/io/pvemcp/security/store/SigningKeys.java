@@ -124,25 +124,38 @@ public final class SigningKeys {
      * @throws IOException if the file cannot be read or is damaged
      */
     public static SigningKeys load(Path file) throws IOException {
+        return parse(Files.isRegularFile(file) ? Files.readAllBytes(file) : null, "file " + file);
+    }
+
+    /**
+     * Reads keys as {@link #toBytes()} wrote them.
+     *
+     * @param doc the document, or {@code null} for no keys
+     * @param where what holds it, for messages (e.g. {@code file data/security/keys.json})
+     * @return the keys
+     * @throws IOException if the document is damaged
+     * @since 1.3
+     */
+    public static SigningKeys parse(byte[] doc, String where) throws IOException {
         SigningKeys ring = new SigningKeys();
-        if (!Files.isRegularFile(file)) {
+        if (doc == null) {
             return ring;
         }
-        Map<String, List<Map<String, String>>> doc;
+        Map<String, List<Map<String, String>>> m;
         try {
-            doc = JSON.readValue(file.toFile(), new TypeReference<>() {
+            m = JSON.readValue(doc, new TypeReference<>() {
             });
         } catch (IOException e) {
-            throw new IOException("The signing key file " + file + " is damaged (" + e.getClass().getSimpleName()
+            throw new IOException("The signing key " + where + " is damaged (" + e.getClass().getSimpleName()
                     + "); restore it from a backup, or move it away and issue new tokens", e);
         }
-        for (Map<String, String> k : doc.getOrDefault("keys", List.of())) {
-            ring.keys.add(read(k, file));
+        for (Map<String, String> k : m.getOrDefault("keys", List.of())) {
+            ring.keys.add(read(k, where));
         }
         return ring;
     }
 
-    private static Key read(Map<String, String> k, Path file) throws IOException {
+    private static Key read(Map<String, String> k, String where) throws IOException {
         String alg = k.get("alg");
         try {
             Base64.Decoder b64 = Base64.getDecoder();
@@ -156,11 +169,11 @@ public final class SigningKeys {
                             f.generatePrivate(new PKCS8EncodedKeySpec(b64.decode(k.get("private")))),
                             f.generatePublic(new X509EncodedKeySpec(b64.decode(k.get("public")))));
                 }
-                default -> throw new IOException("The signing key file " + file + " has a key with the unknown algorithm '"
+                default -> throw new IOException("The signing key " + where + " has a key with the unknown algorithm '"
                         + alg + "'");
             };
         } catch (GeneralSecurityException | IllegalArgumentException | NullPointerException e) {
-            throw new IOException("The signing key file " + file + " has a damaged key " + k.get("kid"), e);
+            throw new IOException("The signing key " + where + " has a damaged key " + k.get("kid"), e);
         }
     }
 
@@ -175,6 +188,15 @@ public final class SigningKeys {
      * @throws IOException if it cannot be written
      */
     public void save(Path file) throws IOException {
+        SecureFiles.write(file, toBytes());
+    }
+
+    /**
+     * @return the keys as a JSON document, secrets included
+     * @throws IOException if they cannot be serialised
+     * @since 1.3
+     */
+    public byte[] toBytes() throws IOException {
         List<Map<String, String>> out = new ArrayList<>();
         Base64.Encoder b64 = Base64.getEncoder();
         for (Key k : keys) {
@@ -194,7 +216,7 @@ public final class SigningKeys {
             }
             out.add(m);
         }
-        SecureFiles.write(file, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("keys", out)));
+        return JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("keys", out));
     }
 
     /** @return every key, oldest first */

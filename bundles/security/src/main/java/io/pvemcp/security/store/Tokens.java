@@ -2,9 +2,7 @@ package io.pvemcp.security.store;
 
 import java.io.IOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
-import java.nio.file.attribute.BasicFileAttributes;
 import java.security.MessageDigest;
 import java.security.NoSuchAlgorithmException;
 import java.security.SecureRandom;
@@ -172,19 +170,40 @@ public final class Tokens {
     /** A credential that was not accepted; the message says why, and holds no secret. */
     public static final class Refused extends Exception {
         private static final long serialVersionUID = 1L;
+        private final boolean unavailable;
 
         /**
          * @param message why, for the client; no secret
          * @since 1.2
          */
         public Refused(String message) {
+            this(message, false);
+        }
+
+        /**
+         * @param message why, for the client; no secret
+         * @param unavailable whether the credential could not be checked at all (its store cannot be read), rather
+         *        than found invalid
+         * @since 1.3
+         */
+        public Refused(String message, boolean unavailable) {
             super(message, null, false, false);
+            this.unavailable = unavailable;
+        }
+
+        /**
+         * @return {@code true} when the credential could not be checked (try again), not found invalid
+         * @since 1.3
+         */
+        public boolean unavailable() {
+            return unavailable;
         }
     }
 
-    private final Path dir;
-    private final Path keysFile;
-    private final Path tokensFile;
+    private static final String KEYS = "keys.json";
+    private static final String TOKENS = "tokens.json";
+
+    private final Documents docs;
     private final Settings settings;
     private final Clock clock;
     private final SigningKeys.Key secretKey;
@@ -209,9 +228,27 @@ public final class Tokens {
      * @param clock the clock (tests)
      */
     public Tokens(Path dir, Settings settings, Clock clock) {
-        this.dir = Objects.requireNonNull(dir, "dir");
-        this.keysFile = dir.resolve("keys.json");
-        this.tokensFile = dir.resolve("tokens.json");
+        this(Documents.folder(Objects.requireNonNull(dir, "dir")), settings, clock);
+    }
+
+    /**
+     * @param docs where the records and keys are kept ({@code keys.json}, {@code tokens.json}): a folder, or a
+     *        database that several servers share
+     * @param settings how to issue and verify
+     * @since 1.3
+     */
+    public Tokens(Documents docs, Settings settings) {
+        this(docs, settings, Clock.systemUTC());
+    }
+
+    /**
+     * @param docs where the records and keys are kept
+     * @param settings how to issue and verify
+     * @param clock the clock (tests)
+     * @since 1.3
+     */
+    public Tokens(Documents docs, Settings settings, Clock clock) {
+        this.docs = Objects.requireNonNull(docs, "docs");
         this.settings = Objects.requireNonNull(settings, "settings");
         this.clock = clock;
         this.secretKey = settings.secretKey() == null ? null : SigningKeys.fromSecret(settings.secretKey(), "SECRET_KEY");
@@ -250,7 +287,7 @@ public final class Tokens {
         }
         String sub = subject == null || subject.isBlank() ? name : subject.strip();
         Limits lim = limits == null ? Limits.NONE : limits;
-        return SecureFiles.locked(dir, () -> {
+        return docs.locked(() -> {
             reload(true);
             checkNameFree(name);
             SigningKeys.Key key = signingKey();
@@ -290,7 +327,7 @@ public final class Tokens {
             throw new IllegalArgumentException("An API key's lifetime must be positive, or left out for no expiry");
         }
         Limits lim = limits == null ? Limits.NONE : limits;
-        return SecureFiles.locked(dir, () -> {
+        return docs.locked(() -> {
             reload(true);
             checkNameFree(name);
             Instant now = clock.instant().truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
@@ -349,9 +386,9 @@ public final class Tokens {
         if (active.isPresent()) {
             return active.get();
         }
-        SigningKeys keys = SigningKeys.load(keysFile);
+        SigningKeys keys = loadKeys();
         SigningKeys.Key k = keys.generate(settings.algorithm(), clock.instant());
-        keys.save(keysFile);
+        docs.write(KEYS, keys.toBytes());
         reload(true);
         return k;
     }
@@ -376,7 +413,7 @@ public final class Tokens {
      * @throws IllegalArgumentException if no credential or several match
      */
     public synchronized TokenRecord revoke(String idOrName) throws IOException {
-        return SecureFiles.locked(dir, () -> {
+        return docs.locked(() -> {
             reload(true);
             return revokeLocked(idOrName);
         });
@@ -426,7 +463,7 @@ public final class Tokens {
         if (jti == null || jti.isBlank()) {
             throw new IllegalArgumentException("Give the jti of the token to revoke");
         }
-        return SecureFiles.locked(dir, () -> {
+        return docs.locked(() -> {
             reload(true);
             TokenRecord known = snapshot.records().get(jti);
             if (known != null) {
@@ -456,10 +493,10 @@ public final class Tokens {
             throw new IllegalStateException("Tokens are signed with SECRET_KEY, so rotate that: set the new secret as "
                     + "SECRET_KEY and the old one as SECRET_KEY_PREVIOUS until its tokens expire");
         }
-        return SecureFiles.locked(dir, () -> {
+        return docs.locked(() -> {
             reload(true);
             Instant now = clock.instant();
-            SigningKeys keys = SigningKeys.load(keysFile);
+            SigningKeys keys = loadKeys();
             Optional<SigningKeys.Key> old = keys.active();
             SigningKeys.Key fresh = keys.generate(algorithm == null ? settings.algorithm() : algorithm, now);
             if (old.isPresent()) {
@@ -472,7 +509,7 @@ public final class Tokens {
                 keys.retire(old.get().kid(), now, lastExpiry.plus(settings.leeway()));
             }
             keys.prune(now);
-            keys.save(keysFile);
+            docs.write(KEYS, keys.toBytes());
             reload(true);
             return fresh.kid() + " (" + fresh.alg() + ")";
         });
@@ -515,7 +552,7 @@ public final class Tokens {
         try {
             reload(false);
         } catch (IOException e) {
-            throw new Refused("the server cannot read its token files");
+            throw new Refused("the server cannot read its token records now; try again shortly", true);
         }
         if (credential == null || credential.isBlank()) {
             throw new Refused("no token");
@@ -716,14 +753,14 @@ public final class Tokens {
     // ---- files
 
     private void reload(boolean force) throws IOException {
-        Object kt = version(keysFile);
-        Object tt = version(tokensFile);
+        Object kt = docs.version(KEYS);
+        Object tt = docs.version(TOKENS);
         Snapshot s = snapshot;
         if (!force && Objects.equals(kt, s.keysTime()) && Objects.equals(tt, s.tokensTime())) {
             return;
         }
         synchronized (this) {
-            SigningKeys keys = Objects.equals(kt, s.keysTime()) && !force ? s.keys() : SigningKeys.load(keysFile);
+            SigningKeys keys = Objects.equals(kt, s.keysTime()) && !force ? s.keys() : loadKeys();
             Map<String, TokenRecord> records = readRecords();
             if (!Objects.equals(kt, s.keysTime()) || force) {
                 verifiers.clear();
@@ -732,30 +769,23 @@ public final class Tokens {
         }
     }
 
-    /**
-     * @return what identifies a version of a file: every write replaces it (a new inode), and file times alone are
-     *         too coarse to tell two writes within a few milliseconds apart
-     */
-    private static Object version(Path file) throws IOException {
-        try {
-            BasicFileAttributes a = Files.readAttributes(file, BasicFileAttributes.class);
-            return List.of(String.valueOf(a.fileKey()), a.lastModifiedTime(), a.size());
-        } catch (java.nio.file.NoSuchFileException e) {
-            return null;
-        }
+    private SigningKeys loadKeys() throws IOException {
+        return SigningKeys.parse(docs.read(KEYS), KEYS + " in " + docs.where());
     }
 
     private Map<String, TokenRecord> readRecords() throws IOException {
         Map<String, TokenRecord> out = new LinkedHashMap<>();
-        if (!Files.isRegularFile(tokensFile)) {
+        byte[] doc = docs.read(TOKENS);
+        if (doc == null) {
             return out;
         }
         List<Map<String, Object>> list;
         try {
-            list = JSON.readValue(tokensFile.toFile(), new TypeReference<Map<String, List<Map<String, Object>>>>() {
+            list = JSON.readValue(doc, new TypeReference<Map<String, List<Map<String, Object>>>>() {
             }).getOrDefault("tokens", List.of());
         } catch (IOException e) {
-            throw new IOException("The token file " + tokensFile + " is damaged; restore it from a backup", e);
+            throw new IOException("The token records " + TOKENS + " in " + docs.where() + " are damaged; restore "
+                    + "them from a backup", e);
         }
         for (Map<String, Object> m : list) {
             @SuppressWarnings("unchecked")
@@ -794,7 +824,7 @@ public final class Tokens {
             put(m, "hash", r.hash());
             list.add(m);
         }
-        SecureFiles.write(tokensFile, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("tokens", list)));
+        docs.write(TOKENS, JSON.writerWithDefaultPrettyPrinter().writeValueAsBytes(Map.of("tokens", list)));
         reload(true);
     }
 

@@ -8,7 +8,7 @@
  * ({@link io.pvemcp.security.store.SecureFiles}); no secret is ever written to a log or put into an
  * exception message.
  */
-@Version("1.2.0")
+@Version("1.3.0")
 @Export
 package io.pvemcp.security.store;
 
