@@ -87,7 +87,14 @@ final class SecuritySetup {
         security.put("resource", resource);
         Map<String, Object> audit = config.pid(AUDIT_PID);
         audit.putIfAbsent("dir", data.resolve("audit").toString());
-        if (state(config) != null) {
+        PostgresState state = state(config);
+        if (state == null) {
+            // a user or password without a URL configures nothing
+            config.asMap().remove(STATE_PID);
+        } else {
+            // its URL was checked (a bad one fails here, with the message, rather than in the component); it connects
+            // only when used
+            state.close();
             // with a state database, these components wait for it rather than start on their own files (DS 1.4:
             // the minimum cardinality of an optional reference, set by configuration)
             for (String pid : STATE_USERS) {

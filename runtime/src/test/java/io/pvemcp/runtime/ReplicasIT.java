@@ -344,8 +344,89 @@ class ReplicasIT {
         assertThat(initialize(b, admin)).isEqualTo(200);
     }
 
+    /**
+     * HAProxy (Debian's) in front of A and B, as docs/deployment.md configures it: new sessions balanced, each later
+     * request sent to the replica whose answer carried its {@code Mcp-Session-Id} (learnt from the response), and a
+     * request for a replica that is gone sent to another, which answers 404. The TypeScript SDK client as the user.
+     */
     @Test
     @Order(7)
+    void behindABalancerSessionsStayOnTheirReplicaAndClientsOfAGoneOneStartAnew() throws Exception {
+        Path haproxy = Path.of("/usr/sbin/haproxy");
+        assertThat(haproxy).as("Debian's haproxy (apt-get install haproxy; .ci/run does)").exists();
+        int port = ServerProcess.freePort();
+        Path cfg = dir.resolve("haproxy.cfg");
+        Files.writeString(cfg, String.join("\n",
+                "global",
+                "  maxconn 1000",
+                "defaults",
+                "  mode http",
+                "  timeout connect 2s",
+                "  timeout client 1h",
+                "  timeout server 1h",
+                "  retries 2",
+                "  option redispatch 1",
+                "frontend mcp",
+                "  bind 127.0.0.1:" + port,
+                "  default_backend replicas",
+                "backend replicas",
+                "  balance roundrobin",
+                "  stick-table type string len 64 size 100k expire 3h",
+                "  stick on req.hdr(mcp-session-id)",
+                "  stick store-response res.hdr(mcp-session-id)",
+                "  option httpchk",
+                "  http-check send meth GET uri /readyz hdr Host localhost",
+                "  server a 127.0.0.1:" + a.port() + " check inter 500ms fall 2 rise 2",
+                "  server b 127.0.0.1:" + b.port() + " check inter 500ms fall 2 rise 2",
+                ""));
+        Process proxy = new ProcessBuilder(haproxy.toString(), "-db", "-f", cfg.toString()).redirectErrorStream(true)
+                .redirectOutput(ServerProcess.OUT.resolve("replicas-haproxy.log").toFile()).start();
+        try {
+            Thread.sleep(1500);
+            assertThat(proxy.isAlive()).as("haproxy runs; see target/e2e/replicas-haproxy.log").isTrue();
+            Path node = DemoServerIT.E2E.resolve("node_modules/.bin/node");
+            ProcessBuilder pb = new ProcessBuilder(node.toAbsolutePath().toString(), "replicas-client.mjs")
+                    .directory(DemoServerIT.E2E.toFile()).redirectErrorStream(true);
+            pb.environment().putAll(Map.of("MCP_URL", "http://127.0.0.1:" + port + "/mcp", "MCP_TOKEN", admin,
+                    "SESSIONS", "6", "ROUNDS", "3"));
+            Process client = pb.start();
+            var out = new java.io.BufferedReader(new java.io.InputStreamReader(client.getInputStream(),
+                    StandardCharsets.UTF_8));
+            StringBuilder said = new StringBuilder();
+            String line;
+            while ((line = out.readLine()) != null && !line.equals("READY")) {
+                said.append(line).append('\n');
+            }
+            assertThat(line).as("the client opened its sessions: %s", said).isEqualTo("READY");
+            b.kill();
+            client.getOutputStream().write("go\n".getBytes(StandardCharsets.UTF_8));
+            client.getOutputStream().flush();
+            while ((line = out.readLine()) != null) {
+                said.append(line).append('\n');
+            }
+            assertThat(client.waitFor(120, TimeUnit.SECONDS)).isTrue();
+            Files.writeString(ServerProcess.OUT.resolve("replicas-client.txt"), said);
+            assertThat(client.exitValue()).as(said.toString()).isZero();
+            JsonNode counts = JSON.readTree(said.toString().strip().lines().reduce((x, y) -> y).orElseThrow());
+            assertThat(counts.path("sessions").asInt()).isEqualTo(6);
+            assertThat(counts.path("requestsOk").asInt()).as("every request of every session reached its replica: %s",
+                    counts).isEqualTo(18);
+            JsonNode after = counts.path("afterKill");
+            assertThat(after.path("got404").asInt()).as("B had sessions (new ones are balanced): %s", counts)
+                    .isPositive();
+            assertThat(after.path("newSession").asInt()).as("each of them started anew on A: %s", counts)
+                    .isEqualTo(after.path("got404").asInt());
+            assertThat(after.path("sameSession").asInt() + after.path("got404").asInt()).as("A's sessions went on: %s",
+                    counts).isEqualTo(6);
+            assertThat(after.path("sameSession").asInt()).as("A had sessions too: %s", counts).isPositive();
+        } finally {
+            proxy.destroy();
+            proxy.waitFor(10, TimeUnit.SECONDS);
+        }
+    }
+
+    @Test
+    @Order(8)
     void withoutItsDatabaseAReplicaIsNotReady() throws Exception {
         pg.close();
         HttpResponse<String> ready = null;

@@ -96,7 +96,7 @@ public final class PostgresState implements SharedState, Closeable {
         }
         p.setProperty("ApplicationName", "proxmox-mcp");
         p.putIfAbsent("connectTimeout", "5");
-        p.putIfAbsent("socketTimeout", "30");
+        p.putIfAbsent("socketTimeout", "15");
         p.putIfAbsent("tcpKeepAlive", "true");
         java.sql.Driver driver;
         try {
