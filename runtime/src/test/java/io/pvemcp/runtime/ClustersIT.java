@@ -16,9 +16,6 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
-import java.util.concurrent.TimeUnit;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -41,41 +38,23 @@ class ClustersIT {
 
     @TempDir
     static Path dir;
-    static Process sim;
+    static SimProcess sim;
     static ServerProcess server;
     static Path conf;
 
     @BeforeAll
     static void start() throws Exception {
         Files.createDirectories(ServerProcess.OUT);
-        int simPort = ServerProcess.freePort();
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "sim",
-                "--port", Integer.toString(simPort), "--data", dir.resolve("lab-sim").toString(), "--nodes", "2",
-                "--guests", "7").redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
-        sim = pb.start();
-        StringBuilder out = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        var in = sim.getInputStream();
-        while (!out.toString().contains("Press Ctrl+C") && System.nanoTime() < deadline && sim.isAlive()) {
-            if (in.available() > 0) {
-                out.append(new String(in.readNBytes(in.available()), StandardCharsets.UTF_8));
-            } else {
-                Thread.sleep(20);
-            }
-        }
-        Matcher token = Pattern.compile("API token\\s+(\\S+)=(\\S+)").matcher(out);
-        Matcher ca = Pattern.compile("CA certificate\\s+(\\S+)").matcher(out);
-        assertThat(token.find() && ca.find()).as("the lab simulator started: %s", out).isTrue();
+        sim = SimProcess.start(dir.resolve("lab-sim"), 2, 7);
         conf = Files.createDirectories(dir.resolve("conf"));
         try (DirectoryStream<Path> ds = Files.newDirectoryStream(ServerProcess.DIST.resolve("conf"), "*.cfg")) {
             for (Path p : ds) {
                 Files.copy(p, conf.resolve(p.getFileName()));
             }
         }
-        Files.writeString(conf.resolve("io.pvemcp.pve.cluster~lab.cfg"), "host = 127.0.0.1\nport = " + simPort
-                + "\ntoken.id = " + token.group(1) + "\ntoken.secret = " + token.group(2) + "\nca.file = "
-                + ca.group(1) + "\n");
+        Files.writeString(conf.resolve("io.pvemcp.pve.cluster~lab.cfg"), "host = 127.0.0.1\nport = " + sim.port()
+                + "\ntoken.id = " + sim.tokenId() + "\ntoken.secret = " + sim.tokenSecret() + "\nca.file = "
+                + sim.caFile() + "\n");
         server = ServerProcess.start("clusters", List.of("--demo", "--sim-port", Integer.toString(
                 ServerProcess.freePort()), "--data", dir.resolve("data").toString()),
                 Map.of("SECRET_KEY", SECRET, "PVEMCP_CONF", conf.toString()));
@@ -87,8 +66,7 @@ class ClustersIT {
             server.close();
         }
         if (sim != null) {
-            sim.destroy();
-            sim.waitFor(20, TimeUnit.SECONDS);
+            sim.close();
         }
     }
 

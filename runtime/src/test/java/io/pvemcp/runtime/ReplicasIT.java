@@ -22,8 +22,6 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -53,7 +51,7 @@ class ReplicasIT {
     @TempDir
     static Path dir;
     static PostgresServer pg;
-    static Process sim;
+    static SimProcess sim;
     static final Map<String, String> ENV = new HashMap<>();
     static ServerProcess a;
     static ServerProcess b;
@@ -62,27 +60,9 @@ class ReplicasIT {
     @BeforeAll
     static void start() throws Exception {
         pg = PostgresServer.start(dir, "replicas-postgres");
-        int simPort = ServerProcess.freePort();
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "sim",
-                "--port", Integer.toString(simPort), "--data", dir.resolve("sim").toString(), "--nodes", "2",
-                "--guests", "8").redirectErrorStream(true);
-        pb.environment().keySet().removeIf(k -> k.startsWith("PROXMOX_") || k.startsWith("MCP_"));
-        sim = pb.start();
-        StringBuilder out = new StringBuilder();
-        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
-        var in = sim.getInputStream();
-        while (!out.toString().contains("Press Ctrl+C") && System.nanoTime() < deadline && sim.isAlive()) {
-            if (in.available() > 0) {
-                out.append(new String(in.readNBytes(in.available()), StandardCharsets.UTF_8));
-            } else {
-                Thread.sleep(20);
-            }
-        }
-        Matcher token = Pattern.compile("API token\\s+(\\S+)=(\\S+)").matcher(out);
-        Matcher ca = Pattern.compile("CA certificate\\s+(\\S+)").matcher(out);
-        assertThat(token.find() && ca.find()).as("the simulator started: %s", out).isTrue();
-        ENV.putAll(Map.of("PROXMOX_HOST", "127.0.0.1", "PROXMOX_PORT", Integer.toString(simPort), "PROXMOX_TOKEN_ID",
-                token.group(1), "PROXMOX_TOKEN_SECRET", token.group(2), "PROXMOX_CA_FILE", ca.group(1)));
+        sim = SimProcess.start(dir.resolve("sim"), 2, 8);
+        ENV.putAll(Map.of("PROXMOX_HOST", "127.0.0.1", "PROXMOX_PORT", Integer.toString(sim.port()), "PROXMOX_TOKEN_ID",
+                sim.tokenId(), "PROXMOX_TOKEN_SECRET", sim.tokenSecret(), "PROXMOX_CA_FILE", sim.caFile()));
         ENV.putAll(Map.of("MCP_STATE_DB_URL", pg.url(), "MCP_STATE_DB_USER", PostgresServer.USER,
                 "MCP_STATE_DB_PASSWORD", PostgresServer.PASSWORD, "MCP_PUBLIC_URL", PUBLIC_URL,
                 "MCP_CONSOLE_PASSWORD", CONSOLE_PASSWORD));
@@ -103,8 +83,7 @@ class ReplicasIT {
             }
         }
         if (sim != null) {
-            sim.destroy();
-            sim.waitFor(20, TimeUnit.SECONDS);
+            sim.close();
         }
         if (pg != null) {
             pg.close();

@@ -491,6 +491,11 @@ public final class AuditTrail implements AuditChain {
             List<String> l = Files.readAllLines(files.get(i), StandardCharsets.UTF_8);
             lines.addAll(0, l.subList(Math.max(0, l.size() - (count - lines.size())), l.size()));
         }
+        return entries(lines);
+    }
+
+    /** @return the entries of these lines, in their order; a damaged line is left out (verify reports it) */
+    static List<Map<String, Object>> entries(List<String> lines) {
         List<Map<String, Object>> out = new ArrayList<>();
         for (String l : lines) {
             try {

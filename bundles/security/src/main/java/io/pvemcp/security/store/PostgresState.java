@@ -13,7 +13,6 @@ import java.sql.Statement;
 import java.util.ArrayList;
 import java.util.Collections;
 import java.util.HashMap;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Properties;
@@ -368,14 +367,14 @@ public final class PostgresState implements SharedState, Closeable {
         @Override
         public <T> T locked(Callable<T> action) throws IOException {
             if (tx.get() != null) {
-                return call(action);
+                return SecureFiles.call(action);
             }
             Map<String, Long> mine = new HashMap<>();
             T result = transaction(DOCUMENTS_LOCK, c -> {
                 tx.set(c);
                 written.set(mine);
                 try {
-                    return call(action);
+                    return SecureFiles.call(action);
                 } finally {
                     tx.remove();
                     written.remove();
@@ -389,16 +388,6 @@ public final class PostgresState implements SharedState, Closeable {
                 }
             }
             return result;
-        }
-
-        private <T> T call(Callable<T> action) throws IOException {
-            try {
-                return action.call();
-            } catch (IOException | RuntimeException e) {
-                throw e;
-            } catch (Exception e) {
-                throw new IOException(e.getMessage(), e);
-            }
         }
 
         @Override
@@ -539,16 +528,7 @@ public final class PostgresState implements SharedState, Closeable {
                 }
                 return out;
             });
-            List<Map<String, Object>> out = new ArrayList<>();
-            for (String l : lines) {
-                try {
-                    out.add(JSON.readValue(l, JSON.getTypeFactory().constructMapType(LinkedHashMap.class, String.class,
-                            Object.class)));
-                } catch (IOException e) {
-                    // a damaged entry: verify reports it
-                }
-            }
-            return out;
+            return AuditTrail.entries(lines);
         }
 
         @Override

@@ -105,6 +105,17 @@ public final class SecureFiles {
         }
     }
 
+    /** Runs an action, passing on its I/O and runtime exceptions, and any other as an I/O exception. */
+    static <T> T call(Callable<T> action) throws IOException {
+        try {
+            return action.call();
+        } catch (IOException | RuntimeException e) {
+            throw e;
+        } catch (Exception e) {
+            throw new IOException(e.getMessage(), e);
+        }
+    }
+
     /**
      * A folder's lock file kept open, for a writer that takes the lock for every record (the audit trail): the same
      * lock as {@link #locked}, without opening and checking the files each time.
@@ -143,11 +154,7 @@ public final class SecureFiles {
         public <T> T run(Callable<T> action) throws IOException {
             synchronized (monitor) {
                 try (FileLock l = channel.lock()) {
-                    return action.call();
-                } catch (IOException | RuntimeException e) {
-                    throw e;
-                } catch (Exception e) {
-                    throw new IOException(e.getMessage(), e);
+                    return call(action);
                 }
             }
         }
