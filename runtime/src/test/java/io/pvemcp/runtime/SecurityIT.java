@@ -261,7 +261,7 @@ class SecurityIT {
         assertThat(trail).contains("\"target\":\"proxmox_vm_start\"", "\"token_name\":\"it-operator\"", "UPID:")
                 .contains("\"password\":\"[redacted]\"", "\"outcome\":\"denied\"").doesNotContain("Sup3r-secret-pw");
 
-        Path copy = Files.createTempDirectory("audit-copy");
+        Path copy = Files.createDirectories(data.resolve("audit-copy"));
         List<String> lines = new ArrayList<>(Files.readAllLines(data.resolve("audit/audit.jsonl")));
         assertThat(lines.size()).isGreaterThan(2);
         lines.set(1, lines.get(1).replace("\"outcome\":\"", "\"outcome\":\"x"));
