@@ -110,6 +110,48 @@ final class Configurations {
                 applied.add(m.variable());
             }
         }
+        for (String variable : new java.util.TreeSet<>(env.keySet())) {
+            String value = env.get(variable);
+            if (variable.startsWith(CLUSTER_PREFIX) && value != null && !value.isBlank()) {
+                Map.Entry<String, String> target = clusterSetting(variable);
+                pid(target.getKey()).put(target.getValue(), value.strip());
+                applied.add(variable);
+            }
+        }
+    }
+
+    /** Further clusters from the environment: {@code PROXMOX_CLUSTER_<NAME>_<SETTING>}. */
+    static final String CLUSTER_PREFIX = "PROXMOX_CLUSTER_";
+    /** The settings of a further cluster by the end of its variable's name, longest first. */
+    private static final Map<String, String> CLUSTER_SETTINGS = new LinkedHashMap<>();
+
+    static {
+        for (String[] s : new String[][] {{"TOKEN_SECRET", "token.secret"}, {"CACHE_TTL_MS", "cache.ttl.ms"},
+            {"FINGERPRINT", "fingerprint"}, {"VERIFY_SSL", "verify.ssl"}, {"TOKEN_ID", "token.id"},
+            {"USERNAME", "username"}, {"PASSWORD", "password"}, {"CA_FILE", "ca.file"}, {"DEFAULT", "default.cluster"},
+            {"HOST", "host"}, {"PORT", "port"}}) {
+            CLUSTER_SETTINGS.put(s[0], s[1]);
+        }
+    }
+
+    /**
+     * @param variable {@code PROXMOX_CLUSTER_<NAME>_<SETTING>}, e.g. {@code PROXMOX_CLUSTER_LAB_TOKEN_SECRET}
+     * @return the PID ({@code io.pvemcp.pve.cluster~lab}: the name in lower case) and the property it sets
+     * @throws IllegalArgumentException when the variable names no cluster or no setting a cluster has
+     */
+    static Map.Entry<String, String> clusterSetting(String variable) {
+        String rest = variable.substring(CLUSTER_PREFIX.length());
+        for (Map.Entry<String, String> s : CLUSTER_SETTINGS.entrySet()) {
+            if (rest.endsWith("_" + s.getKey()) && rest.length() > s.getKey().length() + 1) {
+                String name = rest.substring(0, rest.length() - s.getKey().length() - 1).toLowerCase(java.util.Locale.ROOT);
+                if (name.matches("[a-z0-9][a-z0-9._-]*")) {
+                    return Map.entry(Clusters.FACTORY_PID + "~" + name, s.getValue());
+                }
+            }
+        }
+        throw new IllegalArgumentException("The environment variable " + variable + " names no cluster setting: write "
+                + CLUSTER_PREFIX + "<NAME>_<SETTING> with SETTING one of " + String.join(", ", CLUSTER_SETTINGS.keySet())
+                + ", e.g. PROXMOX_CLUSTER_LAB_HOST");
     }
 
     /** @return the environment variables the launcher reads, in documentation order */

@@ -212,6 +212,20 @@ class CliIT {
                     "prod");
             assertThat(unknown.exit()).isEqualTo(2);
             assertThat(unknown.out()).contains("'prod' is not a configured cluster; configured: default, lab");
+
+            // a further cluster from environment variables alone (PROXMOX_CLUSTER_<NAME>_<SETTING>), as a container gets it
+            Map<String, String> edge = Map.of("PROXMOX_CLUSTER_EDGE_HOST", url(), "PROXMOX_CLUSTER_EDGE_TOKEN_ID",
+                    "root@pam!sim", "PROXMOX_CLUSTER_EDGE_TOKEN_SECRET", simToken, "PROXMOX_CLUSTER_EDGE_FINGERPRINT",
+                    simFingerprint);
+            Run fromEnv = run(edge, "test-connection", "--cluster", "edge", "--json");
+            assertThat(fromEnv.exit()).as(fromEnv.err() + fromEnv.out()).isZero();
+            assertThat(JSON.readTree(fromEnv.out()).path("nodes").size()).isEqualTo(3);
+            Run edgeToken = run(edge, "token", "create", "--name", "edge-only", "--scopes", "proxmox:read", "--clusters",
+                    "edge", "--json");
+            assertThat(edgeToken.exit()).as(edgeToken.err() + edgeToken.out()).isZero();
+            Run typo = run(Map.of("PROXMOX_CLUSTER_EDGE_HOTS", "x"), "test-connection");
+            assertThat(typo.exit()).isNotZero();
+            assertThat(typo.err() + typo.out()).contains("PROXMOX_CLUSTER_EDGE_HOTS", "PROXMOX_CLUSTER_<NAME>_<SETTING>");
         } finally {
             Files.deleteIfExists(lab);
         }

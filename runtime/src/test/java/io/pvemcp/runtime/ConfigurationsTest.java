@@ -85,4 +85,30 @@ class ConfigurationsTest {
         assertThat(client.get("token.secret")).isEqualTo(sim.get("token.secret")).asString().hasSize(36);
         assertThat(sim).containsEntry("port", "8123").containsEntry("token.id", client.get("token.id"));
     }
+
+    @Test
+    void furtherClustersComeFromTheEnvironmentToo() throws IOException {
+        Files.writeString(conf.resolve("io.pvemcp.pve.cluster~lab.cfg"), "host = lab-file\nport = 8006\n");
+        Configurations c = new Configurations();
+        c.readDirectory(conf);
+        c.applyEnvironment(Map.of("PROXMOX_CLUSTER_LAB_HOST", "10.0.0.5", "PROXMOX_CLUSTER_LAB_TOKEN_ID",
+                "root@pam!mcp", "PROXMOX_CLUSTER_LAB_TOKEN_SECRET", "s3cret", "PROXMOX_CLUSTER_EDGE_2_VERIFY_SSL",
+                "false", "PROXMOX_CLUSTER_EDGE_2_HOST", "edge.example.org", "PROXMOX_CLUSTER_EDGE_2_DEFAULT", "true",
+                "PROXMOX_CLUSTER_EMPTY_HOST", " "));
+        assertThat(c.asMap().get("io.pvemcp.pve.cluster~lab")).containsEntry("host", "10.0.0.5")
+                .as("the file's other settings stay").containsEntry("port", "8006").containsEntry("token.id", "root@pam!mcp")
+                .containsEntry("token.secret", "s3cret");
+        assertThat(c.asMap().get("io.pvemcp.pve.cluster~edge_2")).containsEntry("verify.ssl", "false")
+                .containsEntry("host", "edge.example.org").containsEntry("default.cluster", "true");
+        assertThat(c.asMap()).doesNotContainKey("io.pvemcp.pve.cluster~empty");
+        assertThat(Clusters.configured(c).keySet()).containsExactlyInAnyOrder("lab", "edge_2");
+        assertThat(c.appliedVariables()).contains("PROXMOX_CLUSTER_LAB_TOKEN_SECRET", "PROXMOX_CLUSTER_EDGE_2_HOST");
+
+        Configurations typo = new Configurations();
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> typo.applyEnvironment(Map.of("PROXMOX_CLUSTER_LAB_HOTS",
+                "x"))).isInstanceOf(IllegalArgumentException.class).hasMessageContaining("PROXMOX_CLUSTER_LAB_HOTS")
+                .hasMessageContaining("TOKEN_SECRET");
+        org.assertj.core.api.Assertions.assertThatThrownBy(() -> typo.applyEnvironment(Map.of("PROXMOX_CLUSTER_HOST",
+                "x"))).as("a setting without a name").isInstanceOf(IllegalArgumentException.class);
+    }
 }
