@@ -65,14 +65,13 @@ final class Approvals {
         }
     }
 
-    /** Where the held calls are shared, or {@code null} to keep them in memory. */
+    /** Where the held calls are kept: in memory, or shared with the other replicas. */
     private final Documents docs;
-    private Map<String, Held> memory = new LinkedHashMap<>();
-    private volatile Object readVersion;
-    private volatile Map<String, Held> read = Map.of();
+    private volatile Read read = new Read(null, Map.of());
 
+    /** @param docs where the held calls are shared, or {@code null} to keep them in this process's memory */
     Approvals(Documents docs) {
-        this.docs = docs;
+        this.docs = docs == null ? Documents.memory() : docs;
     }
 
     /** @return who a caller is, for matching a repeated call to its held one */
@@ -170,21 +169,19 @@ final class Approvals {
 
     // ---- keeping
 
+    /** The held calls as last read, with the version of the document they were read from. */
+    private record Read(Object version, Map<String, Held> held) {
+    }
+
     private Map<String, Held> current() {
-        if (docs == null) {
-            synchronized (this) {
-                purge(memory);
-                return new LinkedHashMap<>(memory);
-            }
-        }
         try {
             Object v = docs.version(NAME);
-            if (v == null || !v.equals(readVersion)) {
-                Map<String, Held> m = parse(docs.read(NAME));
-                read = m;
-                readVersion = v;
+            Read r = read;
+            if (v == null || !v.equals(r.version())) {
+                r = new Read(v, parse(docs.read(NAME)));
+                read = r;
             }
-            Map<String, Held> m = new LinkedHashMap<>(read);
+            Map<String, Held> m = new LinkedHashMap<>(r.held());
             purge(m);
             return m;
         } catch (IOException e) {
@@ -194,12 +191,6 @@ final class Approvals {
     }
 
     private <T> T change(Function<Map<String, Held>, T> action) {
-        if (docs == null) {
-            synchronized (this) {
-                purge(memory);
-                return action.apply(memory);
-            }
-        }
         try {
             return docs.locked(() -> {
                 Map<String, Held> held = parse(docs.read(NAME));
@@ -304,7 +295,7 @@ final class Approvals {
 
     @Override
     public String toString() {
-        return "Approvals[" + (docs == null ? "memory" : docs.where()) + "]";
+        return "Approvals[" + docs.where() + "]";
     }
 
 }

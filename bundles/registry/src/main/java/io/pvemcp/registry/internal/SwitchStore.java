@@ -19,9 +19,9 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The operator's on/off switches for bundles and tools, kept in the document {@code switches.json}: a file of the
- * state folder, or a row of the state database that replicas share. Without either they live in memory only. A
- * change is written before it takes effect, so what clients see is always what was saved; a change another process
- * saved is taken up by {@link #reloadIfChanged}.
+ * state folder, or a row of the state database that replicas share. Without either they live in memory only
+ * ({@link Documents#memory()}). A change is written before it takes effect, so what clients see is always what was
+ * saved; a change another process saved is taken up by {@link #reloadIfChanged}.
  */
 final class SwitchStore {
 
@@ -33,15 +33,13 @@ final class SwitchStore {
     private volatile Switches current = new Switches(Set.of(), Set.of());
     private volatile Object readVersion;
 
-    /** @param docs where the switches are kept, or {@code null} to keep them in memory */
+    /** @param docs where the switches are kept, or {@code null} to keep them in this process's memory */
     SwitchStore(Documents docs) {
-        this.docs = docs;
-        if (docs != null) {
-            load();
-            if (!current.disabledBundles().isEmpty() || !current.disabledTools().isEmpty()) {
-                LOG.info("Switched off by the operator: bundles {}, tools {}", current.disabledBundles(),
-                        current.disabledTools());
-            }
+        this.docs = docs == null ? Documents.memory() : docs;
+        load();
+        if (!current.disabledBundles().isEmpty() || !current.disabledTools().isEmpty()) {
+            LOG.info("Switched off by the operator: bundles {}, tools {}", current.disabledBundles(),
+                    current.disabledTools());
         }
     }
 
@@ -67,9 +65,6 @@ final class SwitchStore {
      * @return {@code true} if the switches changed
      */
     synchronized boolean reloadIfChanged() {
-        if (docs == null) {
-            return false;
-        }
         try {
             if (Objects.equals(docs.version(NAME), readVersion)) {
                 return false;
@@ -106,13 +101,6 @@ final class SwitchStore {
 
     /** Applies a change to the saved switches (another process's latest included); {@code null} means no change. */
     private boolean update(java.util.function.UnaryOperator<Switches> change) {
-        if (docs == null) {
-            Switches next = change.apply(current);
-            if (next != null) {
-                current = next;
-            }
-            return next != null;
-        }
         try {
             Switches next = docs.locked(() -> {
                 byte[] doc = docs.read(NAME);

@@ -9,8 +9,9 @@ import java.util.concurrent.Callable;
 
 /**
  * Small JSON documents the server's processes share, each replaced whole: the token records, the signing keys, the
- * operator's switches. Kept as files in a folder (the default, {@link #folder}) or as rows of a PostgreSQL database
- * ({@link PostgresState#documents()}) that several replicas share.
+ * operator's switches, held approvals. Kept as files in a folder (the default, {@link #folder}), as rows of a
+ * PostgreSQL database ({@link PostgresState#documents()}) that several replicas share, or in memory for one process
+ * that keeps nothing ({@link #memory}).
  * <p>
  * Writers change documents inside {@link #locked}, which excludes every other writer of the same store, in this
  * process and in others; readers compare {@link #version}s to notice another process's change.
@@ -56,6 +57,46 @@ public interface Documents {
 
     /** @return where the documents are, for messages (a folder, or a database without its credentials) */
     String where();
+
+    /**
+     * @return documents kept in this process's memory only, forgotten when it ends; {@link #locked} excludes the
+     *         other threads (and may be entered again by the thread that holds it)
+     * @since 1.3
+     */
+    static Documents memory() {
+        return new Documents() {
+            private final java.util.Map<String, byte[]> docs = new java.util.concurrent.ConcurrentHashMap<>();
+            private final java.util.Map<String, Long> versions = new java.util.concurrent.ConcurrentHashMap<>();
+            private final java.util.concurrent.atomic.AtomicLong next = new java.util.concurrent.atomic.AtomicLong();
+
+            @Override
+            public Object version(String name) {
+                return versions.get(name);
+            }
+
+            @Override
+            public byte[] read(String name) {
+                byte[] b = docs.get(name);
+                return b == null ? null : b.clone();
+            }
+
+            @Override
+            public synchronized <T> T locked(Callable<T> action) throws IOException {
+                return SecureFiles.call(action);
+            }
+
+            @Override
+            public void write(String name, byte[] content) {
+                docs.put(name, content.clone());
+                versions.put(name, next.incrementAndGet());
+            }
+
+            @Override
+            public String where() {
+                return "memory";
+            }
+        };
+    }
 
     /**
      * @param dir the folder; each document is a file of it (mode 0600), replaced atomically, and the folder's lock
