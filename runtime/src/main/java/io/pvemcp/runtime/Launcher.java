@@ -102,6 +102,14 @@ final class Launcher implements AutoCloseable {
         }
     }
 
+    /**
+     * The start level of the tool bundles: when it is reached, the bundles of the start have started. The transports
+     * (level 4) answer {@code initialize} before; the registry holds lists and calls until the launcher registers a
+     * service with {@code pvemcp.startup=complete} (announced by the framework property {@code pvemcp.startup}).
+     * What starts later (the admin console, the shell: level 6) does not hold them.
+     */
+    static final int STARTUP_LEVEL = 5;
+
     private final Felix felix;
 
     private Launcher(Felix felix) {
@@ -143,6 +151,7 @@ final class Launcher implements AutoCloseable {
         props.put("felix.log.level", "2");
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("ds.loglevel", "warn");
+        props.put("pvemcp.startup", "marked");
         props.putAll(frameworkProperties);
         long t0 = System.nanoTime();
         Felix felix = new Felix(props);
@@ -158,14 +167,22 @@ final class Launcher implements AutoCloseable {
             launcher.configure(configurations);
             long t3 = System.nanoTime();
             BundleTimes times = LOG.isDebugEnabled() ? new BundleTimes(felix.getBundleContext()) : null;
-            launcher.raiseStartLevel(maxLevel);
+            int startup = Math.min(STARTUP_LEVEL, maxLevel);
+            launcher.raiseStartLevel(startup);
+            felix.getBundleContext().registerService(Object.class, new Object(),
+                    new Hashtable<>(Map.of("pvemcp.startup", "complete")));
             long t4 = System.nanoTime();
+            if (maxLevel > startup) {
+                launcher.raiseStartLevel(maxLevel);
+            }
+            long t5 = System.nanoTime();
             if (times != null) {
                 times.report();
             }
             launcher.reportUnstartedBundles();
-            LOG.debug("framework init {} ms, install {} ms, configure {} ms, start bundles {} ms", (t1 - t0) / 1_000_000,
-                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000);
+            LOG.debug("framework init {} ms, install {} ms, configure {} ms, start bundles {} ms (then {} ms for the "
+                    + "levels after the start)", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
+                    (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
             return launcher;
         } catch (Exception | Error e) {
             launcher.close();

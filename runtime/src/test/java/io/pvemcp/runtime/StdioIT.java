@@ -85,6 +85,62 @@ class StdioIT {
         assertThat(stderr).contains("speaks MCP on standard input and output", "Standard input closed");
     }
 
+    /**
+     * The transport answers {@code initialize} while the tool bundles still start (they start after it, so that a
+     * client's handshake does not wait for them); a client that lists at once still sees every standard tool, and
+     * hears of no change the start made.
+     */
+    @Test
+    void aListSentWithInitializeWaitsForTheToolBundlesAndIsComplete() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
+        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
+        Process p = pb.start();
+        List<JsonNode> early = new ArrayList<>();
+        JsonNode later;
+        try (OutputStream in = p.getOutputStream();
+                BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"eager\",\"version\":\"1\"}}}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"resources/list\"}");
+            // answers come as they are ready, not necessarily in order
+            while (early.stream().filter(m -> m.has("id")).count() < 3) {
+                early.add(JSON.readTree(out.readLine()));
+            }
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(dir.resolve("stderr.txt")).contains("speaks MCP on standard input")) {
+                assertThat(System.nanoTime()).as("the server started").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":4,\"method\":\"tools/list\"}");
+            JsonNode m = JSON.readTree(out.readLine());
+            while (!m.has("id")) {
+                early.add(m);
+                m = JSON.readTree(out.readLine());
+            }
+            later = m;
+        }
+        assertThat(p.waitFor(30, TimeUnit.SECONDS)).isTrue();
+        assertThat(early).as("no list_changed for what the start registered").allSatisfy(m -> assertThat(m.has("id"))
+                .isTrue());
+        Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+        early.forEach(m -> byId.put(m.get("id").asInt(), m));
+        assertThat(byId.get(1).at("/result/protocolVersion").asText()).isEqualTo("2025-11-25");
+        List<String> first = new ArrayList<>();
+        byId.get(2).at("/result/tools").forEach(t -> first.add(t.get("name").asText()));
+        List<String> after = new ArrayList<>();
+        later.at("/result/tools").forEach(t -> after.add(t.get("name").asText()));
+        assertThat(later.get("id").asInt()).isEqualTo(4);
+        assertThat(after).hasSizeGreaterThan(80).contains("proxmox_vm_list", "proxmox_firewall_rules",
+                "proxmox_network_list");
+        assertThat(first).as("the first list has every tool of the start").containsExactlyInAnyOrderElementsOf(after);
+        assertThat(byId.get(3).at("/result/resources").size()).isPositive();
+    }
+
     private static void send(OutputStream in, String line) throws java.io.IOException {
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();

@@ -19,6 +19,13 @@ public interface ToolRegistry {
     /** @return the tools clients can see (subject to their scopes), sorted by name */
     List<ContributionInfo> tools();
 
+    /**
+     * @return whether the bundles of the server's start have started; until then the transports answer
+     *         {@code initialize}, and lists and calls wait
+     * @since 1.7
+     */
+    boolean started();
+
     /** @return the resources and resource templates, sorted by URI */
     List<ContributionInfo> resources();
 

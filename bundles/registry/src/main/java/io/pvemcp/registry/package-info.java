@@ -9,7 +9,7 @@
  * {@link io.pvemcp.registry.JsonRpcMessages} (1.3) reads incoming messages for every transport alike, so that
  * malformed input gets the same JSON-RPC error whichever way it arrives.
  */
-@Version("1.6.0")
+@Version("1.7.0")
 @Export
 package io.pvemcp.registry;
 

@@ -30,7 +30,8 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletNa
 import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPattern;
 
 /**
- * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs, Proxmox VE answers
+ * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs and the bundles of the start have
+ * started (until then lists and calls wait), Proxmox VE answers
  * with the configured credentials, and the state database (when replicas share one) answers. Both answer JSON; {@code /readyz} answers 503 with the reason when not
  * ready. The Proxmox check is cached for a few seconds so that probes do not load the cluster.
  */
@@ -132,10 +133,15 @@ public final class HealthServlet extends HttpServlet {
             Map<String, Object> checks = new LinkedHashMap<>();
             ToolRegistry r = registry;
             Map<String, Object> reg = new LinkedHashMap<>();
-            reg.put("ok", r != null);
+            boolean started = r != null && r.started();
+            reg.put("ok", started);
             if (r != null) {
+                reg.put("started", started);
                 reg.put("tools", r.tools().size());
                 reg.put("sessions", r.sessions().size());
+                if (!started) {
+                    reg.put("error", "the tool bundles are still starting");
+                }
             } else {
                 reg.put("error", "the MCP registry is not running");
             }
@@ -155,7 +161,7 @@ public final class HealthServlet extends HttpServlet {
                 checks.put("state", db);
             }
             // without its state database a replica would refuse every credential: out of the load balancer
-            boolean ready = r != null && clusters.values().stream().anyMatch(c -> Boolean.TRUE.equals(
+            boolean ready = started && clusters.values().stream().anyMatch(c -> Boolean.TRUE.equals(
                     ((Map<?, ?>) c).get("ok"))) && (db == null || Boolean.TRUE.equals(db.get("ok")));
             status = ready ? 200 : 503;
             body.put("status", ready ? "ready" : "not ready");

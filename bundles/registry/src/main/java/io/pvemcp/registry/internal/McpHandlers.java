@@ -54,13 +54,23 @@ final class McpHandlers {
     private final McpResources resources;
     private final McpPrompts prompts;
     private McpSessions sessions;
+    private final StartupGate gate;
+    private final Scheduler scheduler;
     /** Running calls by session id and JSON-RPC request id, for {@code notifications/cancelled}. */
     private final Map<String, CancellationSignal> running = new ConcurrentHashMap<>();
 
     McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
             Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
             Clusters clusters, Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches) {
+        this(tools, resources, prompts, json, mapper, scheduler, clusters, audit, switches, StartupGate.none());
+    }
+
+    McpHandlers(Contributions<Tool, ToolEntry> tools, Contributions<Resource, ResourceEntry> resources,
+            Contributions<Prompt, PromptEntry> prompts, McpJsonMapper json, ObjectMapper mapper, Scheduler scheduler,
+            Clusters clusters, Supplier<AuditLog> audit, Supplier<ToolRegistry.Switches> switches, StartupGate gate) {
         this.json = json;
+        this.gate = gate;
+        this.scheduler = scheduler;
         this.invoker = new ToolInvoker(tools, scheduler::schedule, clusters, audit, switches);
         this.tools = new McpTools(this, tools, invoker, switches, mapper);
         this.resources = new McpResources(this, resources, invoker, switches, scheduler);
@@ -83,17 +93,17 @@ final class McpHandlers {
     Map<String, McpRequestHandler<?>> requestHandlers() {
         Map<String, McpRequestHandler<?>> h = new HashMap<>();
         h.put(McpSchema.METHOD_PING, (ex, p) -> Mono.just(Map.of()));
-        h.put(McpSchema.METHOD_TOOLS_LIST, safe(tools::list));
-        h.put(McpSchema.METHOD_TOOLS_CALL, safe(tools::call));
-        h.put(McpSchema.METHOD_RESOURCES_LIST, safe(resources::list));
-        h.put(McpSchema.METHOD_RESOURCES_TEMPLATES_LIST, safe(resources::templates));
-        h.put(McpSchema.METHOD_RESOURCES_READ, safe(resources::read));
-        h.put(McpSchema.METHOD_PROMPT_LIST, safe(prompts::list));
-        h.put(McpSchema.METHOD_PROMPT_GET, safe(prompts::get));
+        h.put(McpSchema.METHOD_TOOLS_LIST, gated(tools::list));
+        h.put(McpSchema.METHOD_TOOLS_CALL, gated(tools::call));
+        h.put(McpSchema.METHOD_RESOURCES_LIST, gated(resources::list));
+        h.put(McpSchema.METHOD_RESOURCES_TEMPLATES_LIST, gated(resources::templates));
+        h.put(McpSchema.METHOD_RESOURCES_READ, gated(resources::read));
+        h.put(McpSchema.METHOD_PROMPT_LIST, gated(prompts::list));
+        h.put(McpSchema.METHOD_PROMPT_GET, gated(prompts::get));
         h.put(McpSchema.METHOD_LOGGING_SET_LEVEL, safe(this::setLevel));
-        h.put(McpSchema.METHOD_RESOURCES_SUBSCRIBE, safe((ex, p) -> resources.subscribe(ex, p, true)));
-        h.put(McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, safe((ex, p) -> resources.subscribe(ex, p, false)));
-        h.put(McpSchema.METHOD_COMPLETION_COMPLETE, safe(prompts::complete));
+        h.put(McpSchema.METHOD_RESOURCES_SUBSCRIBE, gated((ex, p) -> resources.subscribe(ex, p, true)));
+        h.put(McpSchema.METHOD_RESOURCES_UNSUBSCRIBE, gated((ex, p) -> resources.subscribe(ex, p, false)));
+        h.put(McpSchema.METHOD_COMPLETION_COMPLETE, gated(prompts::complete));
         return h;
     }
 
@@ -118,6 +128,13 @@ final class McpHandlers {
     /** Tells subscribed sessions that a resource changed. */
     void resourceUpdated(String uri) {
         resources.updated(uri);
+    }
+
+    /** A handler that needs the tools, resources and prompts of the start: it waits for the start to complete. */
+    private <T> McpRequestHandler<T> gated(McpRequestHandler<T> handler) {
+        McpRequestHandler<T> safe = safe(handler);
+        return (exchange, params) -> gate.isOpen() ? safe.handle(exchange, params)
+                : gate.then(() -> safe.handle(exchange, params), scheduler);
     }
 
     /** Turns any unexpected failure of a handler into an internal error with a reference id. */

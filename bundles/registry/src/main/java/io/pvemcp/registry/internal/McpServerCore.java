@@ -78,6 +78,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     static final String SEVERAL_CLUSTERS = " This server reaches several clusters: proxmox_cluster_list names those you "
             + "can use; tools take cluster (default: the first), resources ?cluster=NAME, prompts cluster.";
 
+    /** How long lists and calls wait for the start at most (the launcher waits as long for the start level). */
+    static final long STARTUP_WAIT_MS = 60_000;
+
     private final Contributions<Tool, ToolEntry> tools;
     private final Contributions<Resource, ResourceEntry> resources;
     private final Contributions<Prompt, PromptEntry> prompts;
@@ -87,6 +90,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final Scheduler scheduler;
     private final McpSessions sessions;
     private final ListChangedNotifier notifier;
+    private final StartupGate gate;
     private final Set<McpStreamableServerTransportProvider> transports = new CopyOnWriteArraySet<>();
     private final Set<McpServerTransportProvider> connectionTransports = new CopyOnWriteArraySet<>();
     private final McpSchema.Implementation serverInfo;
@@ -129,6 +133,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             return t;
         });
         this.notifier = new ListChangedNotifier(timer, Math.max(0, config.list_changed_delay_ms()), this::broadcast);
+        this.gate = new StartupGate(context, timer, STARTUP_WAIT_MS);
 
         Version v = context.getBundle().getVersion();
         String version = v.getMajor() + "." + v.getMinor() + "." + v.getMicro()
@@ -141,7 +146,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         this.switches = new SwitchStore(state != null ? state.documents()
                 : stateDir.isEmpty() ? null : io.pvemcp.security.store.Documents.folder(Path.of(stateDir)));
         McpHandlers handlers = new McpHandlers(tools, resources, prompts, json, mapper, scheduler, clusters,
-                () -> audit, switches::get);
+                () -> audit, switches::get, gate);
         this.sessions = new McpSessions(handlers.requestHandlers(), handlers.notificationHandlers(),
                 new LazySchemaValidator(() -> new DefaultJsonSchemaValidator(mapper)),
                 Duration.ofSeconds(Math.max(1, config.client_request_timeout_s())),
@@ -185,6 +190,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
 
     @Deactivate
     void deactivate() {
+        gate.close();
         approvalPages.close();
         try {
             approvalStatus.unregister();
@@ -220,20 +226,20 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             policyOption = ReferencePolicyOption.GREEDY)
     void bindTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
         if (tools.add(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
     }
 
     void updatedTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
         boolean removed = tools.remove(objects, properties);
         if (tools.add(objects, properties) || removed) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
     }
 
     void unbindTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
         if (tools.remove(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
     }
 
@@ -241,20 +247,20 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             policy = ReferencePolicy.DYNAMIC, policyOption = ReferencePolicyOption.GREEDY)
     void bindResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
         if (resources.add(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
         }
     }
 
     void updatedResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
         boolean removed = resources.remove(objects, properties);
         if (resources.add(objects, properties) || removed) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
         }
     }
 
     void unbindResource(ComponentServiceObjects<Resource> objects, Map<String, Object> properties) {
         if (resources.remove(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
         }
     }
 
@@ -262,20 +268,20 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             policyOption = ReferencePolicyOption.GREEDY)
     void bindPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
         if (prompts.add(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
         }
     }
 
     void updatedPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
         boolean removed = prompts.remove(objects, properties);
         if (prompts.add(objects, properties) || removed) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
         }
     }
 
     void unbindPrompt(ComponentServiceObjects<Prompt> objects, Map<String, Object> properties) {
         if (prompts.remove(objects, properties)) {
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
         }
     }
 
@@ -301,8 +307,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
 
     /** Tools and prompts take the cluster's name, so their lists change with the clusters. */
     private void clustersChanged() {
-        notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
-        notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+        listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+        listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
     }
 
     @Reference(cardinality = ReferenceCardinality.OPTIONAL, policy = ReferencePolicy.DYNAMIC,
@@ -367,6 +373,13 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         return ToolsetTools.group(out);
     }
 
+    private void listChanged(String method) {
+        // during the start no session has listed anything yet: their first lists wait for the start and see it all
+        if (gate.isOpen()) {
+            notifier.changed(method);
+        }
+    }
+
     private void broadcast(String method) {
         LOG.debug("announcing {} to {} transport(s)", method, transports.size());
         for (McpServerTransportProviderBase t : List.<McpServerTransportProviderBase>copyOf(transports)) {
@@ -389,6 +402,11 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     @Override
     public List<ContributionInfo> tools() {
         return tools.infos();
+    }
+
+    @Override
+    public boolean started() {
+        return gate.isOpen();
     }
 
     @Override
@@ -463,12 +481,16 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
 
     @Override
     public List<ToolDescription> describeTools(Caller caller) {
+        gate.await(STARTUP_WAIT_MS);
         return handlers.describe(caller);
     }
 
     @Override
     public java.util.concurrent.CompletionStage<CallOutcome> call(Caller caller, String tool,
             Map<String, Object> arguments) {
+        if (!gate.isOpen()) {
+            return gate.opened().thenComposeAsync(v -> handlers.call(caller, tool, arguments), workers);
+        }
         return handlers.call(caller, tool, arguments);
     }
 
@@ -482,9 +504,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
             if (switches.reloadIfChanged()) {
                 LOG.info("The operator's switches changed in another process: bundles {}, tools {} are off",
                         switches.get().disabledBundles(), switches.get().disabledTools());
-                notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
-                notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
-                notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+                listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+                listChanged(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+                listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
             }
         } catch (RuntimeException e) {
             LOG.debug("checking the switches failed: {}", e.toString());
@@ -495,9 +517,9 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     public void setBundleEnabled(String symbolicName, boolean enabled) {
         if (switches.setBundle(symbolicName, enabled)) {
             LOG.info("The operator switched bundle {} {}", symbolicName, enabled ? "on" : "off");
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_RESOURCES_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_PROMPTS_LIST_CHANGED);
         }
     }
 
@@ -505,7 +527,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     public void setToolEnabled(String tool, boolean enabled) {
         if (switches.setTool(tool, enabled)) {
             LOG.info("The operator switched tool {} {}", tool, enabled ? "on" : "off");
-            notifier.changed(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
         }
     }
 

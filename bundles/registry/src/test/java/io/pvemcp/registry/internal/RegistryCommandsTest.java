@@ -18,6 +18,11 @@ class RegistryCommandsTest {
             }
 
             @Override
+            public boolean started() {
+                return true;
+            }
+
+            @Override
             public List<ContributionInfo> resources() {
                 return List.of();
             }

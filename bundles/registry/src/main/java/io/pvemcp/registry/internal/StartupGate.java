@@ -1,0 +1,155 @@
+package io.pvemcp.registry.internal;
+
+import java.util.concurrent.CompletableFuture;
+import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.TimeoutException;
+import java.util.function.Supplier;
+
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.InvalidSyntaxException;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+
+/**
+ * Holds what depends on the server's offer (lists, calls, reads) until the bundles of the start have started. The
+ * launcher starts the transports before the tool bundles, so that {@code initialize} is answered while they start;
+ * it sets the framework property {@value #PROPERTY} and, once the bundles of the start have started, registers a
+ * service with the property {@code pvemcp.startup=complete}. A client's first {@code tools/list} waits for it and
+ * sees every standard tool. Without the framework property (another launcher, tests) the gate is open from the
+ * start; past {@code maxWaitMillis} it opens anyway.
+ */
+final class StartupGate implements ServiceListener {
+
+    /** The framework property that says a launcher will mark the end of the start ({@code marked}). */
+    static final String PROPERTY = "pvemcp.startup";
+    /** The service the launcher registers when the bundles of the start have started. */
+    static final String COMPLETE = "(pvemcp.startup=complete)";
+    private static final Logger LOG = LoggerFactory.getLogger(StartupGate.class);
+
+    private final BundleContext context;
+    private final CompletableFuture<Void> opened = new CompletableFuture<>();
+    private final ScheduledExecutorService timer;
+    private final long started = System.nanoTime();
+
+    /** @return a gate that is open: nothing to wait for */
+    static StartupGate none() {
+        return new StartupGate();
+    }
+
+    private StartupGate() {
+        this.context = null;
+        this.timer = null;
+        opened.complete(null);
+    }
+
+    StartupGate(BundleContext context, ScheduledExecutorService timer, long maxWaitMillis) {
+        this.context = context;
+        this.timer = timer;
+        if (!"marked".equals(context.getProperty(PROPERTY))) {
+            opened.complete(null);
+            return;
+        }
+        try {
+            context.addServiceListener(this, COMPLETE);
+            // the mark may be there already (the registry restarted after the start)
+            if (context.getServiceReferences((String) null, COMPLETE) != null) {
+                open();
+                return;
+            }
+        } catch (InvalidSyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+        timer.schedule(() -> {
+            if (!opened.isDone()) {
+                LOG.warn("The start was not complete within {} ms; serving lists and calls anyway", maxWaitMillis);
+                open();
+            }
+        }, maxWaitMillis, TimeUnit.MILLISECONDS);
+    }
+
+    @Override
+    public void serviceChanged(ServiceEvent event) {
+        if (event.getType() == ServiceEvent.REGISTERED) {
+            try {
+                // off the registering thread (the launcher's): what waited runs on the registry's threads
+                timer.execute(this::open);
+            } catch (java.util.concurrent.RejectedExecutionException e) {
+                open();
+            }
+        }
+    }
+
+    private void open() {
+        if (context == null) {
+            return;
+        }
+        if (opened.complete(null)) {
+            LOG.debug("the start is complete: serving lists and calls ({} ms after the registry started)",
+                    (System.nanoTime() - started) / 1_000_000);
+        }
+        try {
+            context.removeServiceListener(this);
+        } catch (IllegalStateException e) {
+            // the bundle is stopping
+        }
+    }
+
+    /** @return whether lists and calls are served now */
+    boolean isOpen() {
+        return opened.isDone();
+    }
+
+    /**
+     * @param work what to do once the gate is open
+     * @param scheduler where to do it when it had to wait
+     * @return the work, at once when the gate is open, otherwise when it opens
+     */
+    <T> Mono<T> then(Supplier<Mono<T>> work, Scheduler scheduler) {
+        if (opened.isDone()) {
+            return work.get();
+        }
+        return Mono.fromFuture(opened, false).publishOn(scheduler).then(Mono.defer(work));
+    }
+
+    /**
+     * Waits for the gate, for callers that cannot wait otherwise (the REST API's list).
+     *
+     * @param millis how long at most
+     */
+    void await(long millis) {
+        if (opened.isDone()) {
+            return;
+        }
+        try {
+            opened.get(millis, TimeUnit.MILLISECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        } catch (ExecutionException | TimeoutException e) {
+            // served as it is
+        }
+    }
+
+    /** @return a stage that completes when the gate is open */
+    CompletableFuture<Void> opened() {
+        return opened;
+    }
+
+    void close() {
+        if (context == null) {
+            return;
+        }
+        try {
+            context.removeServiceListener(this);
+        } catch (IllegalStateException e) {
+            // the bundle is stopping
+        }
+        opened.complete(null);
+    }
+}

@@ -1,0 +1,100 @@
+package io.pvemcp.registry.internal;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.mockito.ArgumentMatchers.any;
+import static org.mockito.ArgumentMatchers.eq;
+import static org.mockito.Mockito.mock;
+import static org.mockito.Mockito.verify;
+import static org.mockito.Mockito.when;
+
+import java.time.Duration;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicReference;
+
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+import org.mockito.ArgumentCaptor;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceEvent;
+import org.osgi.framework.ServiceListener;
+import org.osgi.framework.ServiceReference;
+
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Scheduler;
+import reactor.core.scheduler.Schedulers;
+
+class StartupGateTest {
+
+    final ScheduledExecutorService timer = Executors.newSingleThreadScheduledExecutor();
+    final Scheduler workers = Schedulers.newSingle("gate-test-worker");
+
+    @AfterEach
+    void stop() {
+        timer.shutdownNow();
+        workers.dispose();
+    }
+
+    @Test
+    void withoutALauncherThatMarksTheStartTheGateIsOpen() {
+        BundleContext ctx = mock(BundleContext.class);
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(gate.then(() -> Mono.just("now"), workers).block(Duration.ofMillis(100))).isEqualTo("now");
+    }
+
+    @Test
+    void listsAndCallsWaitForTheLaunchersMarkAndRunOnTheRegistrysThreads() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        ArgumentCaptor<ServiceListener> listener = ArgumentCaptor.forClass(ServiceListener.class);
+        verify(ctx).addServiceListener(listener.capture(), eq(StartupGate.COMPLETE));
+        assertThat(gate.isOpen()).isFalse();
+
+        AtomicReference<String> ranOn = new AtomicReference<>();
+        var pending = gate.then(() -> Mono.fromCallable(() -> {
+            ranOn.set(Thread.currentThread().getName());
+            return "listed";
+        }), workers).toFuture();
+        Thread.sleep(200);
+        assertThat(pending).as("waits while the tool bundles start").isNotDone();
+
+        listener.getValue().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
+        assertThat(pending.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("listed");
+        assertThat(gate.isOpen()).isTrue();
+        assertThat(ranOn.get()).as("not on the thread that registered the mark").startsWith("gate-test-worker");
+        verify(ctx).removeServiceListener(listener.getValue());
+    }
+
+    @Test
+    void aRegistryStartedAfterTheStartFindsTheMarkAndDoesNotWait() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        when(ctx.getServiceReferences((String) null, StartupGate.COMPLETE)).thenReturn(
+                new ServiceReference<?>[] {mock(ServiceReference.class)});
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        assertThat(gate.isOpen()).isTrue();
+    }
+
+    @Test
+    void aStartThatNeverCompletesOpensTheGateAfterTheLongestWait() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        StartupGate gate = new StartupGate(ctx, timer, 300);
+        assertThat(gate.isOpen()).isFalse();
+        gate.await(5_000);
+        assertThat(gate.isOpen()).isTrue();
+        verify(ctx).removeServiceListener(any(ServiceListener.class));
+    }
+
+    @Test
+    void closingTheRegistryReleasesWhatWaits() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        var pending = gate.opened();
+        gate.close();
+        assertThat(pending).isDone();
+    }
+}
