@@ -168,14 +168,17 @@ final class Launcher implements AutoCloseable {
             long t3 = System.nanoTime();
             BundleTimes times = LOG.isDebugEnabled() ? new BundleTimes(felix.getBundleContext()) : null;
             int startup = Math.min(STARTUP_LEVEL, maxLevel);
-            launcher.raiseStartLevel(startup);
-            felix.getBundleContext().registerService(Object.class, new Object(),
-                    new Hashtable<>(Map.of("pvemcp.startup", "complete")));
+            // a stdio client may end its session while the tools start (its initialize was answered): then the
+            // framework stops, and so does the start
+            boolean going = launcher.raiseStartLevel(startup) && launcher.markStarted();
             long t4 = System.nanoTime();
-            if (maxLevel > startup) {
+            if (going && maxLevel > startup) {
                 launcher.raiseStartLevel(maxLevel);
             }
             long t5 = System.nanoTime();
+            if (launcher.stopping()) {
+                return launcher;
+            }
             if (times != null) {
                 times.report();
             }
@@ -243,16 +246,44 @@ final class Launcher implements AutoCloseable {
         }
     }
 
-    private void raiseStartLevel(int level) throws InterruptedException {
+    /** @return whether the framework goes on (it reached the level, or took too long); not if it is stopping */
+    private boolean raiseStartLevel(int level) throws InterruptedException {
         CountDownLatch done = new CountDownLatch(1);
         felix.adapt(FrameworkStartLevel.class).setStartLevel(level, event -> {
             if (event.getType() == FrameworkEvent.STARTLEVEL_CHANGED || event.getType() == FrameworkEvent.ERROR) {
                 done.countDown();
             }
         });
-        if (!done.await(60, TimeUnit.SECONDS)) {
-            LOG.warn("The runtime did not reach start level {} within 60 s", level);
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(60);
+        while (!done.await(50, TimeUnit.MILLISECONDS)) {
+            if (stopping()) {
+                return false;
+            }
+            if (System.nanoTime() > deadline) {
+                LOG.warn("The runtime did not reach start level {} within 60 s", level);
+                return true;
+            }
         }
+        return !stopping();
+    }
+
+    /** Tells the registry that the bundles of the start have started ({@link #STARTUP_LEVEL}). */
+    private boolean markStarted() {
+        BundleContext ctx = felix.getBundleContext();
+        try {
+            if (ctx != null) {
+                ctx.registerService(Object.class, new Object(), new Hashtable<>(Map.of("pvemcp.startup", "complete")));
+                return true;
+            }
+        } catch (IllegalStateException e) {
+            // stopping
+        }
+        return false;
+    }
+
+    /** @return whether the framework is stopping or stopped (a stdio client ended its session during the start) */
+    boolean stopping() {
+        return felix.getState() != Bundle.ACTIVE;
     }
 
     /**

@@ -119,6 +119,12 @@ final class StdioCommand implements Callable<Integer> {
             launcher.close();
             delete(cache);
         }, "proxmox-mcp-shutdown"));
+        if (launcher.stopping()) {
+            // the client ended its session while the tools started
+            launcher.awaitStop();
+            delete(cache);
+            return 0;
+        }
         List<String> missing = new ArrayList<>();
         if (launcher.awaitService("io.pvemcp.registry.ToolRegistry", Duration.ofSeconds(20)) == null) {
             missing.add("the MCP registry did not start");

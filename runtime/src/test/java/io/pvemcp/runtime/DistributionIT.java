@@ -108,7 +108,9 @@ class DistributionIT {
         for (String l = out.readLine(); l != null; l = out.readLine()) {
             all.append('\n').append(l);
         }
+        // the session ends right after initialize, maybe while the tool bundles still start: the server stops cleanly
         assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
         return all.toString();
     }
 
