@@ -45,6 +45,8 @@ import reactor.core.scheduler.Scheduler;
 final class McpHandlers {
 
     private static final Logger LOG = LoggerFactory.getLogger(McpHandlers.class);
+    /** JSON-RPC's range for errors of the server's own: a request that waited for the start is not served. */
+    static final int SERVER_STOPPING = -32000;
     /** A request whose transport named no caller may do nothing. */
     static final Caller NOBODY = Caller.builder().subject("unauthenticated").scopes(Set.of()).build();
 
@@ -134,7 +136,9 @@ final class McpHandlers {
     private <T> McpRequestHandler<T> gated(McpRequestHandler<T> handler) {
         McpRequestHandler<T> safe = safe(handler);
         return (exchange, params) -> gate.isOpen() ? safe.handle(exchange, params)
-                : gate.then(() -> safe.handle(exchange, params), scheduler);
+                : gate.then(() -> safe.handle(exchange, params), scheduler).onErrorMap(e -> !(e instanceof McpError),
+                        e -> McpError.builder(SERVER_STOPPING).message("The server is stopping; the request was not "
+                                + "served").build());
     }
 
     /** Turns any unexpected failure of a handler into an internal error with a reference id. */

@@ -103,16 +103,17 @@ final class StartupGate implements ServiceListener {
 
     /** @return whether lists and calls are served now */
     boolean isOpen() {
-        return opened.isDone();
+        return opened.isDone() && !opened.isCompletedExceptionally();
     }
 
     /**
      * @param work what to do once the gate is open
      * @param scheduler where to do it when it had to wait
-     * @return the work, at once when the gate is open, otherwise when it opens
+     * @return the work, at once when the gate is open, otherwise when it opens; an error if the registry stops
+     *         first (what waited is not done: its client is gone with the server)
      */
     <T> Mono<T> then(Supplier<Mono<T>> work, Scheduler scheduler) {
-        if (opened.isDone()) {
+        if (isOpen()) {
             return work.get();
         }
         return Mono.fromFuture(opened, false).publishOn(scheduler).then(Mono.defer(work));
@@ -136,11 +137,12 @@ final class StartupGate implements ServiceListener {
         }
     }
 
-    /** @return a stage that completes when the gate is open */
+    /** @return a stage that completes when the gate is open, exceptionally if the registry stops first */
     CompletableFuture<Void> opened() {
         return opened;
     }
 
+    /** The registry stops: what still waits fails, and is not done. */
     void close() {
         if (context == null) {
             return;
@@ -150,6 +152,6 @@ final class StartupGate implements ServiceListener {
         } catch (IllegalStateException e) {
             // the bundle is stopping
         }
-        opened.complete(null);
+        opened.completeExceptionally(new IllegalStateException("the server stopped before it finished starting"));
     }
 }

@@ -89,12 +89,15 @@ class StartupGateTest {
     }
 
     @Test
-    void closingTheRegistryReleasesWhatWaits() throws Exception {
+    void whatWaitsWhenTheRegistryStopsIsNotDone() throws Exception {
         BundleContext ctx = mock(BundleContext.class);
         when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
-        var pending = gate.opened();
+        AtomicReference<String> done = new AtomicReference<>();
+        var pending = gate.then(() -> Mono.fromRunnable(() -> done.set("listed")), workers).toFuture();
         gate.close();
-        assertThat(pending).isDone();
+        assertThat(pending).as("what waited fails").failsWithin(Duration.ofSeconds(5));
+        assertThat(done.get()).as("and is not done: its client is gone with the server").isNull();
+        assertThat(gate.isOpen()).isFalse();
     }
 }
