@@ -141,6 +141,40 @@ class StdioIT {
         assertThat(byId.get(3).at("/result/resources").size()).isPositive();
     }
 
+    /** A script writes its requests and closes its input at once: it still gets every answer, then the server stops. */
+    @Test
+    void aScriptThatClosesItsInputAtOnceGetsItsAnswers() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
+        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
+        Process p = pb.start();
+        try (OutputStream in = p.getOutputStream()) {
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
+                    + "\"capabilities\":{},\"clientInfo\":{\"name\":\"script\",\"version\":\"1\"}}}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":2,\"method\":\"tools/list\"}");
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":3,\"method\":\"tools/call\",\"params\":{\"name\":\"proxmox_vm_list\","
+                    + "\"arguments\":{\"limit\":2}}}");
+        }
+        Map<Integer, JsonNode> byId = new java.util.HashMap<>();
+        try (BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
+            for (String l = out.readLine(); l != null; l = out.readLine()) {
+                JsonNode m = JSON.readTree(l);
+                if (m.has("id")) {
+                    byId.put(m.get("id").asInt(), m);
+                }
+            }
+        }
+        assertThat(p.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(p.exitValue()).isZero();
+        assertThat(byId.keySet()).containsExactlyInAnyOrder(1, 2, 3);
+        assertThat(byId.get(2).at("/result/tools").size()).isGreaterThan(80);
+        assertThat(byId.get(3).at("/result/isError").asBoolean()).as(byId.get(3).toString()).isFalse();
+        assertThat(byId.get(3).at("/result/structuredContent/vms").size()).isEqualTo(2);
+    }
+
     private static void send(OutputStream in, String line) throws java.io.IOException {
         in.write((line + "\n").getBytes(StandardCharsets.UTF_8));
         in.flush();

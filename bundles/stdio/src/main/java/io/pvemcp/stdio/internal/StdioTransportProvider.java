@@ -41,10 +41,11 @@ import reactor.core.publisher.Mono;
 /**
  * MCP over the standard streams of the process: one JSON-RPC message per line on standard input, answers and
  * notifications one per line on standard output, nothing else there. One client, one session, for the life of the
- * process; when the client closes standard input, the server stops. The launcher registers the real streams as
- * services ({@code pvemcp.stdio=in}, {@code pvemcp.stdio=out}) and points {@code System.out} at standard error, so no
- * stray output can corrupt the protocol. The client is the user who launched the command: it gets the configured
- * scopes without a token, and every call is audited as {@code stdio:<user>}.
+ * process; when the client closes standard input, the server answers the requests it read (30 s at most) and stops.
+ * The launcher registers the real streams as services ({@code pvemcp.stdio=in}, {@code pvemcp.stdio=out}) and points
+ * {@code System.out} at standard error, so no stray output can corrupt the protocol. The client is the user who
+ * launched the command: it gets the configured scopes without a token, and every call is audited as
+ * {@code stdio:<user>}.
  */
 @Component(service = McpServerTransportProvider.class, configurationPid = "io.pvemcp.stdio",
         configurationPolicy = ConfigurationPolicy.REQUIRE, property = "pvemcp.transport=stdio")
@@ -66,6 +67,10 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     private volatile boolean closing;
     /** Set when the client sent {@code notifications/initialized}; until then the server announces nothing. */
     private volatile boolean initialized;
+    /** Requests read and not yet answered: when standard input ends, they are answered before the server stops. */
+    private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+    /** How long the requests of a client that closed its input may still take before the server stops. */
+    static final long DRAIN_MILLIS = 30_000;
 
     @Activate
     public StdioTransportProvider(BundleContext context, StdioConfig config,
@@ -148,6 +153,8 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
         }
         if (!closing && config.stop_on_eof()) {
             LOG.info("Standard input closed: the client ended the session; stopping");
+            // a client that writes its requests and closes its input (a script) still gets its answers
+            drain();
             McpServerSession s = session;
             if (s != null) {
                 s.close();
@@ -202,10 +209,41 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             return;
         }
         Object id = message instanceof McpSchema.JSONRPCRequest req ? req.id() : null;
+        if (id != null) {
+            unanswered.incrementAndGet();
+        }
         s.handle(message).contextWrite(c -> {
             var ctx = c.put(McpTransportContext.KEY, transportContext);
             return id == null ? ctx : ctx.put(McpContextKeys.REQUEST_ID, id);
+        }).doFinally(signal -> {
+            if (id != null) {
+                unanswered.decrementAndGet();
+                synchronized (unanswered) {
+                    unanswered.notifyAll();
+                }
+            }
         }).subscribe(null, e -> LOG.warn("Handling a stdio message failed: {}", e.toString()));
+    }
+
+    /** Waits until the requests read so far are answered, {@link #DRAIN_MILLIS} at most. */
+    private void drain() {
+        long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
+        synchronized (unanswered) {
+            while (unanswered.get() > 0 && !closing) {
+                long left = (deadline - System.nanoTime()) / 1_000_000;
+                if (left <= 0) {
+                    LOG.warn("{} request(s) of the client still unanswered after {} s; stopping", unanswered.get(),
+                            DRAIN_MILLIS / 1000);
+                    return;
+                }
+                try {
+                    unanswered.wait(Math.min(left, 200));
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                    return;
+                }
+            }
+        }
     }
 
     private static McpSchema.JSONRPCResponse error(Object id, int code, String message) {
