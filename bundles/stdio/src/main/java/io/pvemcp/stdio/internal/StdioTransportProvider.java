@@ -71,6 +71,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
     /** How long the requests of a client that closed its input may still take before the server stops. */
     static final long DRAIN_MILLIS = 30_000;
+    private volatile boolean draining;
 
     @Activate
     public StdioTransportProvider(BundleContext context, StdioConfig config,
@@ -216,8 +217,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
             var ctx = c.put(McpTransportContext.KEY, transportContext);
             return id == null ? ctx : ctx.put(McpContextKeys.REQUEST_ID, id);
         }).doFinally(signal -> {
-            if (id != null) {
-                unanswered.decrementAndGet();
+            if (id != null && unanswered.decrementAndGet() == 0 && draining) {
                 synchronized (unanswered) {
                     unanswered.notifyAll();
                 }
@@ -227,6 +227,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
 
     /** Waits until the requests read so far are answered, {@link #DRAIN_MILLIS} at most. */
     private void drain() {
+        draining = true;
         long deadline = System.nanoTime() + DRAIN_MILLIS * 1_000_000;
         synchronized (unanswered) {
             while (unanswered.get() > 0 && !closing) {
