@@ -52,13 +52,7 @@ class StdioIT {
 
     @Test
     void standardOutputCarriesOnlyMcpAndTheServerStopsWithItsClient() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
-                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
-        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
-        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
-        pb.environment().put("MCP_STDIO_SCOPES", "proxmox:read");
-        Process p = pb.start();
+        Process p = demoStdio(Map.of("MCP_STDIO_SCOPES", "proxmox:read"));
         List<JsonNode> answers = new ArrayList<>();
         try (OutputStream in = p.getOutputStream();
                 BufferedReader out = new BufferedReader(new InputStreamReader(p.getInputStream(), StandardCharsets.UTF_8))) {
@@ -92,12 +86,7 @@ class StdioIT {
      */
     @Test
     void aListSentWithInitializeWaitsForTheToolBundlesAndIsComplete() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
-                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
-        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
-        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
-        Process p = pb.start();
+        Process p = demoStdio(Map.of());
         List<JsonNode> early = new ArrayList<>();
         JsonNode later;
         try (OutputStream in = p.getOutputStream();
@@ -144,12 +133,7 @@ class StdioIT {
     /** A script writes its requests and closes its input at once: it still gets every answer, then the server stops. */
     @Test
     void aScriptThatClosesItsInputAtOnceGetsItsAnswers() throws Exception {
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
-                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
-        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
-        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
-        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
-        Process p = pb.start();
+        Process p = demoStdio(Map.of());
         try (OutputStream in = p.getOutputStream()) {
             send(in, "{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":\"2025-11-25\","
                     + "\"capabilities\":{},\"clientInfo\":{\"name\":\"script\",\"version\":\"1\"}}}");
@@ -173,6 +157,17 @@ class StdioIT {
         assertThat(byId.get(2).at("/result/tools").size()).isGreaterThan(80);
         assertThat(byId.get(3).at("/result/isError").asBoolean()).as(byId.get(3).toString()).isFalse();
         assertThat(byId.get(3).at("/result/structuredContent/vms").size()).isEqualTo(2);
+    }
+
+    /** Starts {@code stdio --demo} with its own data and deploy folders, standard error to {@code stderr.txt}. */
+    private Process demoStdio(Map<String, String> env) throws java.io.IOException {
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
+        pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());
+        pb.environment().putAll(env);
+        return pb.start();
     }
 
     private static void send(OutputStream in, String line) throws java.io.IOException {
