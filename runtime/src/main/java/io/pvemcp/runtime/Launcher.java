@@ -109,6 +109,8 @@ final class Launcher implements AutoCloseable {
      * What starts later (the admin console, the shell: level 6) does not hold them.
      */
     static final int STARTUP_LEVEL = 5;
+    /** The framework property that announces the mark ({@code marked}), and the mark's property ({@code complete}). */
+    static final String STARTUP = "pvemcp.startup";
 
     private final Felix felix;
 
@@ -151,7 +153,7 @@ final class Launcher implements AutoCloseable {
         props.put("felix.log.level", "2");
         props.put("felix.log.logger", new FelixLogBridge());
         props.put("ds.loglevel", "warn");
-        props.put("pvemcp.startup", "marked");
+        props.put(STARTUP, "marked");
         props.putAll(frameworkProperties);
         long t0 = System.nanoTime();
         Felix felix = new Felix(props);
@@ -272,7 +274,7 @@ final class Launcher implements AutoCloseable {
         BundleContext ctx = felix.getBundleContext();
         try {
             if (ctx != null) {
-                ctx.registerService(Object.class, new Object(), new Hashtable<>(Map.of("pvemcp.startup", "complete")));
+                ctx.registerService(Object.class, new Object(), new Hashtable<>(Map.of(STARTUP, "complete")));
                 return true;
             }
         } catch (IllegalStateException e) {

@@ -119,11 +119,15 @@ final class McpHandlers {
 
     /** @return the tools a caller may use now, with their schemas */
     List<ToolRegistry.ToolDescription> describe(Caller caller) {
+        gate.await();
         return tools.describe(caller);
     }
 
     /** Calls a tool for a transport other than MCP, on the same path as {@code tools/call}. */
     CompletionStage<ToolRegistry.CallOutcome> call(Caller caller, String name, Map<String, Object> arguments) {
+        if (!gate.isOpen()) {
+            return gate.opened().thenComposeAsync(v -> tools.call(caller, name, arguments), scheduler::schedule);
+        }
         return tools.call(caller, name, arguments);
     }
 

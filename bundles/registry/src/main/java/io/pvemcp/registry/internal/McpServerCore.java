@@ -78,7 +78,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     static final String SEVERAL_CLUSTERS = " This server reaches several clusters: proxmox_cluster_list names those you "
             + "can use; tools take cluster (default: the first), resources ?cluster=NAME, prompts cluster.";
 
-    /** How long lists and calls wait for the start at most (the launcher waits as long for the start level). */
+    /** How long lists and calls wait for the start at most (the launcher waits as long for a start level). */
     static final long STARTUP_WAIT_MS = 60_000;
 
     private final Contributions<Tool, ToolEntry> tools;
@@ -481,16 +481,12 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
 
     @Override
     public List<ToolDescription> describeTools(Caller caller) {
-        gate.await(STARTUP_WAIT_MS);
         return handlers.describe(caller);
     }
 
     @Override
     public java.util.concurrent.CompletionStage<CallOutcome> call(Caller caller, String tool,
             Map<String, Object> arguments) {
-        if (!gate.isOpen()) {
-            return gate.opened().thenComposeAsync(v -> handlers.call(caller, tool, arguments), workers);
-        }
         return handlers.call(caller, tool, arguments);
     }
 

@@ -36,6 +36,7 @@ final class StartupGate implements ServiceListener {
     private final BundleContext context;
     private final CompletableFuture<Void> opened = new CompletableFuture<>();
     private final ScheduledExecutorService timer;
+    private final long maxWaitMillis;
     private final long started = System.nanoTime();
 
     /** @return a gate that is open: nothing to wait for */
@@ -46,12 +47,14 @@ final class StartupGate implements ServiceListener {
     private StartupGate() {
         this.context = null;
         this.timer = null;
+        this.maxWaitMillis = 0;
         opened.complete(null);
     }
 
     StartupGate(BundleContext context, ScheduledExecutorService timer, long maxWaitMillis) {
         this.context = context;
         this.timer = timer;
+        this.maxWaitMillis = maxWaitMillis;
         if (!"marked".equals(context.getProperty(PROPERTY))) {
             opened.complete(null);
             return;
@@ -119,17 +122,13 @@ final class StartupGate implements ServiceListener {
         return Mono.fromFuture(opened, false).publishOn(scheduler).then(Mono.defer(work));
     }
 
-    /**
-     * Waits for the gate, for callers that cannot wait otherwise (the REST API's list).
-     *
-     * @param millis how long at most
-     */
-    void await(long millis) {
+    /** Waits for the gate (as long as it holds requests at most), for callers that cannot wait otherwise. */
+    void await() {
         if (opened.isDone()) {
             return;
         }
         try {
-            opened.get(millis, TimeUnit.MILLISECONDS);
+            opened.get(maxWaitMillis, TimeUnit.MILLISECONDS);
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         } catch (ExecutionException | TimeoutException e) {

@@ -85,7 +85,7 @@ class StartupGateTest {
         when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
         StartupGate gate = new StartupGate(ctx, timer, 1_500);
         assertThat(gate.isOpen()).isFalse();
-        gate.await(10_000);
+        gate.opened().get(10, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(gate.isOpen()).isTrue();
         verify(ctx, timeout(5_000)).removeServiceListener(any(ServiceListener.class));
     }

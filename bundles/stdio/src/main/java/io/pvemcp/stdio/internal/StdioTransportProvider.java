@@ -8,6 +8,7 @@ import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -68,7 +69,7 @@ public final class StdioTransportProvider implements McpServerTransportProvider 
     /** Set when the client sent {@code notifications/initialized}; until then the server announces nothing. */
     private volatile boolean initialized;
     /** Requests read and not yet answered: when standard input ends, they are answered before the server stops. */
-    private final java.util.concurrent.atomic.AtomicInteger unanswered = new java.util.concurrent.atomic.AtomicInteger();
+    private final AtomicInteger unanswered = new AtomicInteger();
     /** How long the requests of a client that closed its input may still take before the server stops. */
     static final long DRAIN_MILLIS = 30_000;
     private volatile boolean draining;
