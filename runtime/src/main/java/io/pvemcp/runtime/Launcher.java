@@ -113,25 +113,29 @@ final class Launcher implements AutoCloseable {
     static final String STARTUP = "pvemcp.startup";
 
     private final Felix felix;
+    private final FrameworkCache cache;
 
-    private Launcher(Felix felix) {
+    private Launcher(Felix felix, FrameworkCache cache) {
         this.felix = felix;
+        this.cache = cache;
     }
 
     /**
      * Starts a framework.
      *
+     * @param command the command that starts it ({@code serve}, {@code stdio}, {@code sim}): it names the framework
+     *        cache, kept from start to start ({@link FrameworkCache})
      * @param home the distribution folder ({@code system/} holds the bundles)
-     * @param data the folder for the framework cache
+     * @param data the data folder: the framework cache is below it
      * @param features the features to install, in order
      * @param configurations the configurations by PID
      * @param frameworkProperties further framework properties
      * @return the running framework
      * @throws Exception if a bundle is missing or the framework cannot start
      */
-    static Launcher start(Path home, Path data, List<Feature> features, Map<String, Map<String, Object>> configurations,
-            Map<String, String> frameworkProperties) throws Exception {
-        return start(home, data, features, configurations, frameworkProperties, ctx -> {
+    static Launcher start(String command, Path home, Path data, List<Feature> features,
+            Map<String, Map<String, Object>> configurations, Map<String, String> frameworkProperties) throws Exception {
+        return start(command, home, data, features, configurations, frameworkProperties, ctx -> {
         });
     }
 
@@ -139,14 +143,21 @@ final class Launcher implements AutoCloseable {
      * Starts a framework, letting the caller register services of its own before any bundle starts.
      *
      * @param beforeStart gets the system bundle's context once the framework is initialised
-     * @see #start(Path, Path, List, Map, Map)
+     * @see #start(String, Path, Path, List, Map, Map)
      */
-    static Launcher start(Path home, Path data, List<Feature> features, Map<String, Map<String, Object>> configurations,
-            Map<String, String> frameworkProperties, java.util.function.Consumer<BundleContext> beforeStart)
-            throws Exception {
+    static Launcher start(String command, Path home, Path data, List<Feature> features,
+            Map<String, Map<String, Object>> configurations, Map<String, String> frameworkProperties,
+            java.util.function.Consumer<BundleContext> beforeStart) throws Exception {
+        Path system = home.resolve("system");
+        List<Path> jars = new ArrayList<>();
+        for (Feature f : features) {
+            for (Feature.BundleRef ref : f.bundles()) {
+                jars.add(ref.file(system));
+            }
+        }
+        FrameworkCache cache = FrameworkCache.open(FrameworkCache.root(data), command, jars);
+        FrameworkCache.forgetOld(data);
         Map<String, Object> props = new HashMap<>();
-        props.put(Constants.FRAMEWORK_STORAGE, data.resolve("felix-cache").toAbsolutePath().toString());
-        props.put(Constants.FRAMEWORK_STORAGE_CLEAN, Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         props.put(Constants.FRAMEWORK_BEGINNING_STARTLEVEL, "1");
         props.put(Constants.FRAMEWORK_SYSTEMPACKAGES_EXTRA, systemPackages(configurations.containsKey(
                 SecuritySetup.STATE_PID)));
@@ -156,14 +167,27 @@ final class Launcher implements AutoCloseable {
         props.put(STARTUP, "marked");
         props.putAll(frameworkProperties);
         long t0 = System.nanoTime();
-        Felix felix = new Felix(props);
-        felix.init();
+        Felix felix;
+        try {
+            felix = init(props, cache);
+        } catch (BundleException | RuntimeException e) {
+            if (!cache.reused()) {
+                throw e;
+            }
+            LOG.warn("The framework cache {} could not be read ({}); starting with an empty one", cache.storage(),
+                    e.getMessage());
+            cache = cache.discard();
+            felix = init(props, cache);
+        }
         beforeStart.accept(felix.getBundleContext());
         ClassArchiving.installIfArchiving(felix.getBundleContext());
-        Launcher launcher = new Launcher(felix);
+        Launcher launcher = new Launcher(felix, cache);
         try {
             long t1 = System.nanoTime();
-            int maxLevel = launcher.install(home.resolve("system"), features);
+            if (cache.reused()) {
+                launcher.uninstallOthers(system, features);
+            }
+            int maxLevel = launcher.install(system, features);
             long t2 = System.nanoTime();
             felix.start();
             launcher.configure(configurations);
@@ -173,6 +197,9 @@ final class Launcher implements AutoCloseable {
             // a stdio client may end its session while the tools start (its initialize was answered): then the
             // framework stops, and so does the start
             boolean going = launcher.raiseStartLevel(startup) && launcher.markStarted();
+            if (going) {
+                cache.completed();
+            }
             long t4 = System.nanoTime();
             if (going && maxLevel > startup) {
                 launcher.raiseStartLevel(maxLevel);
@@ -185,14 +212,49 @@ final class Launcher implements AutoCloseable {
                 times.report();
             }
             launcher.reportUnstartedBundles();
-            LOG.debug("framework init {} ms, install {} ms, configure {} ms, start bundles {} ms (then {} ms for the "
-                    + "levels after the start)", (t1 - t0) / 1_000_000, (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000,
-                    (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
+            LOG.debug("framework init {} ms ({} cache), install {} ms, configure {} ms, start bundles {} ms (then {} ms "
+                    + "for the levels after the start)", (t1 - t0) / 1_000_000, cache.reused() ? "reused" : "new",
+                    (t2 - t1) / 1_000_000, (t3 - t2) / 1_000_000, (t4 - t3) / 1_000_000, (t5 - t4) / 1_000_000);
             return launcher;
         } catch (Exception | Error e) {
             launcher.close();
             throw e;
         }
+    }
+
+    /** Initialises a framework on a cache (a new cache is emptied; one kept from an earlier start is read). */
+    private static Felix init(Map<String, Object> props, FrameworkCache cache) throws BundleException {
+        Map<String, Object> p = new HashMap<>(props);
+        p.putIfAbsent(Constants.FRAMEWORK_STORAGE, cache.storage().toAbsolutePath().toString());
+        p.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, cache.reused() ? "none"
+                : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        Felix felix = new Felix(p);
+        felix.init();
+        return felix;
+    }
+
+    /**
+     * A cache kept from an earlier start holds that start's bundles: those that are not this start's (plugins, which
+     * File Install installs again from deploy/) are uninstalled, so that the framework holds what a new cache would.
+     */
+    private void uninstallOthers(Path system, List<Feature> features) throws BundleException {
+        java.util.Set<String> ours = new java.util.HashSet<>();
+        for (Feature f : features) {
+            for (Feature.BundleRef ref : f.bundles()) {
+                ours.add(location(ref.file(system)));
+            }
+        }
+        for (Bundle b : felix.getBundleContext().getBundles()) {
+            if (b.getBundleId() != 0 && !ours.contains(b.getLocation())) {
+                LOG.debug("uninstalling {} (location {}) from the framework cache", b.getSymbolicName(),
+                        b.getLocation());
+                b.uninstall();
+            }
+        }
+    }
+
+    private static String location(Path jar) {
+        return "reference:" + jar.toUri();
     }
 
     private int install(Path system, List<Feature> features) throws IOException, BundleException {
@@ -206,7 +268,7 @@ final class Launcher implements AutoCloseable {
                     throw new IOException("bundle " + ref.id() + " of feature " + f.id() + " is missing: " + jar
                             + ". Rebuild the distribution (mvn package) or fix the feature file.");
                 }
-                Bundle b = ctx.installBundle("reference:" + jar.toUri());
+                Bundle b = ctx.installBundle(location(jar));
                 b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
                 max = Math.max(max, ref.startOrder());
                 if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
@@ -385,7 +447,9 @@ final class Launcher implements AutoCloseable {
     public void close() {
         try {
             felix.stop();
-            felix.waitForStop(15_000);
+            if (felix.waitForStop(15_000).getType() != FrameworkEvent.WAIT_TIMEDOUT) {
+                cache.close();
+            }
         } catch (BundleException e) {
             LOG.warn("stopping the framework failed", e);
         } catch (InterruptedException e) {

@@ -175,7 +175,7 @@ final class ServeCommand implements Callable<Integer> {
         }
         Secrets secrets = Secrets.extract(config.asMap());
         long start = System.nanoTime();
-        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties,
+        Launcher launcher = Launcher.start("serve", home, dataDir, features, config.asMap(), frameworkProperties,
                 secrets::register);
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
 

@@ -113,7 +113,7 @@ final class SimCommand implements Callable<Integer> {
             sim.put("generated.nodes", Integer.toString(nodes));
             sim.put("generated.guests", Integer.toString(guests != null ? guests : nodes * 100));
         }
-        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), Map.of());
+        Launcher launcher = Launcher.start("sim", home, dataDir, features, config.asMap(), Map.of());
         Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
         ServiceReference<?> ref = launcher.awaitService("io.pvemcp.pve.sim.Simulator", Duration.ofSeconds(20));
         if (ref == null) {

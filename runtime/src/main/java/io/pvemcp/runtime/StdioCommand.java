@@ -6,19 +6,15 @@ import java.io.FileOutputStream;
 import java.io.InputStream;
 import java.io.OutputStream;
 import java.io.PrintStream;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.Hashtable;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.Callable;
-import java.util.stream.Stream;
 
-import org.osgi.framework.Constants;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -105,24 +101,17 @@ final class StdioCommand implements Callable<Integer> {
             err.println(e.getMessage());
             return 2;
         }
-        // a framework cache of its own: desktop clients start several of these next to a running 'serve'
-        Path cache = Files.createTempDirectory("proxmox-mcp-stdio-");
-        frameworkProperties.put(Constants.FRAMEWORK_STORAGE, cache.toString());
         Secrets secrets = Secrets.extract(config.asMap());
         long start = System.nanoTime();
-        Launcher launcher = Launcher.start(home, dataDir, features, config.asMap(), frameworkProperties, ctx -> {
+        Launcher launcher = Launcher.start("stdio", home, dataDir, features, config.asMap(), frameworkProperties, ctx -> {
             secrets.register(ctx);
             ctx.registerService(InputStream.class, protocolIn, new Hashtable<>(Map.of("pvemcp.stdio", "in")));
             ctx.registerService(OutputStream.class, protocolOut, new Hashtable<>(Map.of("pvemcp.stdio", "out")));
         });
-        Runtime.getRuntime().addShutdownHook(new Thread(() -> {
-            launcher.close();
-            delete(cache);
-        }, "proxmox-mcp-shutdown"));
+        Runtime.getRuntime().addShutdownHook(new Thread(launcher::close, "proxmox-mcp-shutdown"));
         if (launcher.stopping()) {
             // the client ended its session while the tools started
             launcher.awaitStop();
-            delete(cache);
             return 0;
         }
         List<String> missing = new ArrayList<>();
@@ -141,15 +130,6 @@ final class StdioCommand implements Callable<Integer> {
                 (System.nanoTime() - start) / 1_000_000, demo ? ", with the simulated cluster" : "");
         log.info("Plugins: drop tool bundles into {}", Deployment.deployDir(home, runtime));
         launcher.awaitStop();
-        delete(cache);
         return 0;
-    }
-
-    private static void delete(Path dir) {
-        try (Stream<Path> files = Files.walk(dir)) {
-            files.sorted(Comparator.reverseOrder()).forEach(p -> p.toFile().delete());
-        } catch (java.io.IOException e) {
-            // a temporary folder; the system cleans it eventually
-        }
     }
 }

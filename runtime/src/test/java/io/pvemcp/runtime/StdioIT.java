@@ -159,6 +159,98 @@ class StdioIT {
         assertThat(byId.get(3).at("/result/structuredContent/vms").size()).isEqualTo(2);
     }
 
+    /**
+     * The framework cache is kept from start to start (it saves Felix installing every bundle again), one slot per
+     * process running at the same time, and holds only what this start installs: a plugin removed from deploy/
+     * between two starts is gone.
+     */
+    @Test
+    void theFrameworkCacheIsKeptFromStartToStartAndHoldsNothingOfAnEarlierStart() throws Exception {
+        Path deploy = Files.createDirectories(dir.resolve("deploy"));
+        Path plugin = deploy.resolve("sample-capacity.jar");
+        Files.copy(PluginsIT.PLUGINS.resolve("sample-capacity.jar"), plugin);
+        Path slot = dir.resolve("data/cache/framework-stdio-0");
+        try (Session first = new Session(demoStdio(Map.of()))) {
+            first.initialize();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!first.tools().contains("proxmox_capacity_report")) {
+                assertThat(System.nanoTime()).as("the plugin arrives").isLessThan(deadline);
+                Thread.sleep(200);
+            }
+        }
+        assertThat(slot.resolve("key")).as("a completed start keeps its cache").isRegularFile();
+        Files.delete(plugin);
+
+        ProcessBuilder verbose = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo", "--verbose").redirectError(dir.resolve("verbose.txt").toFile());
+        verbose.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        verbose.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
+        verbose.environment().put("MCP_DEPLOY_DIR", deploy.toString());
+        try (Session second = new Session(verbose.start())) {
+            // answered once it holds its cache slot
+            second.initialize();
+            List<String> tools = second.tools();
+            assertThat(tools).hasSizeGreaterThan(80).contains("proxmox_vm_list").doesNotContain(
+                    "proxmox_capacity_report");
+            try (Session beside = new Session(demoStdio(Map.of()))) {
+                beside.initialize();
+                assertThat(beside.tools()).containsExactlyInAnyOrderElementsOf(tools);
+            }
+            assertThat(second.tools()).as("the removed plugin does not come back").doesNotContain(
+                    "proxmox_capacity_report");
+        }
+        assertThat(Files.readString(dir.resolve("verbose.txt"))).contains("(reused cache)");
+        assertThat(dir.resolve("data/cache/framework-stdio-1")).as("the process beside took a slot of its own")
+                .isDirectory();
+    }
+
+    /** One stdio session, line by line. */
+    private static final class Session implements AutoCloseable {
+        private final Process process;
+        private final OutputStream in;
+        private final BufferedReader out;
+        private int id;
+
+        Session(Process process) {
+            this.process = process;
+            this.in = process.getOutputStream();
+            this.out = new BufferedReader(new InputStreamReader(process.getInputStream(), StandardCharsets.UTF_8));
+        }
+
+        void initialize() throws Exception {
+            JsonNode init = request("initialize", "{\"protocolVersion\":\"2025-11-25\",\"capabilities\":{},"
+                    + "\"clientInfo\":{\"name\":\"session\",\"version\":\"1\"}}");
+            assertThat(init.at("/result/protocolVersion").asText()).as(init.toString()).isEqualTo("2025-11-25");
+            send(in, "{\"jsonrpc\":\"2.0\",\"method\":\"notifications/initialized\"}");
+        }
+
+        List<String> tools() throws Exception {
+            List<String> names = new ArrayList<>();
+            request("tools/list", "{}").at("/result/tools").forEach(t -> names.add(t.get("name").asText()));
+            return names;
+        }
+
+        JsonNode request(String method, String params) throws Exception {
+            int n = ++id;
+            send(in, "{\"jsonrpc\":\"2.0\",\"id\":" + n + ",\"method\":\"" + method + "\",\"params\":" + params
+                    + "}");
+            for (String l = out.readLine(); l != null; l = out.readLine()) {
+                JsonNode m = JSON.readTree(l);
+                if (m.path("id").asInt(-1) == n) {
+                    return m;
+                }
+            }
+            throw new AssertionError("the server ended before it answered " + method);
+        }
+
+        @Override
+        public void close() throws Exception {
+            in.close();
+            assertThat(process.waitFor(60, TimeUnit.SECONDS)).as("the server stops with its client").isTrue();
+            assertThat(process.exitValue()).isZero();
+        }
+    }
+
     /** Starts {@code stdio --demo} with its own data and deploy folders, standard error to {@code stderr.txt}. */
     private Process demoStdio(Map<String, String> env) throws java.io.IOException {
         ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
