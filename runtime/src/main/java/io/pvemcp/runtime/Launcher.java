@@ -155,6 +155,10 @@ final class Launcher implements AutoCloseable {
                 jars.add(ref.file(system));
             }
         }
+        // Declarative Services asks JAXP for a SAX parser for every component description it reads; naming Java's own
+        // (the one it finds anyway) spares a service lookup over the class path each time (about 10 ms of a start)
+        System.getProperties().putIfAbsent("javax.xml.parsers.SAXParserFactory",
+                "com.sun.org.apache.xerces.internal.jaxp.SAXParserFactoryImpl");
         FrameworkCache cache = FrameworkCache.open(FrameworkCache.root(data), command, jars);
         FrameworkCache.forgetOld(data);
         Map<String, Object> props = new HashMap<>();
