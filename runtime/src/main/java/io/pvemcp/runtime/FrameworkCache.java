@@ -65,7 +65,6 @@ final class FrameworkCache implements AutoCloseable {
             Path slot = root.resolve("framework-" + command + "-" + i);
             FileChannel channel = null;
             try {
-                Files.createDirectories(root);
                 SecureFiles.privateDirectory(slot);
                 channel = FileChannel.open(slot.resolve("lock"), StandardOpenOption.CREATE, StandardOpenOption.WRITE);
                 FileLock held = channel.tryLock();

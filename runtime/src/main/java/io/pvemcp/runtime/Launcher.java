@@ -189,7 +189,7 @@ final class Launcher implements AutoCloseable {
         try {
             long t1 = System.nanoTime();
             if (cache.reused()) {
-                launcher.uninstallOthers(system, features);
+                launcher.uninstallOthers(jars);
             }
             int maxLevel = launcher.install(system, features);
             long t2 = System.nanoTime();
@@ -229,9 +229,8 @@ final class Launcher implements AutoCloseable {
     /** Initialises a framework on a cache (a new cache is emptied; one kept from an earlier start is read). */
     private static Felix init(Map<String, Object> props, FrameworkCache cache) throws BundleException {
         Map<String, Object> p = new HashMap<>(props);
-        p.putIfAbsent(Constants.FRAMEWORK_STORAGE, cache.storage().toAbsolutePath().toString());
-        p.putIfAbsent(Constants.FRAMEWORK_STORAGE_CLEAN, cache.reused() ? "none"
-                : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
+        p.put(Constants.FRAMEWORK_STORAGE, cache.storage().toAbsolutePath().toString());
+        p.put(Constants.FRAMEWORK_STORAGE_CLEAN, cache.reused() ? "none" : Constants.FRAMEWORK_STORAGE_CLEAN_ONFIRSTINIT);
         Felix felix = new Felix(p);
         felix.init();
         return felix;
@@ -241,13 +240,9 @@ final class Launcher implements AutoCloseable {
      * A cache kept from an earlier start holds that start's bundles: those that are not this start's (plugins, which
      * File Install installs again from deploy/) are uninstalled, so that the framework holds what a new cache would.
      */
-    private void uninstallOthers(Path system, List<Feature> features) throws BundleException {
+    private void uninstallOthers(List<Path> jars) throws BundleException {
         java.util.Set<String> ours = new java.util.HashSet<>();
-        for (Feature f : features) {
-            for (Feature.BundleRef ref : f.bundles()) {
-                ours.add(location(ref.file(system)));
-            }
-        }
+        jars.forEach(jar -> ours.add(location(jar)));
         for (Bundle b : felix.getBundleContext().getBundles()) {
             if (b.getBundleId() != 0 && !ours.contains(b.getLocation())) {
                 LOG.debug("uninstalling {} (location {}) from the framework cache", b.getSymbolicName(),
