@@ -30,8 +30,14 @@ record Feature(String id, String name, List<BundleRef> bundles, Map<String, Map<
      *
      * @param id {@code group:artifact:version}
      * @param startOrder the start level
+     * @param start whether the launcher starts it ({@code false}: installed, so that what needs it resolves, and
+     *        left stopped)
      */
-    record BundleRef(String id, int startOrder) {
+    record BundleRef(String id, int startOrder, boolean start) {
+
+        BundleRef(String id, int startOrder) {
+            this(id, startOrder, true);
+        }
 
         /** @return {@code group:artifact} */
         String key() {

@@ -114,6 +114,20 @@ final class Features {
         return out;
     }
 
+    /**
+     * The features with the given bundles installed but not started, for a command that has no use for them running
+     * but keeps them so that what needs them still resolves (a plugin that also registers a servlet, on stdio).
+     *
+     * @param features the features
+     * @param keys bundle keys ({@code group:artifact})
+     * @return the features, the given bundles marked not to start
+     */
+    static List<Feature> installOnly(List<Feature> features, List<String> keys) {
+        return features.stream().map(f -> new Feature(f.id(), f.name(), f.bundles().stream()
+                .map(b -> keys.contains(b.key()) ? new Feature.BundleRef(b.id(), b.startOrder(), false) : b).toList(),
+                f.configurations())).toList();
+    }
+
     private static boolean excludes(String entry, Feature.BundleRef b) {
         String key = b.key();
         return entry.equals(key) || entry.equals(b.id()) || entry.equals(key.substring(key.indexOf(':') + 1));

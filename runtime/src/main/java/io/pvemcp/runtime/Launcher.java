@@ -114,6 +114,8 @@ final class Launcher implements AutoCloseable {
 
     private final Felix felix;
     private final FrameworkCache cache;
+    /** Bundles installed and left stopped on purpose ({@link Feature.BundleRef#start()}). */
+    private final java.util.Set<Long> leftStopped = new java.util.HashSet<>();
 
     private Launcher(Felix felix, FrameworkCache cache) {
         this.felix = felix;
@@ -270,7 +272,11 @@ final class Launcher implements AutoCloseable {
                 Bundle b = ctx.installBundle(location(jar));
                 b.adapt(BundleStartLevel.class).setStartLevel(ref.startOrder());
                 max = Math.max(max, ref.startOrder());
-                if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
+                if (!ref.start()) {
+                    // a kept framework cache remembers a bundle an earlier start started
+                    b.stop();
+                    leftStopped.add(b.getBundleId());
+                } else if (b.getHeaders().get(Constants.FRAGMENT_HOST) == null) {
                     toStart.add(b);
                 }
             }
@@ -392,7 +398,7 @@ final class Launcher implements AutoCloseable {
     private void reportUnstartedBundles() {
         for (Bundle b : felix.getBundleContext().getBundles()) {
             boolean fragment = b.getHeaders().get(Constants.FRAGMENT_HOST) != null;
-            if (!fragment && b.getState() != Bundle.ACTIVE) {
+            if (!fragment && b.getState() != Bundle.ACTIVE && !leftStopped.contains(b.getBundleId())) {
                 LOG.error("Bundle {} {} did not start (state {}); the log above says why", b.getSymbolicName(),
                         b.getVersion(), state(b.getState()));
             }

@@ -65,6 +65,9 @@ final class StdioCommand implements Callable<Integer> {
         try {
             features = Features.select(home, runtime, demo ? List.of("stdio", "sim") : List.of("stdio"),
                     List.of("console", "io.pvemcp:http"));
+            // no port for Jetty to open here: it is installed, for plugins that also register servlets, not started
+            features = Features.installOnly(features, List.of("org.apache.felix:org.apache.felix.http.jetty12",
+                    "commons-fileupload:commons-fileupload", "commons-io:commons-io"));
         } catch (IllegalArgumentException e) {
             err.println(e.getMessage());
             return 2;
@@ -92,7 +95,6 @@ final class StdioCommand implements Callable<Integer> {
 
         Map<String, String> frameworkProperties = new LinkedHashMap<>();
         frameworkProperties.put("felix.cm.pm", "memory");
-        // Jetty stays (the servlet whiteboard is a requirement of the security bundle) but opens no port
         frameworkProperties.put("org.apache.felix.http.enable", "false");
         frameworkProperties.put("org.apache.felix.https.enable", "false");
         try {

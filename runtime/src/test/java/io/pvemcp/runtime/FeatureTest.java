@@ -85,4 +85,16 @@ class FeatureTest {
                 java.util.List.of())).hasMessageContaining("feature 'extras' is missing")
                 .hasMessageContaining("base, console, deploy, mcp, sim, tools");
     }
+
+    @Test
+    void bundlesInstalledOnlyKeepTheirPlaceAndStartOrder() throws IOException {
+        feature("base", "org.example:cm:1");
+        feature("mcp", "org.example:jetty:1", "io.pvemcp:registry:1");
+        java.util.List<Feature> all = Features.installOnly(Features.select(dir, java.util.Map.of("features",
+                "base, mcp"), java.util.List.of()), java.util.List.of("org.example:jetty"));
+        assertThat(all.get(1).bundles()).extracting(Feature.BundleRef::id, Feature.BundleRef::startOrder,
+                Feature.BundleRef::start).containsExactly(org.assertj.core.groups.Tuple.tuple("org.example:jetty:1", 1,
+                false), org.assertj.core.groups.Tuple.tuple("io.pvemcp:registry:1", 1, true));
+        assertThat(all.get(0).bundles()).extracting(Feature.BundleRef::start).containsExactly(true);
+    }
 }

@@ -77,6 +77,7 @@ class StdioIT {
         assertThat(answers.get(3).at("/result/tools").size()).isPositive();
         String stderr = Files.readString(dir.resolve("stderr.txt"));
         assertThat(stderr).contains("speaks MCP on standard input and output", "Standard input closed");
+        assertThat(stderr).as("Jetty is installed on stdio but not started").doesNotContain("Jetty", "did not start");
     }
 
     /**

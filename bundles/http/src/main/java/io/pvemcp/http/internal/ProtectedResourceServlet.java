@@ -1,4 +1,4 @@
-package io.pvemcp.security.internal;
+package io.pvemcp.http.internal;
 
 import java.io.IOException;
 
