@@ -34,6 +34,9 @@ public final class Main implements Runnable {
         followLauncher();
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         Home.configureLogging(Home.locate(), verbose);
+        if (args.length > 0 && (args[0].equals("stdio") || args[0].equals("serve"))) {
+            CompilerThreads.lowerInBackground();
+        }
         JulBridge.install();
         System.exit(run(args, System.out));
     }
