@@ -101,6 +101,31 @@ class ClustersIT {
         return names;
     }
 
+    /**
+     * A stdio client's {@code initialize} is answered while the tool bundles start; its instructions already say
+     * that there are several clusters (the Proxmox clients start before the transports).
+     */
+    @Test
+    void aStdioClientThatInitializesAtOnceIsToldOfTheClusters() throws Exception {
+        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo", "--data", dir.resolve("stdio-data").toString())
+                .redirectError(dir.resolve("stdio-stderr.txt").toFile());
+        pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
+        pb.environment().put("PVEMCP_CONF", conf.toString());
+        Process p = pb.start();
+        try (var in = p.getOutputStream(); var out = new java.io.BufferedReader(new java.io.InputStreamReader(
+                p.getInputStream(), StandardCharsets.UTF_8))) {
+            in.write(("{\"jsonrpc\":\"2.0\",\"id\":1,\"method\":\"initialize\",\"params\":{\"protocolVersion\":"
+                    + "\"2025-06-18\",\"capabilities\":{},\"clientInfo\":{\"name\":\"at-once\",\"version\":\"1\"}}}\n")
+                    .getBytes(StandardCharsets.UTF_8));
+            in.flush();
+            JsonNode answer = JSON.readTree(out.readLine());
+            assertThat(answer.at("/result/instructions").asText()).contains("several clusters");
+        } finally {
+            assertThat(p.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)).as("stdio stops with its input").isTrue();
+        }
+    }
+
     @Test
     void anAdministratorReachesBothClustersAndChoosesWithTheClusterArgument() throws Exception {
         McpHttpClient admin = new McpHttpClient(server.url(), server.token());
