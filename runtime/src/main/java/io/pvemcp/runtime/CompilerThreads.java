@@ -99,15 +99,4 @@ final class CompilerThreads {
         }
         return ids;
     }
-
-    /**
-     * @param id a thread of this process
-     * @return its nice value, from {@code /proc/self/task/ID/stat}
-     */
-    static int nice(long id) throws IOException {
-        String stat = Files.readString(Path.of("/proc/self/task", Long.toString(id), "stat"), StandardCharsets.UTF_8);
-        // the fields after the thread's name, which may hold spaces: state is the first, nice the 17th
-        String[] fields = stat.substring(stat.lastIndexOf(')') + 2).split(" ");
-        return Integer.parseInt(fields[16]);
-    }
 }

@@ -34,7 +34,7 @@ public final class Main implements Runnable {
         followLauncher();
         boolean verbose = List.of(args).contains("-v") || List.of(args).contains("--verbose");
         Home.configureLogging(Home.locate(), verbose);
-        if (args.length > 0 && (args[0].equals("stdio") || args[0].equals("serve"))) {
+        if (server(args)) {
             CompilerThreads.lowerInBackground();
         }
         JulBridge.install();
@@ -54,8 +54,13 @@ public final class Main implements Runnable {
                 .ifPresent(p -> p.onExit().thenRun(() -> Runtime.getRuntime().halt(143)));
     }
 
+    /** @return whether the command line runs a server ({@code stdio} or {@code serve}) */
+    private static boolean server(String[] args) {
+        return args.length > 0 && (args[0].equals("stdio") || args[0].equals("serve"));
+    }
+
     static int run(String[] args, PrintStream out) {
-        if (args.length > 0 && (args[0].equals("stdio") || args[0].equals("serve"))) {
+        if (server(args)) {
             java.util.concurrent.Callable<Integer> server = args[0].equals("stdio") ? new StdioCommand()
                     : new ServeCommand(out);
             if (DirectOptions.fill(server, java.util.Arrays.copyOfRange(args, 1, args.length))) {
