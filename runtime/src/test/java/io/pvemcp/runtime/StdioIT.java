@@ -131,6 +131,26 @@ class StdioIT {
         assertThat(byId.get(3).at("/result/resources").size()).isPositive();
     }
 
+    /**
+     * A client that opens a session is about to call tools: the connection to Proxmox is opened meanwhile ({@code GET
+     * /version}, in the launcher's debug log), not by the first call.
+     */
+    @Test
+    void aSessionThatOpensHasTheConnectionToProxmoxOpenedAhead() throws Exception {
+        try (Session s = new Session(demoStdio(Map.of(), "--verbose"))) {
+            s.initialize();
+            long deadline = System.nanoTime() + 30_000_000_000L;
+            while (!Files.readString(dir.resolve("stderr.txt")).contains("GET /version -> 200")) {
+                assertThat(System.nanoTime()).as("a connection opened ahead, without a tool call").isLessThan(deadline);
+                Thread.sleep(50);
+            }
+        }
+        String log = Files.readString(dir.resolve("stderr.txt"));
+        assertThat(log.indexOf("GET /version -> 200")).as("after the session opened").isGreaterThan(log.indexOf(
+                "opened over stdio"));
+        assertThat(log).doesNotContain("/cluster/resources");
+    }
+
     /** A script writes its requests and closes its input at once: it still gets every answer, then the server stops. */
     @Test
     void aScriptThatClosesItsInputAtOnceGetsItsAnswers() throws Exception {
@@ -253,9 +273,11 @@ class StdioIT {
     }
 
     /** Starts {@code stdio --demo} with its own data and deploy folders, standard error to {@code stderr.txt}. */
-    private Process demoStdio(Map<String, String> env) throws java.io.IOException {
-        ProcessBuilder pb = new ProcessBuilder(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
-                "--demo").redirectError(dir.resolve("stderr.txt").toFile());
+    private Process demoStdio(Map<String, String> env, String... options) throws java.io.IOException {
+        List<String> command = new ArrayList<>(List.of(ServerProcess.DIST.resolve("bin/proxmox-mcp").toString(), "stdio",
+                "--demo"));
+        command.addAll(List.of(options));
+        ProcessBuilder pb = new ProcessBuilder(command).redirectError(dir.resolve("stderr.txt").toFile());
         pb.environment().keySet().removeIf(k -> k.startsWith("MCP_") || k.startsWith("PROXMOX_"));
         pb.environment().put("PVEMCP_DATA", dir.resolve("data").toString());
         pb.environment().put("MCP_DEPLOY_DIR", Files.createDirectories(dir.resolve("deploy")).toString());

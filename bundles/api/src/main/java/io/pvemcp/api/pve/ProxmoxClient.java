@@ -136,4 +136,18 @@ public interface ProxmoxClient {
     default ProxmoxClient uncached() {
         return this;
     }
+
+    /**
+     * Gets ready for requests that are about to come, so that the first of them does not wait for what could be done
+     * ahead: typically it opens a connection to the cluster (the TLS handshake, the trust store) when none is open.
+     * The registry calls it when an MCP client opens a session, on a thread of its own, while the tools are still
+     * starting or the client is still reading the tool list. It may block for as long as that takes; it does nothing
+     * when the client is ready already or is not configured. A failure is not reported here: the request that follows
+     * reports it as usual.
+     *
+     * @since 1.5
+     */
+    default void prepare() {
+        // nothing to prepare
+    }
 }

@@ -18,8 +18,9 @@
  * this package); a provider type, so only clients change.
  * 1.3: {@code uncached()}: the client may cache hot cluster-wide reads for a moment; this bypasses it.
  * 1.4: {@code answer()}: the whole answer, with the attributes Proxmox puts beside {@code data}.
+ * 1.5: {@code prepare()}: a connection opened ahead, when an MCP client opens a session.
  */
-@Version("1.4.0")
+@Version("1.5.0")
 @Export
 package io.pvemcp.api.pve;
 

@@ -96,6 +96,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final McpSchema.Implementation serverInfo;
     private final McpSchema.ServerCapabilities capabilities;
     private final Clusters clusters = new Clusters();
+    /** Whether a thread prepares the clusters' clients (see {@link #prepareClusters()}). */
+    private final java.util.concurrent.atomic.AtomicBoolean preparing = new java.util.concurrent.atomic.AtomicBoolean();
     private volatile AuditLog audit;
     private volatile io.pvemcp.security.Gatekeeper gatekeeper;
     private final SwitchStore switches;
@@ -178,6 +180,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
                 config.toolsets_dynamic());
         handlers.invoker().toolsets(toolsets);
         sessions.onClosed(toolsets::forget);
+        sessions.onOpened(this::prepareClusters);
         if (toolsets.dynamic()) {
             ToolsetTools tt = new ToolsetTools(() -> handlers.invoker().toolsets(), this::catalogue, sessions::notify);
             discovery.add(context.registerService(Tool.class, tt.list(), ToolsetTools.listProperties()));
@@ -303,6 +306,34 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         if (clusters.unbind(client)) {
             clustersChanged();
         }
+    }
+
+    /**
+     * A client that opens a session is about to call tools: the clusters' clients get ready meanwhile (open a
+     * connection, see {@link ProxmoxClient#prepare()}) on a thread of their own, one such thread at a time, so that the
+     * first call does not wait for the TLS handshake. On stdio that overlaps with the tools still starting.
+     */
+    private void prepareClusters() {
+        if (!preparing.compareAndSet(false, true)) {
+            return;
+        }
+        Thread t = new Thread(() -> {
+            try {
+                for (Clusters.Cluster c : clusters.all()) {
+                    if (c.configured()) {
+                        try {
+                            c.client().prepare();
+                        } catch (RuntimeException e) {
+                            LOG.debug("Preparing the client of cluster {} failed", c.name(), e);
+                        }
+                    }
+                }
+            } finally {
+                preparing.set(false);
+            }
+        }, "pvemcp-prepare");
+        t.setDaemon(true);
+        t.start();
     }
 
     /** Tools and prompts take the cluster's name, so their lists change with the clusters. */

@@ -99,6 +99,7 @@ final class McpSessions {
             McpSchema.Implementation client = request.clientInfo();
             LOG.info("MCP session {} opened over {} by {} {} (protocol {})", id, transport,
                     client == null ? "?" : client.name(), client == null ? "" : client.version(), version);
+            onOpened.run();
             return new McpStreamableServerSession.McpStreamableServerSessionInit(session,
                     Mono.fromSupplier(() -> initializer.apply(version)));
         };
@@ -120,6 +121,7 @@ final class McpSessions {
                 McpSchema.Implementation client = request.clientInfo();
                 LOG.info("MCP session {} opened over {} by {} {} (protocol {})", id, transport,
                         client == null ? "?" : client.name(), client == null ? "" : client.version(), version);
+                onOpened.run();
                 return Mono.fromSupplier(() -> initializer.apply(version));
             };
             self[0] = new McpServerSession(id, clientRequestTimeout, sessionTransport, init, requestHandlers,
@@ -136,6 +138,12 @@ final class McpSessions {
     }
 
     private volatile java.util.function.Consumer<String> onClosed = id -> { };
+    private volatile Runnable onOpened = () -> { };
+
+    /** @param listener told of each session that opens (on the thread that opens it) */
+    void onOpened(Runnable listener) {
+        this.onOpened = listener;
+    }
 
     /** @param listener told the id of each session that closes */
     void onClosed(java.util.function.Consumer<String> listener) {

@@ -278,7 +278,7 @@ final class Http1Client implements AutoCloseable {
         }
     }
 
-    /** @return the number of idle connections (tests) */
+    /** @return the number of idle connections */
     int idleConnections() {
         synchronized (idle) {
             return idle.size();

@@ -195,6 +195,24 @@ public class ProxmoxClientComponent implements ProxmoxClient {
         return current.uncached();
     }
 
+    /**
+     * Opens a connection ahead when none is open: {@code GET /version}, the lightest request every user may make, as
+     * a request like any other (it logs in first with a password, and counts in the metrics). Its answer is dropped.
+     */
+    @Override
+    public void prepare() {
+        ProxmoxClient client = current;
+        if (!client.connection().configured() || connections instanceof PveClient pve && pve.connected()) {
+            return;
+        }
+        try {
+            client.get("/version", Map.of()).join();
+        } catch (RuntimeException e) {
+            LOG.debug("Connecting to Proxmox VE{} ahead failed: {}", DEFAULT_NAME.equals(name) ? ""
+                    : " (cluster " + name + ")", e.getMessage());
+        }
+    }
+
     /** A client whose configuration is invalid: every request fails with the configuration problem. */
     private record Misconfigured(String problem) implements ProxmoxClient {
         @Override

@@ -100,6 +100,11 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
         return http;
     }
 
+    /** @return whether a kept-alive connection is open, so that the next request need not open one */
+    synchronized boolean connected() {
+        return http != null && http.idleConnections() > 0;
+    }
+
     /** Closes the kept-alive connections (the configuration changed, or the service stops). */
     @Override
     public synchronized void close() {
