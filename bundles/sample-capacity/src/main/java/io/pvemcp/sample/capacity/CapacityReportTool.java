@@ -14,12 +14,13 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * How full each online node is (memory and CPU, used and promised to guests) and how many more guests of a
  * given size fit on it, from one call to {@code GET /cluster/resources}.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_capacity_report", title = "Capacity report", risk = Risk.READ, category = "capacity", idempotent = true, description = "Reports, per online node, memory and CPU in use and promised to guests "
                 + "(sum of their configured memory and vCPUs, including stopped guests), and how many more guests of "
                 + "the given size fit before promised memory passes the given limit. Use it before creating guests, "

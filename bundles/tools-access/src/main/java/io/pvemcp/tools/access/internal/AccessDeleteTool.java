@@ -19,13 +19,14 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_access_delete}: deletes a user (with its tokens), a group, a custom role or an API token, and with it
  * the ACL entries that name it, which the question lists. Refused for root@pam, built-in roles, and whatever this
  * server's own access depends on.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_access_delete", title = "Delete a user, group, role or token", risk = Risk.DESTROY,
         category = "access", scope = Scopes.ADMIN,
         description = "Deletes a user (with its tokens), group, custom role or API token, and the ACL entries "

@@ -17,9 +17,10 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_access_list}: users, groups, roles, ACL entries or API tokens; never a token's secret. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_access_list", title = "Users, groups, roles, ACLs, tokens", risk = Risk.READ,
         category = "access", scope = Scopes.ADMIN, idempotent = true,
         description = "Lists users (with groups, tokens), groups (with members), roles (with privileges), ACL "

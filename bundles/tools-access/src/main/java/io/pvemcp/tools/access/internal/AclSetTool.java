@@ -20,13 +20,14 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_acl_set}: grants a user, group or token a role on a path ("grant anna@pve PVEVMUser on /vms/100"), or
  * revokes it. A grant is a change; a revocation takes access away and is a destroy-class call. Nothing revokes the
  * access of the account this server uses.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_acl_set", title = "Grant or revoke a role", risk = Risk.DESTROY, category = "access",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Grants a user, group or token a role on a path (/, /vms/100, /pool/dev, /storage/local, "

@@ -20,12 +20,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_group_set}: creates a group or changes its comment, and adds or removes members. Proxmox keeps
  * membership on the users, so each member added or removed is one change of that user.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_group_set", title = "Create or change a group", risk = Risk.CHANGE, category = "access",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Creates a group or changes its comment; adds or removes members.")

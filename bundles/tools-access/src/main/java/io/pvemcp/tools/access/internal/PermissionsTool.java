@@ -17,12 +17,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_permissions}: what a user or token may do, as Proxmox computes it (roles from its own, its groups'
  * and, for a token, its user's ACL entries, inherited down the path), on one path or on every path it has rights on.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_permissions", title = "Effective permissions", risk = Risk.READ, category = "access",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Effective privileges of a user or token, on one path or all; with privilege: can it do that "

@@ -21,12 +21,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_role_set}: creates a custom role or sets its privileges. Built-in roles cannot be changed; the
  * privileges there are, are those of the built-in Administrator role.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_role_set", title = "Create or change a role", risk = Risk.CHANGE, category = "access",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Creates a custom role or sets its privileges (e.g. VM.PowerMgmt, VM.Audit).")

@@ -19,12 +19,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_token_set}: creates an API token of a user, or changes one. A new token's secret is in this answer
  * only: Proxmox keeps a hash of it, the audit log stores arguments (which never hold it), and nothing else repeats it.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_token_set", title = "Create or change an API token", risk = Risk.CHANGE,
         category = "access", scope = Scopes.ADMIN, idempotent = true,
         description = "Creates a user's API token (its secret is shown once, in this answer) or changes one.")

@@ -20,12 +20,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_user_set}: creates a user or changes one (name, email, comment, groups, enabled, expiry). A new user
  * of the {@code pve} realm may get a password, which is never repeated in a question, an answer or the audit.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_user_set", title = "Create or change a user", risk = Risk.CHANGE, category = "access",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Creates a user or changes one. A user has no rights until granted a role "

@@ -19,6 +19,7 @@ import io.pvemcp.pve.contract.ApiContract;
 import io.pvemcp.pve.contract.ApiMethod;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -26,7 +27,7 @@ import org.osgi.service.component.annotations.Reference;
  * permissions and answers), or which paths lie below a shorter one, so that a model can form a valid
  * {@code proxmox_api} call.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_api_describe", title = "Describe a Proxmox VE API path", risk = Risk.READ,
         category = "api", idempotent = true,
         description = "A Proxmox VE API path as its contract states it: methods, parameters, permission, risk, and the "

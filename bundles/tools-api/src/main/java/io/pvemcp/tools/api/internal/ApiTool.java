@@ -26,6 +26,7 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 import org.osgi.service.component.annotations.Reference;
 
 /**
@@ -34,7 +35,7 @@ import org.osgi.service.component.annotations.Reference;
  * run and the guard rails of the call; the registry's guarded client holds each request to the scope of its effect as
  * for every tool.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_api", title = "Call the Proxmox VE API", risk = Risk.DESTROY, category = "api",
         scope = Scopes.READ,
         description = "Any Proxmox VE API call no other tool covers, checked against the API contract first. GET reads; "

@@ -20,8 +20,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_create", title = "Back up guests", risk = Risk.CHANGE, category = "backup",
         scope = Scopes.WRITE,
         description = "Backs up guests (VMIDs, all, all VMs or containers, or a pool) with vzdump and waits; reports "

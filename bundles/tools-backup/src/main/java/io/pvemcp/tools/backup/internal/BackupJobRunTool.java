@@ -18,8 +18,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.GuestTool;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_job_run", title = "Run a backup job now", risk = Risk.CHANGE, category = "backup",
         scope = Scopes.WRITE, description = "Runs a scheduled backup job now, with its own settings, and waits; "
                 + "reports each guest's archive.")

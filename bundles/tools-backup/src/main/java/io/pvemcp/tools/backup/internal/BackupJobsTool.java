@@ -14,8 +14,9 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_jobs", title = "List backup jobs", risk = Risk.READ, category = "backup",
         description = "Scheduled backup jobs (schedule, next run, storage, guests, mode) and the guests no enabled job "
                 + "backs up.")

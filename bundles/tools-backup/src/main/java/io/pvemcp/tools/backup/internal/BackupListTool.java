@@ -16,8 +16,9 @@ import io.pvemcp.tools.guest.Sizes;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_list", title = "List backups", risk = Risk.READ, category = "backup",
         description = "Backups on every backup storage (incl. PBS), newest first: guest, date, size, notes, "
                 + "protection, verification.")

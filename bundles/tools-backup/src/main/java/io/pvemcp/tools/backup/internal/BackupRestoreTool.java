@@ -6,8 +6,9 @@ import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_restore", title = "Restore a backup as a new guest", risk = Risk.CHANGE,
         category = "backup", scope = Scopes.WRITE,
         description = "Restores a VM or container backup as a new guest (default: next free VMID) and waits until it "

@@ -17,8 +17,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.GuestTool;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_backup_update", title = "Change a backup's notes or protection", risk = Risk.CHANGE,
         category = "backup", scope = Scopes.WRITE, idempotent = true, description = "Sets a backup's notes, or "
                 + "protects it from deletion and pruning (or lifts that).")

@@ -19,12 +19,13 @@ import io.pvemcp.tools.guest.Futures;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_ceph_status}: Ceph's health with its checks, monitors in quorum, OSDs (the down ones named with
  * their host), pools and capacity; read-only. A cluster without Ceph is said to have none, which is no error.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ceph_status", title = "Ceph health", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "Ceph health and its warnings, monitors, OSDs up/in (down ones named), pools and capacity.")

@@ -17,9 +17,10 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_cluster_log}: the cluster's log, newest first, optionally narrowed to a user or a text. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_cluster_log", title = "Cluster log", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "The cluster log, newest first: who did what on which node (tasks, logins, config changes).")

@@ -16,8 +16,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_cluster_nodes", title = "List nodes", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "Nodes with status, CPU, memory, root disk, uptime and running guests; offline nodes without "

@@ -14,8 +14,9 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_cluster_status", title = "Cluster status", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "Cluster name, quorum (without it changes are refused), nodes online, guest counts. Start here "

@@ -17,8 +17,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_cluster_get_node_info", title = "Describe a node", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "One node: CPU, load, memory, swap, root disk, uptime, kernel and PVE version, guests, storage, "

@@ -17,12 +17,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_replication_list}: storage replication jobs with their state as the source node reports it: last
  * and next sync, duration, failures and the last error; a job whose source node is offline is listed as such.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_replication_list", title = "Replication jobs", risk = Risk.READ, category = "cluster",
         idempotent = true,
         description = "Storage replication jobs: guest, source → target, schedule, last and next sync, failures "

@@ -23,8 +23,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.ProxmoxException;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_task_list", title = "List tasks", risk = Risk.READ, category = "tasks", idempotent = true,
         description = "Tasks of the cluster or a node, newest first: type, guest, user, state, exit status, times; "
                 + "filters.")

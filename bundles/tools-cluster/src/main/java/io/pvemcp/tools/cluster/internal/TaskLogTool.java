@@ -15,8 +15,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.Upid;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_task_log", title = "Read a task's log", risk = Risk.READ, category = "tasks",
         idempotent = true, description = "A task's log by UPID, a page at a time; next_start is where the next page "
                 + "begins.")

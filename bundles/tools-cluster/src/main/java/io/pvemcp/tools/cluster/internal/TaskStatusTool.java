@@ -19,8 +19,9 @@ import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.api.pve.Upid;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_task_status", title = "Follow a task", risk = Risk.READ, category = "tasks",
         idempotent = true,
         description = "A task by UPID: running or stopped, exit status, last log lines; wait_seconds waits for it to "

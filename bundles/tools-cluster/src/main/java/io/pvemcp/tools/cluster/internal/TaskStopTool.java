@@ -19,8 +19,9 @@ import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.api.pve.Upid;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_task_stop", title = "Stop a task", risk = Risk.CHANGE, category = "tasks",
         scope = Scopes.WRITE, idempotent = true, description = "Stops a running task by UPID and reports how it ended; "
                 + "what it did so far may remain.")

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestCloneTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_clone", title = "Clone a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
         description = "Clones a container or template (full, or linked from a template) to a new VMID, and waits for "

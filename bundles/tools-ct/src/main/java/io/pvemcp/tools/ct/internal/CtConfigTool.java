@@ -18,8 +18,9 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_config", title = "Change a container's settings", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE, idempotent = true,
         description = "Changes a container's settings (CPU, memory, swap, name, notes, tags, boot, NICs, mount "

@@ -27,8 +27,9 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_create", title = "Create a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
         description = "Creates an LXC container from a template (volid or a name such as debian-13; see "

@@ -17,8 +17,9 @@ import io.pvemcp.tools.guest.GuestType;
 import io.pvemcp.tools.guest.PropertyStrings;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_get_info", title = "Describe a container", risk = Risk.READ, category = "ct",
         idempotent = true,
         description = "One container's status and configuration: disks, mount points, addresses, tags, protection, HA, "

@@ -7,8 +7,9 @@ import io.pvemcp.tools.guest.GuestListTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_list", title = "List containers", risk = Risk.READ, category = "ct", idempotent = true,
         description = "Containers with node, status, CPU, memory, uptime, tags, pool; filters, sort, limit. Those of "
                 + "offline nodes show unknown.")

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestMigrateTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_migrate", title = "Migrate a container", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
         description = "Moves a container to another node (a running one restarts there); says why a node cannot take "

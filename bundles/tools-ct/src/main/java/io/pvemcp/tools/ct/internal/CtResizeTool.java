@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestResizeTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_resize", title = "Grow a container volume", risk = Risk.CHANGE, category = "ct",
         scope = Scopes.WRITE,
         description = "Grows a container's rootfs or a mount point by an amount (+10G) or to a size; its file system "

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestPowerTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_shutdown", title = "Shut down a container", risk = Risk.POWER, category = "ct",
         scope = Scopes.POWER,
         idempotent = true,

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestPowerTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ct_stop", title = "Stop a container", risk = Risk.DESTROY, category = "ct",
         scope = Scopes.POWER,
         idempotent = true,

@@ -20,13 +20,14 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_firewall_object_set}: creates or changes an alias, an IP set (entries added and removed) or a
  * security group, or deletes one. Deleting, and removing entries from an IP set, are destroy-class: rules that use
  * them match less from then on.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_object_set", title = "Set an alias, IP set or group", risk = Risk.DESTROY,
         category = "firewall", scope = Scopes.WRITE, idempotent = true,
         description = "Creates or changes a firewall alias (cidr), IP set (add/remove entries) or security group; "

@@ -16,12 +16,13 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_firewall_objects}: what rules refer to by name: aliases (a name for an address or network), IP sets
  * (named lists, used as {@code +name}) and, for the cluster, security groups with their rules.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_objects", title = "Firewall aliases, IP sets, groups", risk = Risk.READ,
         category = "firewall", idempotent = true,
         description = "Firewall aliases, IP sets with their entries, and security groups with their rules; of the "

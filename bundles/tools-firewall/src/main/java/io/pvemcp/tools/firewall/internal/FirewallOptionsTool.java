@@ -18,13 +18,14 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_firewall_options}: switches a firewall on or off and sets its policies. Switching the cluster's or a
  * host's firewall on, or making its input policy DROP or REJECT, can cut the management interface off, so such a call
  * is destroy class: a person confirms it, told what reaches 8006 and SSH afterwards.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_options", title = "Firewall on, off and policies", risk = Risk.DESTROY,
         category = "firewall", scope = Scopes.WRITE,
         description = "Switches the firewall of the cluster, a node or a guest on or off and sets its input and output "

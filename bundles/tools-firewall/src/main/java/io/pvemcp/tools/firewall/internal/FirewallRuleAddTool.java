@@ -15,12 +15,13 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_firewall_rule_add}: adds a rule to the cluster's, a node's or a guest's firewall, shown as Proxmox
  * applies it; a rule that would lock the management interface out is refused with the reason.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_rule_add", title = "Add a firewall rule", risk = Risk.CHANGE,
         category = "firewall", scope = io.pvemcp.api.Scopes.WRITE,
         description = "Adds a firewall rule to the cluster, a node or a guest (first by default, or at pos); refuses "

@@ -16,9 +16,10 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_firewall_rule_delete}: deletes one rule by its position, after the person saw which. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_rule_delete", title = "Delete a firewall rule", risk = Risk.DESTROY,
         category = "firewall", scope = Scopes.DESTROY,
         description = "Deletes a firewall rule of the cluster, a node, a guest or a security group by its position "

@@ -18,6 +18,7 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_firewall_rule_update}: changes a rule (the fields given; {@code unset} removes some) and/or moves it
@@ -25,7 +26,7 @@ import org.osgi.service.component.annotations.Component;
  * cluster's or a node's firewall matches, switching it off or moving it is a destroy-class call (it can take the
  * management interface away); a comment, or a guest's or security group's rule, is a change.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_rule_update", title = "Change or move a firewall rule", risk = Risk.DESTROY,
         category = "firewall", scope = Scopes.WRITE, idempotent = true,
         description = "Changes a firewall rule (fields given; unset removes some) or moves it (moveto); refuses a "

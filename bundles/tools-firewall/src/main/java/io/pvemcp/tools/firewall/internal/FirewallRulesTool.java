@@ -12,8 +12,9 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_firewall_rules", title = "Firewall rules", risk = Risk.READ, category = "firewall",
         idempotent = true,
         description = "Firewall rules (in order, with positions, as Proxmox applies them) and options of the "

@@ -18,9 +18,10 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_ha_remove}: takes a guest out of HA; it keeps running as it is, without recovery. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ha_remove", title = "Take a guest out of HA", risk = Risk.CHANGE, category = "ha",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Takes a guest out of HA: it keeps its power state but is no longer restarted or moved when "

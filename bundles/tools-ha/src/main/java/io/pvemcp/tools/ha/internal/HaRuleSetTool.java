@@ -22,13 +22,14 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_ha_rule_set}: an HA rule of Proxmox VE 9, which replaced HA groups: node affinity (run these guests on
  * these nodes, by priority) or resource affinity (keep these guests together, or apart); or deletes one. The HA
  * manager may move guests to satisfy a rule, so it is a power-class call.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ha_rule_set", title = "Set an HA rule", risk = Risk.POWER, category = "ha",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Creates, changes or deletes an HA rule: node affinity (guests on nodes, by priority) or "

@@ -23,13 +23,14 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_ha_set}: puts a guest under HA, or changes its HA settings; the requested state is what the HA
  * manager then makes true (started: it starts the guest and restarts it when it fails; stopped: it shuts it down).
  * A power-class call, as the HA manager may start or stop the guest; asking for {@code ignored} is a change.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ha_set", title = "Put a guest under HA", risk = Risk.POWER, category = "ha",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Puts a guest under HA or changes its HA settings: requested state (started, stopped, disabled, "

@@ -16,9 +16,10 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_ha_status}: the HA stack as the manager sees it, with each resource's requested and actual state. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_ha_status", title = "HA status", risk = Risk.READ, category = "ha", idempotent = true,
         description = "High availability: quorum, master, each node's LRM, every HA guest with its requested and "
                 + "actual state, groups and rules.")

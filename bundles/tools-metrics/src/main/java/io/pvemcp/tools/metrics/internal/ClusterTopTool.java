@@ -17,13 +17,14 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_cluster_top}: the running guests and online nodes that use the most CPU, memory, network or disk
  * I/O now. CPU and memory come from the cluster's resource list (one request); network and disk rates from each
  * guest's last minute in its time series, for at most {@value #MAX_SAMPLED} guests, the busiest CPUs first.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_cluster_top", title = "What uses most now", risk = Risk.READ, category = "metrics",
         idempotent = true,
         description = "The running guests and nodes using the most CPU, memory, network or disk I/O now, busiest "

@@ -23,12 +23,13 @@ import io.pvemcp.tools.guest.StorageScan;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_metrics}: the time series Proxmox VE keeps of a node, a guest or a storage ({@code rrddata}),
  * summarised for the model and drawn as a PNG chart for the person.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_metrics", title = "Metrics over time", risk = Risk.READ, category = "metrics",
         idempotent = true,
         description = "CPU, memory, network, disk I/O of a node or guest (or a storage's use), an hour to a year: "

@@ -21,13 +21,14 @@ import io.pvemcp.tools.guest.Futures;
 import io.pvemcp.tools.guest.GuestTool;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_network_apply}: applies a node's pending network configuration (a reload of its interfaces, in a
  * task) or reverts it. Applying is a destroy-class call: the question names the node, shows the diff, and warns that
  * a wrong configuration cuts the node off, and this server with it when it reaches Proxmox through that node.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_network_apply", title = "Apply or revert network changes", risk = Risk.DESTROY,
         category = "network", scope = Scopes.ADMIN,
         description = "Applies a node's pending network changes (confirmed; a wrong one cuts the node off), or "

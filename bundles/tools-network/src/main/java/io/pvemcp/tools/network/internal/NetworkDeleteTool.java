@@ -16,12 +16,13 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_network_delete}: stages the deletion of a bridge, bond or VLAN. Refused for an interface guests
  * use, one that is a port of another, a physical NIC, and the one this server reaches Proxmox through.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_network_delete", title = "Delete an interface", risk = Risk.DESTROY,
         category = "network", scope = Scopes.ADMIN,
         description = "Stages the deletion of a bridge, bond or VLAN on a node (not one guests or this server "

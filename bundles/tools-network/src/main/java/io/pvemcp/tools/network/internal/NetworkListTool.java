@@ -14,12 +14,13 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_network_list}: a node's interfaces as they will be once the pending changes are applied, and those
  * changes as the diff Proxmox shows.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_network_list", title = "A node's network", risk = Risk.READ, category = "network",
         scope = Scopes.ADMIN, idempotent = true,
         description = "A node's interfaces (bridges, bonds, VLANs, NICs) with addresses and ports, and the changes "

@@ -19,12 +19,13 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox_network_set}: creates a bridge, bond or VLAN on a node, or changes an interface. Proxmox stages the
  * change; nothing happens on the node until {@code proxmox_network_apply}.
  */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_network_set", title = "Create or change an interface", risk = Risk.CHANGE,
         category = "network", scope = Scopes.ADMIN, idempotent = true,
         description = "Creates a bridge, bond or VLAN on a node, or changes an interface; staged until "

@@ -17,9 +17,10 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_sdn_list}: the cluster's software-defined network, zones and their VNets (read-only). */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_sdn_list", title = "SDN zones and VNets", risk = Risk.READ, category = "network",
         scope = Scopes.ADMIN, idempotent = true,
         description = "The cluster's SDN zones (type, bridge, nodes) and their VNets (tag, alias).")

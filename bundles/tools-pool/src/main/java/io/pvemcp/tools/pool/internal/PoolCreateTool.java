@@ -16,8 +16,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_pool_create", title = "Create a pool", risk = Risk.CHANGE, category = "pool",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Creates an empty resource pool; add guests and storage with proxmox_pool_members.")

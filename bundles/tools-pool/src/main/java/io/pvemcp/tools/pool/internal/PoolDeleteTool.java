@@ -16,9 +16,10 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_pool_delete}: deletes an empty pool; its guests and storage are never touched. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_pool_delete", title = "Delete a pool", risk = Risk.DESTROY, category = "pool",
         scope = Scopes.ADMIN,
         description = "Deletes an empty resource pool (its guests and storage stay; remove them with "

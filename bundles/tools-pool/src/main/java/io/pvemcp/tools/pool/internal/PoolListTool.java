@@ -13,8 +13,9 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_pool_list", title = "List pools", risk = Risk.READ, category = "pool", idempotent = true,
         description = "Resource pools with their comment, guests (VMID, name, node, status) and storages; or one pool.")
 public final class PoolListTool implements Tool {

@@ -20,9 +20,10 @@ import io.pvemcp.tools.guest.StorageScan;
 import io.pvemcp.tools.guest.Futures;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** {@code proxmox_pool_members}: adds guests and storage to a pool and removes them, in one call. */
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_pool_members", title = "Change a pool's members", risk = Risk.CHANGE, category = "pool",
         scope = Scopes.ADMIN, idempotent = true,
         description = "Adds guests (by VMID) and storages to a pool, or removes them; move_from_other_pool moves "

@@ -21,8 +21,9 @@ import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.TaskResult;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_snapshot_create", title = "Take a snapshot", risk = Risk.CHANGE, category = "snapshot",
         scope = Scopes.WRITE, description = "Takes a snapshot of a VM or container (with ram: a running VM's RAM too) "
                 + "and waits.")

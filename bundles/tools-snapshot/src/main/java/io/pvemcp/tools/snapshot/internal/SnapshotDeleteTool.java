@@ -16,8 +16,9 @@ import io.pvemcp.api.pve.GuestRef;
 import io.pvemcp.api.pve.TaskResult;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_snapshot_delete", title = "Delete a snapshot", risk = Risk.DESTROY,
         category = "snapshot", scope = Scopes.DESTROY, idempotent = true,
         description = "Deletes a snapshot of a VM or container; the current state is untouched, but that moment is "

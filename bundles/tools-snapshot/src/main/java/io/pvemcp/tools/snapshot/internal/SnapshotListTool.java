@@ -15,8 +15,9 @@ import io.pvemcp.api.ToolService;
 import io.pvemcp.api.pve.GuestRef;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_snapshot_list", title = "List snapshots", risk = Risk.READ, category = "snapshot",
         description = "Snapshots of a VM or container as a tree (parent, date, description, RAM) and the one it "
                 + "follows now.")

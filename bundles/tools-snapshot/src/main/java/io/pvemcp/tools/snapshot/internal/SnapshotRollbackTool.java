@@ -19,8 +19,9 @@ import io.pvemcp.api.pve.TaskResult;
 import io.pvemcp.tools.guest.ConfigDiff;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_snapshot_rollback", title = "Roll back to a snapshot", risk = Risk.DESTROY,
         category = "snapshot", scope = Scopes.DESTROY,
         description = "Rolls a VM or container back to a snapshot: disks and config return to it, all since is lost.")

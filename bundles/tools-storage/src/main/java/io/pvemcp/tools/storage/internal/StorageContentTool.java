@@ -21,8 +21,9 @@ import io.pvemcp.tools.guest.Sizes;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_storage_content", title = "List storage content", risk = Risk.READ,
         category = "storage", description = "Volumes on storage (ISOs, templates, disks, backups) with size, date, "
                 + "owner VMID, notes, protection; newest first.")

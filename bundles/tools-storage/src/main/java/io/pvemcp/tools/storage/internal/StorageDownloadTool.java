@@ -18,8 +18,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_storage_download", title = "Download an ISO or template by URL", risk = Risk.CHANGE,
         category = "storage", scope = Scopes.WRITE, openWorld = true,
         description = "Has a node download an ISO or container template from a URL to a storage, checked against a "

@@ -20,8 +20,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_storage_list", title = "List storage", risk = Risk.READ, category = "storage",
         idempotent = true,
         description = "Storages with type, content, size, use and free space; shared ones once, local ones per node.")

@@ -19,8 +19,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_template_download", title = "Download a container template", risk = Risk.CHANGE,
         category = "storage", scope = Scopes.WRITE, idempotent = true,
         description = "Downloads a container template from the appliance index (proxmox_template_list) to a storage, "

@@ -21,8 +21,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_template_list", title = "List templates", risk = Risk.READ, category = "storage",
         description = "What guests are made from: container templates and ISOs on storage, VM templates, and the "
                 + "appliance index.")

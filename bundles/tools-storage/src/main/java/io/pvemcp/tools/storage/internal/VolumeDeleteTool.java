@@ -23,8 +23,9 @@ import io.pvemcp.tools.guest.GuestTool;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_volume_delete", title = "Delete a volume", risk = Risk.DESTROY, category = "storage",
         scope = Scopes.DESTROY, idempotent = true, description = "Deletes a volume for good (ISO, template, backup, "
                 + "unused disk); refuses protected backups and what a guest uses.")

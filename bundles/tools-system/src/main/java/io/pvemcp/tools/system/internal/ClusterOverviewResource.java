@@ -16,12 +16,13 @@ import io.pvemcp.api.ResourceService;
 import io.pvemcp.api.pve.ProxmoxClient;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /**
  * {@code proxmox://cluster/overview}: the cluster at a glance, small enough for any model context however
  * many guests the cluster runs (guests are counted, not listed).
  */
-@Component(service = Resource.class)
+@Component(service = Resource.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ResourceService(uri = ClusterOverviewResource.URI, name = "cluster-overview", title = "Proxmox cluster overview",
         description = "The cluster at a glance: name, quorum, Proxmox VE version, every node with its status, CPU, "
                 + "memory and uptime, guest counts by type and status, and storage use. Read it first for context.")

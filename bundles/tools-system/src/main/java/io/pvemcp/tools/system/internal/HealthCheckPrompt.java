@@ -9,9 +9,10 @@ import io.pvemcp.api.PromptResult;
 import io.pvemcp.api.PromptService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
 /** A read-only health review of the cluster, as a workflow the assistant follows with the server's tools. */
-@Component(service = Prompt.class)
+@Component(service = Prompt.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @PromptService(name = "proxmox_cluster_health_check", title = "Check the health of the Proxmox cluster",
         description = "Reviews the cluster without changing anything: connection, quorum, node status and load, "
                 + "guests and storage, and ends with a short report of findings and recommended actions.")

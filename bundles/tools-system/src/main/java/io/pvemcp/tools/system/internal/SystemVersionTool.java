@@ -12,8 +12,9 @@ import io.pvemcp.api.ToolResult;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_system_version", title = "Proxmox VE version", risk = Risk.READ, category = "system",
         idempotent = true,
         description = "Proxmox VE version, release and repository id of the cluster, or of one node.")

@@ -21,8 +21,9 @@ import io.pvemcp.api.pve.ProxmoxClient;
 import io.pvemcp.api.pve.ProxmoxException;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_test_connection", title = "Test the Proxmox connection", risk = Risk.READ,
         category = "system",
         idempotent = true,

@@ -20,8 +20,9 @@ import io.pvemcp.tools.guest.GuestType;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_agent_info", title = "Ask a VM's guest agent", risk = Risk.READ, category = "vm",
         description = "What the guest agent of a running VM reports: OS, kernel, interfaces with addresses, file "
                 + "systems with use.")

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestCloneTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_clone", title = "Clone a VM", risk = Risk.CHANGE, category = "vm", scope = Scopes.WRITE,
         description = "Clones a VM or template (full, or linked from a template) to a new VMID on any node, and waits "
                 + "for it.")

@@ -19,8 +19,9 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import io.pvemcp.tools.guest.StorageScan;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_config", title = "Change a VM's settings", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE, idempotent = true,
         description = "Changes a VM's settings (CPU, memory, name, notes, tags, boot, cloud-init, CD, NICs, disks); "

@@ -30,8 +30,9 @@ import io.pvemcp.tools.guest.PropertyStrings;
 import io.pvemcp.tools.guest.Sizes;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_create", title = "Create a VM", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE,
         description = "Creates a VM and waits: empty with a disk (optionally an ISO), or cloned from a template with "

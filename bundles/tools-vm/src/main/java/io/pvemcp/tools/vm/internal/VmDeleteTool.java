@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestDeleteTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_delete", title = "Delete a VM", risk = Risk.DESTROY, category = "vm",
         scope = Scopes.DESTROY,
         description = "Deletes a VM and its disks for good. Refuses a running VM unless stop_first, and a protected "

@@ -18,8 +18,9 @@ import io.pvemcp.tools.guest.GuestType;
 import io.pvemcp.tools.guest.PropertyStrings;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_get_info", title = "Describe a VM", risk = Risk.READ, category = "vm",
         idempotent = true,
         description = "One VM's status and configuration: disks, NICs, agent addresses, tags, protection, HA, "

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestMigrateTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_migrate", title = "Migrate a VM", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE,
         description = "Moves a VM to another node: live if it runs (local disks too), else offline; says why a node "

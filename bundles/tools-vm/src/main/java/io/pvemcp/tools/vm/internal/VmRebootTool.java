@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestPowerTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_reboot", title = "Reboot a VM", risk = Risk.POWER, category = "vm",
         scope = Scopes.POWER,
         idempotent = false,

@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestResizeTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_resize", title = "Grow a VM disk", risk = Risk.CHANGE, category = "vm",
         scope = Scopes.WRITE,
         description = "Grows a VM disk by an amount (+10G) or to a size; Proxmox cannot shrink disks.")

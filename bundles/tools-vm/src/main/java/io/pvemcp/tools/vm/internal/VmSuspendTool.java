@@ -6,8 +6,9 @@ import io.pvemcp.api.Tool;
 import io.pvemcp.api.ToolService;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_suspend", title = "Suspend a VM", risk = Risk.POWER, category = "vm",
         scope = Scopes.POWER, idempotent = true, description = "Pauses a running VM in RAM, or hibernates it to disk "
                 + "(to_disk); proxmox_vm_resume continues it where it was.")

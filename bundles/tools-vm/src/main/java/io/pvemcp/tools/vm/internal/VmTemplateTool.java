@@ -8,8 +8,9 @@ import io.pvemcp.tools.guest.GuestTemplateTool;
 import io.pvemcp.tools.guest.GuestType;
 
 import org.osgi.service.component.annotations.Component;
+import org.osgi.service.component.annotations.ConfigurationPolicy;
 
-@Component(service = Tool.class)
+@Component(service = Tool.class, configurationPolicy = ConfigurationPolicy.IGNORE)
 @ToolService(name = "proxmox_vm_template", title = "Convert a VM to a template", risk = Risk.DESTROY,
         category = "vm", scope = Scopes.WRITE, idempotent = true,
         description = "Converts a stopped VM into a template for cloning; it can never be started again.")
