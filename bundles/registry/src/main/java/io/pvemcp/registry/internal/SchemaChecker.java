@@ -93,12 +93,13 @@ final class SchemaChecker {
     /** A schema, compiled when it first checks an instance. */
     final class Compiled {
         private final String what;
-        private final JsonNode node;
+        /** The schema as JSON, until it is compiled. */
+        private byte[] json;
         private volatile Schema schema;
 
-        private Compiled(String what, JsonNode node, Schema schema) {
+        private Compiled(String what, byte[] json, Schema schema) {
             this.what = what;
-            this.node = node;
+            this.json = schema == null ? json : null;
             this.schema = schema;
         }
 
@@ -118,7 +119,12 @@ final class SchemaChecker {
 
         private synchronized Schema compiled() {
             if (schema == null) {
-                schema = registry().getSchema(node);
+                try {
+                    schema = registry().getSchema(mapper.readTree(json));
+                } catch (java.io.IOException e) {
+                    throw new IllegalStateException(e.getMessage(), e);
+                }
+                json = null;
             }
             return schema;
         }
@@ -134,19 +140,24 @@ final class SchemaChecker {
      * @throws Contributions.Rejected if the schema is not valid JSON Schema 2020-12
      */
     Compiled compile(String what, Map<String, Object> schema) {
-        JsonNode node;
         byte[] bytes;
         try {
-            node = mapper.valueToTree(schema);
-            bytes = mapper.writeValueAsBytes(node);
+            // the digest is taken over the schema as written, and the tree made only for a schema not known
+            bytes = mapper.writeValueAsBytes(schema);
         } catch (IllegalArgumentException | JsonProcessingException e) {
             throw new Contributions.Rejected("its " + what + " is not JSON: " + e.getMessage());
         }
         String digest = digest(bytes);
         synchronized (this) {
             if (known.contains(digest)) {
-                return new Compiled(what, node, null);
+                return new Compiled(what, bytes, null);
             }
+        }
+        JsonNode node;
+        try {
+            node = mapper.readTree(bytes);
+        } catch (java.io.IOException e) {
+            throw new Contributions.Rejected("its " + what + " is not JSON: " + e.getMessage());
         }
         List<String> problems = messages(metaSchema().validate(node));
         if (!problems.isEmpty()) {
@@ -155,7 +166,7 @@ final class SchemaChecker {
         }
         Compiled compiled;
         try {
-            compiled = new Compiled(what, node, registry().getSchema(node));
+            compiled = new Compiled(what, bytes, registry().getSchema(node));
         } catch (RuntimeException e) {
             throw new Contributions.Rejected("its " + what + " cannot be compiled: " + e.getMessage());
         }
