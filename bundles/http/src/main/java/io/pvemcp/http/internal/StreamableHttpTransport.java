@@ -9,7 +9,6 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -133,11 +132,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         this.idleTimeoutMillis = Duration.ofSeconds(Math.max(10, config.session_idle_timeout_s())).toMillis();
         this.maxRequestBytes = Math.max(1024, config.max_request_bytes());
         this.keepAliveSeconds = Math.max(1, config.keepalive_s());
-        this.timer = Executors.newSingleThreadScheduledExecutor(r -> {
-            Thread t = new Thread(r, "pvemcp-http-timer");
-            t.setDaemon(true);
-            return t;
-        });
+        this.timer = timer();
         timer.scheduleWithFixedDelay(this::expireIdleSessions, 60, 60, TimeUnit.SECONDS);
         timer.scheduleWithFixedDelay(this::closeInvalidatedSessions, 1, 1, TimeUnit.SECONDS);
     }
@@ -442,6 +437,41 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         resp.getOutputStream().write(json.writeValueAsBytes(McpSchema.JSONRPCResponse.result(request.id(), result)));
     }
 
+    /** @return the transport's timer thread */
+    static java.util.concurrent.ScheduledThreadPoolExecutor timer() {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
+                r -> {
+                    Thread t = new Thread(r, "pvemcp-http-timer");
+                    t.setDaemon(true);
+                    return t;
+                });
+        // each answer's stream head is scheduled and, for the quick answers, cancelled: gone from the queue at once,
+        // it does not wake the thread
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
+    }
+
+    /**
+     * @return the event stream of one answer: a quick answer goes out as one JSON body; a longer call shows its event
+     *         stream after {@value #STREAM_HEAD_DELAY_MS} ms, unless it ended before
+     */
+    static SseStream stream(AsyncContext async, java.io.OutputStream out, McpJsonMapper json, HttpServletResponse resp,
+            ScheduledExecutorService timer) {
+        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> head =
+                new java.util.concurrent.atomic.AtomicReference<>();
+        SseStream stream = new SseStream(async, out, json, () -> {
+            java.util.concurrent.Future<?> h = head.get();
+            if (h != null) {
+                h.cancel(false);
+            }
+        }, resp);
+        head.set(timer.schedule(stream::open, STREAM_HEAD_DELAY_MS, TimeUnit.MILLISECONDS));
+        if (stream.isClosed()) {
+            head.get().cancel(false);
+        }
+        return stream;
+    }
+
     /**
      * Answers a request on its own event stream, which carries its progress and log messages too, or with one JSON
      * response: for clients that do not accept event streams and for methods that never report progress (lists,
@@ -454,10 +484,7 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
         Runnable close;
         if (eventStream) {
             async = req.startAsync();
-            SseStream stream = new SseStream(async, resp.getOutputStream(), json, () -> {
-            }, resp);
-            // a quick answer goes out as one JSON body; a longer call shows its event stream after a moment
-            timer.schedule(stream::open, STREAM_HEAD_DELAY_MS, TimeUnit.MILLISECONDS);
+            SseStream stream = stream(async, resp.getOutputStream(), json, resp, timer);
             sink = stream;
             close = stream::close;
         } else {

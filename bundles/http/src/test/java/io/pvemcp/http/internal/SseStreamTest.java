@@ -93,6 +93,33 @@ class SseStreamTest {
     }
 
     @Test
+    void theTransportSchedulesTheHeadOfAStreamAndDropsItWhenTheAnswerCameFirst() throws Exception {
+        java.util.concurrent.ScheduledThreadPoolExecutor timer = StreamableHttpTransport.timer();
+        try {
+            for (int i = 0; i < 50; i++) {
+                SseStream quick = StreamableHttpTransport.stream(mock(AsyncContext.class), new Flushes(), json,
+                        mock(jakarta.servlet.http.HttpServletResponse.class), timer);
+                quick.sendMessage(McpSchema.JSONRPCResponse.result(i, java.util.Map.of())).block();
+            }
+            assertThat(timer.getQueue()).as("quick answers leave nothing for the timer to wake for").isEmpty();
+
+            Flushes out = new Flushes();
+            jakarta.servlet.http.HttpServletResponse resp = mock(jakarta.servlet.http.HttpServletResponse.class);
+            SseStream slow = StreamableHttpTransport.stream(mock(AsyncContext.class), out, json, resp, timer);
+            assertThat(timer.getQueue()).hasSize(1);
+            long deadline = System.nanoTime() + 10_000_000_000L;
+            while (out.flushes == 0) {
+                assertThat(System.nanoTime()).as("the head of a longer call is sent").isLessThan(deadline);
+                Thread.sleep(20);
+            }
+            verify(resp).setContentType("text/event-stream");
+            assertThat(slow.isClosed()).isFalse();
+        } finally {
+            timer.shutdownNow();
+        }
+    }
+
+    @Test
     void aLongerCallShowsItsEventStreamAndEndsItWithTheAnswer() {
         Flushes slow = new Flushes();
         AsyncContext async = mock(AsyncContext.class);
