@@ -3,15 +3,19 @@ package io.pvemcp.pve.client.internal;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.catchThrowable;
 
+import java.lang.reflect.Proxy;
 import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.CompletionException;
 import java.util.concurrent.atomic.AtomicLong;
 
+import io.pvemcp.api.metrics.Histogram;
+import io.pvemcp.api.metrics.MetricWriter;
 import io.pvemcp.api.pve.ProxmoxException;
 import io.pvemcp.api.pve.ProxmoxException.Kind;
 import io.pvemcp.pve.sim.Simulator;
@@ -20,6 +24,8 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
+import org.osgi.framework.BundleContext;
+import org.osgi.framework.ServiceRegistration;
 
 /** The client against the simulator, which checks every request against the Proxmox VE API contract. */
 class PveClientTest {
@@ -260,5 +266,87 @@ class PveClientTest {
                 Map.of("node", "pve1", "upid", "UPID:pve1:00001234:0000ABCD:67000000:qmstart:100:root@pam:"), rest))
                 .isEqualTo("/nodes/pve1/tasks/UPID%3Apve1%3A00001234%3A0000ABCD%3A67000000%3Aqmstart%3A100%3Aroot%40pam%3A/status");
         assertThat(rest).isEmpty();
+    }
+
+    /** A bundle context that takes the service registration and nothing else. */
+    static BundleContext context() {
+        ServiceRegistration<?> registration = (ServiceRegistration<?>) Proxy.newProxyInstance(
+                PveClientTest.class.getClassLoader(), new Class<?>[] {ServiceRegistration.class}, (p, m, a) -> null);
+        return (BundleContext) Proxy.newProxyInstance(PveClientTest.class.getClassLoader(),
+                new Class<?>[] {BundleContext.class}, (p, m, a) -> {
+                    if (m.getName().equals("registerService")) {
+                        return registration;
+                    }
+                    throw new UnsupportedOperationException(m.getName());
+                });
+    }
+
+    static String requests(ClientMetrics metrics) {
+        Map<String, Double> counted = new TreeMap<>();
+        metrics.collect(new MetricWriter() {
+            @Override
+            public void counter(String name, String help, Map<String, String> labels, double value) {
+                if (name.equals("pvemcp_proxmox_requests_total")) {
+                    counted.put(labels.get("method") + " " + labels.get("status"), value);
+                }
+            }
+
+            @Override
+            public void gauge(String name, String help, Map<String, String> labels, double value) {
+            }
+
+            @Override
+            public void histogram(String name, String help, Map<String, String> labels, Histogram.Snapshot s) {
+            }
+        });
+        return counted.toString();
+    }
+
+    @Test
+    void preparesByOpeningAConnectionAheadOnlyWhenNoneIsOpen() {
+        ClientMetrics metrics = new ClientMetrics();
+        ProxmoxClientComponent client = new ProxmoxClientComponent(context(), token(), null, metrics);
+        try {
+            client.prepare();
+            assertThat(requests(metrics)).as("one GET /version, counted like any request").isEqualTo("{GET 200=1.0}");
+            client.prepare();
+            assertThat(requests(metrics)).as("a connection is open: nothing more to do").isEqualTo("{GET 200=1.0}");
+            assertThat(client.get("/version", Map.of()).join()).isInstanceOf(Map.class);
+            assertThat(requests(metrics)).isEqualTo("{GET 200=2.0}");
+        } finally {
+            client.deactivate();
+        }
+    }
+
+    @Test
+    void leavesFailuresOfPreparingToTheRequestsThatFollow() throws Exception {
+        int closedPort;
+        try (ServerSocket s = new ServerSocket(0)) {
+            closedPort = s.getLocalPort();
+        }
+        TestConfig cfg = new TestConfig();
+        cfg.host = "127.0.0.1";
+        cfg.port = closedPort;
+        cfg.tokenId = "root@pam!mcp";
+        cfg.tokenSecret = SECRET;
+        cfg.verify = false;
+        ClientMetrics metrics = new ClientMetrics();
+        ProxmoxClientComponent client = new ProxmoxClientComponent(context(), cfg, null, metrics);
+        try {
+            client.prepare();
+            assertThat(requests(metrics)).as("the attempt is counted as a request without an answer")
+                    .isEqualTo("{GET 0=1.0}");
+        } finally {
+            client.deactivate();
+        }
+
+        ClientMetrics none = new ClientMetrics();
+        ProxmoxClientComponent unconfigured = new ProxmoxClientComponent(context(), new TestConfig(), null, none);
+        try {
+            unconfigured.prepare();
+            assertThat(requests(none)).as("nothing configured, nothing sent").isEqualTo("{}");
+        } finally {
+            unconfigured.deactivate();
+        }
     }
 }
