@@ -36,36 +36,9 @@ public final class Main implements Runnable {
         Home.configureLogging(Home.locate(), verbose);
         if (server(args)) {
             CompilerThreads.lowerInBackground();
-            startAhead(args[0].equals("serve"));
-        } else {
-            JulBridge.install();
         }
+        JulBridge.install();
         System.exit(run(args, System.out));
-    }
-
-    /**
-     * A server's start is serial work, on this thread and then on the framework's. What it needs later and can be done
-     * meanwhile runs on a thread of its own, on the other core: the set-up of java.util.logging (the bridge, needed when
-     * File Install starts), the classes of Jackson's {@code ObjectMapper} (the features are read with it; the bundles
-     * share it), the SHA-256 digest (the framework cache's key) and, for {@code serve}, Java's list of locales (Jetty's
-     * MIME types read it when Jetty starts: some 30 ms). Taken first by this thread, each would wait for the other at
-     * most.
-     */
-    private static void startAhead(boolean http) {
-        Thread t = new Thread(() -> {
-            JulBridge.install();
-            new com.fasterxml.jackson.databind.ObjectMapper();
-            try {
-                java.security.MessageDigest.getInstance("SHA-256");
-            } catch (java.security.NoSuchAlgorithmException e) {
-                // the framework cache says so when it needs one
-            }
-            if (http) {
-                java.util.Locale.getAvailableLocales();
-            }
-        }, "pvemcp-start-ahead");
-        t.setDaemon(true);
-        t.start();
     }
 
     /**
