@@ -278,7 +278,20 @@ final class Http1Client implements AutoCloseable {
         }
     }
 
-    /** @return the number of idle connections */
+    /** @return whether an idle connection is open that a GET would take (not idle for longer than it is kept) */
+    boolean hasUsableConnection() {
+        long now = System.nanoTime();
+        synchronized (idle) {
+            for (Connection c : idle) {
+                if (now - c.idleSince <= IDLE_NANOS) {
+                    return true;
+                }
+            }
+        }
+        return false;
+    }
+
+    /** @return the number of idle connections (tests) */
     int idleConnections() {
         synchronized (idle) {
             return idle.size();

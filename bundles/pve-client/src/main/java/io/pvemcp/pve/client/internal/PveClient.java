@@ -102,7 +102,7 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
 
     /** @return whether a kept-alive connection is open, so that the next request need not open one */
     synchronized boolean connected() {
-        return http != null && http.idleConnections() > 0;
+        return http != null && http.hasUsableConnection();
     }
 
     /** Closes the kept-alive connections (the configuration changed, or the service stops). */

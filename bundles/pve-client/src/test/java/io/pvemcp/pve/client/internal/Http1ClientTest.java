@@ -166,6 +166,7 @@ class Http1ClientTest {
             }
             assertThat(connections).hasValue(1);
             assertThat(c.idleConnections()).isEqualTo(1);
+            assertThat(c.hasUsableConnection()).as("kept for the next request").isTrue();
         }
         assertThat(requests.get(2)).startsWith("GET /api2/json/version?x=2 HTTP/1.1\r\n")
                 .contains("\r\nHost: 127.0.0.1:" + server.getLocalPort() + "\r\n", "\r\nAccept: application/json\r\n");
@@ -193,6 +194,7 @@ class Http1ClientTest {
             assertThat(body(c.exchange("GET", "/b", new String[0], null))).isEqualTo("{\"data\":43}");
             // the answer without a length ended its connection: the next request opens a new one
             assertThat(c.idleConnections()).isZero();
+            assertThat(c.hasUsableConnection()).isFalse();
             assertThat(body(c.exchange("GET", "/c", new String[0], null))).isEqualTo("{\"data\":42}");
         }
         assertThat(connections).hasValue(2);
