@@ -9,10 +9,13 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.Future;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -438,13 +441,12 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
     }
 
     /** @return the transport's timer thread */
-    static java.util.concurrent.ScheduledThreadPoolExecutor timer() {
-        java.util.concurrent.ScheduledThreadPoolExecutor timer = new java.util.concurrent.ScheduledThreadPoolExecutor(1,
-                r -> {
-                    Thread t = new Thread(r, "pvemcp-http-timer");
-                    t.setDaemon(true);
-                    return t;
-                });
+    static ScheduledThreadPoolExecutor timer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, r -> {
+            Thread t = new Thread(r, "pvemcp-http-timer");
+            t.setDaemon(true);
+            return t;
+        });
         // each answer's stream head is scheduled and, for the quick answers, cancelled: gone from the queue at once,
         // it does not wake the thread
         timer.setRemoveOnCancelPolicy(true);
@@ -457,18 +459,14 @@ public final class StreamableHttpTransport extends HttpServlet implements McpStr
      */
     static SseStream stream(AsyncContext async, java.io.OutputStream out, McpJsonMapper json, HttpServletResponse resp,
             ScheduledExecutorService timer) {
-        java.util.concurrent.atomic.AtomicReference<java.util.concurrent.Future<?>> head =
-                new java.util.concurrent.atomic.AtomicReference<>();
+        AtomicReference<Future<?>> head = new AtomicReference<>();
         SseStream stream = new SseStream(async, out, json, () -> {
-            java.util.concurrent.Future<?> h = head.get();
+            Future<?> h = head.get();
             if (h != null) {
                 h.cancel(false);
             }
         }, resp);
         head.set(timer.schedule(stream::open, STREAM_HEAD_DELAY_MS, TimeUnit.MILLISECONDS));
-        if (stream.isClosed()) {
-            head.get().cancel(false);
-        }
         return stream;
     }
 

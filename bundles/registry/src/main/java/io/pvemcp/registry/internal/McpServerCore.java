@@ -12,6 +12,7 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import com.fasterxml.jackson.databind.DeserializationFeature;
@@ -97,7 +98,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     private final McpSchema.ServerCapabilities capabilities;
     private final Clusters clusters = new Clusters();
     /** Whether a thread prepares the clusters' clients (see {@link #prepareClusters()}). */
-    private final java.util.concurrent.atomic.AtomicBoolean preparing = new java.util.concurrent.atomic.AtomicBoolean();
+    private final AtomicBoolean preparing = new AtomicBoolean();
     private volatile AuditLog audit;
     private volatile io.pvemcp.security.Gatekeeper gatekeeper;
     private final SwitchStore switches;
