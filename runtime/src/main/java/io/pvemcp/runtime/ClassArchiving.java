@@ -1,8 +1,19 @@
 package io.pvemcp.runtime;
 
+import java.io.BufferedReader;
+import java.io.IOException;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
+import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
 import org.osgi.framework.BundleEvent;
 import org.osgi.framework.SynchronousBundleListener;
@@ -14,10 +25,18 @@ import org.osgi.framework.wiring.BundleWiring;
  * class loader reachable until the JVM ends. The JVM archives a class of a custom class loader only if that loader is
  * still alive when it writes the archive, after {@code main} returned; a stopped framework drops its loaders, and a
  * collection between the stop and the end of the JVM would leave the bundles' classes out of the archive.
+ *
+ * <p>When the framework begins to stop, it also links the bundles' classes that were loaded but never linked (the
+ * verifier loads the types it checks against; a class looked up without being initialised is loaded only). The JVM
+ * links the class path's classes itself before it archives, but leaves a custom class loader's unlinked classes out,
+ * and each later start would read them from their jars again (some 400 of them). Which classes were loaded comes from
+ * the JVM's class-load log, which the launcher writes to the file named by {@value #CLASS_LOG} in that start.
  */
 final class ClassArchiving implements SynchronousBundleListener {
 
     static final String PROPERTY = "pvemcp.cds.archiving";
+    static final String CLASS_LOG = "pvemcp.cds.classlog";
+    private static final String FROM_JAR = " source: file:";
     /** Reachable until the JVM ends. */
     private static final List<ClassLoader> KEPT = new ArrayList<>();
 
@@ -34,6 +53,13 @@ final class ClassArchiving implements SynchronousBundleListener {
 
     @Override
     public void bundleChanged(BundleEvent event) {
+        if (event.getType() == BundleEvent.STOPPING && event.getBundle().getBundleId() == 0) {
+            String log = System.getProperty(CLASS_LOG);
+            if (log != null) {
+                linkLoaded(Path.of(log), event.getBundle().getBundleContext());
+            }
+            return;
+        }
         if (event.getType() == BundleEvent.RESOLVED || event.getType() == BundleEvent.STARTED) {
             BundleWiring wiring = event.getBundle().adapt(BundleWiring.class);
             ClassLoader loader = wiring == null ? null : wiring.getClassLoader();
@@ -44,6 +70,62 @@ final class ClassArchiving implements SynchronousBundleListener {
                     }
                 }
             }
+        }
+    }
+
+    /**
+     * Links the classes the log names that a bundle's jar defined; linking one may load others (for its verifier),
+     * so the log is read again until a pass links nothing new.
+     *
+     * @return how many classes were linked
+     */
+    static int linkLoaded(Path log, BundleContext context) {
+        Map<Path, Bundle> byJar = new HashMap<>();
+        for (Bundle b : context.getBundles()) {
+            Path jar = jarOf(b.getLocation().startsWith("reference:") ? b.getLocation().substring(10) : b.getLocation());
+            if (jar != null) {
+                byJar.put(jar, b);
+            }
+        }
+        Set<String> seen = new HashSet<>();
+        int linked = 0;
+        for (int pass = 0; pass < 10; pass++) {
+            int before = linked;
+            List<String> lines;
+            try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
+                lines = in.lines().toList();
+            } catch (IOException | java.io.UncheckedIOException e) {
+                return linked;
+            }
+            for (String line : lines) {
+                int at = line.indexOf(FROM_JAR);
+                int name = line.lastIndexOf(' ', at - 1) + 1;
+                if (at <= 0 || !seen.add(line)) {
+                    continue;
+                }
+                Bundle bundle = byJar.get(jarOf(line.substring(at + FROM_JAR.length() - 5).trim()));
+                if (bundle != null) {
+                    try {
+                        // reflection on the methods links the class (and does not initialise it)
+                        bundle.loadClass(line.substring(name, at)).getDeclaredMethods();
+                        linked++;
+                    } catch (ClassNotFoundException | LinkageError | SecurityException | IllegalStateException e) {
+                        // a class that cannot be linked (an optional dependency missing) stays out of the archive
+                    }
+                }
+            }
+            if (linked == before) {
+                break;
+            }
+        }
+        return linked;
+    }
+
+    private static Path jarOf(String uri) {
+        try {
+            return uri.startsWith("file:") ? Path.of(URI.create(uri)).normalize() : null;
+        } catch (IllegalArgumentException | java.nio.file.FileSystemNotFoundException e) {
+            return null;
         }
     }
 }

@@ -123,8 +123,11 @@ class DistributionIT {
     void theFirstStartArchivesItsClassesForTheNextAndStandardOutputStaysMcp(
             @org.junit.jupiter.api.io.TempDir Path dir) throws Exception {
         Path cache = dir.resolve("cache");
-        // a JVM warning (young generation larger than the initial heap) must not reach standard output
-        Map<String, String> warns = Map.of("JAVA_OPTS", "-Xms8m -Xmn16m");
+        // a JVM warning (young generation larger than the initial heap) must not reach standard output; the class-load
+        // log says where each class of the second start came from
+        Path loads = dir.resolve("loads.txt");
+        Map<String, String> warns = Map.of("JAVA_OPTS", "-Xms8m -Xmn16m -Xlog:class+load=info:file=" + loads
+                + ":none:filecount=0");
         String first = stdioSession(dir.resolve("data"), cache, warns);
         assertThat(first).startsWith("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":").doesNotContain("warning");
         List<Path> archives;
@@ -145,6 +148,9 @@ class DistributionIT {
             assertThat(files.toList()).containsExactly(archives.get(0));
         }
         assertThat(Files.getLastModifiedTime(archives.get(0)).toMillis()).as("used, not made again").isEqualTo(made);
+        // a bundle's class that the first start loaded (for the verifier) but never linked is archived as well
+        List<String> loaded = Files.readAllLines(loads);
+        assertThat(loaded).contains("com.auth0.jwt.exceptions.JWTVerificationException source: shared objects file (top)");
 
         Path none = dir.resolve("none");
         stdioSession(dir.resolve("data"), none, Map.of("PVEMCP_CDS", "off"));
