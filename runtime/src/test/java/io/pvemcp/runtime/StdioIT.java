@@ -140,14 +140,14 @@ class StdioIT {
         try (Session s = new Session(demoStdio(Map.of(), "--verbose"))) {
             s.initialize();
             long deadline = System.nanoTime() + 30_000_000_000L;
-            while (!Files.readString(dir.resolve("stderr.txt")).contains("GET /version -> 200")) {
+            while (!Files.readString(dir.resolve("stderr.txt")).contains("Connected to Proxmox VE ahead in")) {
                 assertThat(System.nanoTime()).as("a connection opened ahead, without a tool call").isLessThan(deadline);
                 Thread.sleep(50);
             }
         }
         String log = Files.readString(dir.resolve("stderr.txt"));
-        assertThat(log.indexOf("GET /version -> 200")).as("after the session opened").isGreaterThan(log.indexOf(
-                "opened over stdio"));
+        assertThat(log.indexOf("Connected to Proxmox VE ahead in")).as("after the session opened").isGreaterThan(
+                log.indexOf("opened over stdio"));
         assertThat(log).doesNotContain("/cluster/resources");
     }
 

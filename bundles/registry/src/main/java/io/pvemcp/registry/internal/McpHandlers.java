@@ -96,7 +96,7 @@ final class McpHandlers {
         Map<String, McpRequestHandler<?>> h = new HashMap<>();
         h.put(McpSchema.METHOD_PING, (ex, p) -> Mono.just(Map.of()));
         h.put(McpSchema.METHOD_TOOLS_LIST, gated(tools::list));
-        h.put(McpSchema.METHOD_TOOLS_CALL, gated(tools::call));
+        h.put(McpSchema.METHOD_TOOLS_CALL, heldForTool(tools::call));
         h.put(McpSchema.METHOD_RESOURCES_LIST, gated(resources::list));
         h.put(McpSchema.METHOD_RESOURCES_TEMPLATES_LIST, gated(resources::templates));
         h.put(McpSchema.METHOD_RESOURCES_READ, gated(resources::read));
@@ -125,8 +125,9 @@ final class McpHandlers {
 
     /** Calls a tool for a transport other than MCP, on the same path as {@code tools/call}. */
     CompletionStage<ToolRegistry.CallOutcome> call(Caller caller, String name, Map<String, Object> arguments) {
-        if (!gate.isOpen()) {
-            return gate.opened().thenComposeAsync(v -> tools.call(caller, name, arguments), scheduler::schedule);
+        if (!gate.isOpen() && !tools.has(name)) {
+            return gate.openedOr(() -> tools.has(name)).thenComposeAsync(v -> tools.call(caller, name, arguments),
+                    scheduler::schedule);
         }
         return tools.call(caller, name, arguments);
     }
@@ -143,6 +144,23 @@ final class McpHandlers {
                 : gate.then(() -> safe.handle(exchange, params), scheduler).onErrorMap(e -> !(e instanceof McpError),
                         e -> McpError.builder(SERVER_STOPPING).message("The server is stopping; the request was not "
                                 + "served").build());
+    }
+
+    /**
+     * A call needs its tool, not the rest of the start: it waits until its tool is there or the start is complete
+     * (then an unknown name is answered as such).
+     */
+    private <T> McpRequestHandler<T> heldForTool(McpRequestHandler<T> handler) {
+        McpRequestHandler<T> safe = safe(handler);
+        return (exchange, params) -> {
+            if (gate.isOpen()) {
+                return safe.handle(exchange, params);
+            }
+            Object name = params instanceof Map<?, ?> p ? p.get("name") : null;
+            return gate.then(() -> name instanceof String n && tools.has(n), () -> safe.handle(exchange, params),
+                    scheduler).onErrorMap(e -> !(e instanceof McpError), e -> McpError.builder(SERVER_STOPPING)
+                            .message("The server is stopping; the request was not served").build());
+        };
     }
 
     /** Turns any unexpected failure of a handler into an internal error with a reference id. */

@@ -231,6 +231,8 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     void bindTool(ComponentServiceObjects<Tool> objects, Map<String, Object> properties) {
         if (tools.add(objects, properties)) {
             listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            // a call that came during the start may wait for this tool only
+            gate.changed();
         }
     }
 
@@ -238,6 +240,7 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
         boolean removed = tools.remove(objects, properties);
         if (tools.add(objects, properties) || removed) {
             listChanged(McpSchema.METHOD_NOTIFICATION_TOOLS_LIST_CHANGED);
+            gate.changed();
         }
     }
 

@@ -111,6 +111,11 @@ final class McpTools {
         return McpError.builder(ErrorCodes.INVALID_PARAMS).message("Invalid params: " + why).build();
     }
 
+    /** @return whether a tool of this name is registered now */
+    boolean has(String name) {
+        return invoker.has(name);
+    }
+
     Mono<CallToolResult> call(McpAsyncServerExchange exchange, Object params) {
         CallParams request = callParams(params);
         Caller caller = core.caller(exchange);

@@ -1,10 +1,13 @@
 package io.pvemcp.registry.internal;
 
+import java.util.ArrayList;
+import java.util.List;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ExecutionException;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.TimeoutException;
+import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;
 
 import org.osgi.framework.BundleContext;
@@ -22,7 +25,8 @@ import reactor.core.scheduler.Scheduler;
  * launcher starts the transports before the tool bundles, so that {@code initialize} is answered while they start;
  * it sets the framework property {@value #PROPERTY} and, once the bundles of the start have started, registers a
  * service with the property {@code pvemcp.startup=complete}. A client's first {@code tools/list} waits for it and
- * sees every standard tool. Without the framework property (another launcher, tests) the gate is open from the
+ * sees every standard tool. A call waits only until its tool is there ({@link #then(BooleanSupplier, Supplier,
+ * Scheduler)}): it needs no other. Without the framework property (another launcher, tests) the gate is open from the
  * start; past {@code maxWaitMillis} it opens anyway.
  */
 final class StartupGate implements ServiceListener {
@@ -38,6 +42,11 @@ final class StartupGate implements ServiceListener {
     private final ScheduledExecutorService timer;
     private final long maxWaitMillis;
     private final long started = System.nanoTime();
+    /** What waits for the gate or, sooner, for a condition that a {@link #changed()} may fulfil. */
+    private final List<Waiter> waiting = new ArrayList<>();
+
+    private record Waiter(BooleanSupplier ready, CompletableFuture<Void> go) {
+    }
 
     /** @return a gate that is open: nothing to wait for */
     static StartupGate none() {
@@ -93,6 +102,9 @@ final class StartupGate implements ServiceListener {
         if (context == null) {
             return;
         }
+        synchronized (waiting) {
+            waiting.clear();
+        }
         if (opened.complete(null)) {
             LOG.debug("the start is complete: serving lists and calls ({} ms after the registry started)",
                     (System.nanoTime() - started) / 1_000_000);
@@ -120,6 +132,61 @@ final class StartupGate implements ServiceListener {
             return work.get();
         }
         return Mono.fromFuture(opened, false).publishOn(scheduler).then(Mono.defer(work));
+    }
+
+    /**
+     * @param ready whether what the work needs is there already (the tool a call names)
+     * @param work what to do once the gate is open or, sooner, once {@code ready} holds
+     * @param scheduler where to do it when it had to wait
+     * @return the work, at once when the gate is open or {@code ready} holds, otherwise when either comes true; an
+     *         error if the registry stops first
+     */
+    <T> Mono<T> then(BooleanSupplier ready, Supplier<Mono<T>> work, Scheduler scheduler) {
+        if (isOpen() || ready.getAsBoolean()) {
+            return work.get();
+        }
+        return Mono.fromFuture(openedOr(ready), false).publishOn(scheduler).then(Mono.defer(work));
+    }
+
+    /** @return a stage that completes when the gate opens or, sooner, when {@code ready} holds after a change */
+    CompletableFuture<Void> openedOr(BooleanSupplier ready) {
+        CompletableFuture<Void> go = new CompletableFuture<>();
+        synchronized (waiting) {
+            waiting.add(new Waiter(ready, go));
+        }
+        // a change between the caller's check and the line above found nothing to wake
+        if (ready.getAsBoolean()) {
+            go.complete(null);
+        }
+        opened.whenComplete((v, e) -> {
+            if (e == null) {
+                go.complete(null);
+            } else {
+                go.completeExceptionally(e);
+            }
+        });
+        return go;
+    }
+
+    /** What the gate's conditions look at has changed (a tool was registered): wakes what waited for it. */
+    void changed() {
+        if (opened.isDone()) {
+            return;
+        }
+        List<CompletableFuture<Void>> wake = new ArrayList<>();
+        synchronized (waiting) {
+            waiting.removeIf(w -> {
+                if (w.go().isDone()) {
+                    return true;
+                }
+                if (w.ready().getAsBoolean()) {
+                    wake.add(w.go());
+                    return true;
+                }
+                return false;
+            });
+        }
+        wake.forEach(go -> go.complete(null));
     }
 
     /** Waits for the gate (as long as it holds requests at most), for callers that cannot wait otherwise. */

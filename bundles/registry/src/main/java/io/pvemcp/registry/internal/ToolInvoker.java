@@ -193,6 +193,11 @@ final class ToolInvoker {
                         i != null ? i.outcome() : "error", System.nanoTime() - t0));
     }
 
+    /** @return whether a tool of this name is registered now */
+    boolean has(String name) {
+        return name != null && tools.get(name) != null;
+    }
+
     /** @return the figures of the calls made so far */
     ToolMetrics metrics() {
         return metrics;

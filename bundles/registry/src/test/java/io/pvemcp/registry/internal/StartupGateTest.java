@@ -11,6 +11,7 @@ import static org.mockito.Mockito.when;
 import java.time.Duration;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 
 import org.junit.jupiter.api.AfterEach;
@@ -101,5 +102,48 @@ class StartupGateTest {
         assertThat(pending).as("what waited fails").failsWithin(Duration.ofSeconds(5));
         assertThat(done.get()).as("and is not done: its client is gone with the server").isNull();
         assertThat(gate.isOpen()).isFalse();
+    }
+
+    @Test
+    void aCallWaitsForItsToolOnlyNotForTheWholeStart() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        AtomicBoolean registered = new AtomicBoolean();
+        AtomicReference<String> ranOn = new AtomicReference<>();
+        var pending = gate.then(registered::get, () -> Mono.fromCallable(() -> {
+            ranOn.set(Thread.currentThread().getName());
+            return "called";
+        }), workers).toFuture();
+        gate.changed();
+        Thread.sleep(200);
+        assertThat(pending).as("another tool came: still waits").isNotDone();
+
+        registered.set(true);
+        gate.changed();
+        assertThat(pending.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("called");
+        assertThat(gate.isOpen()).as("the start is not complete").isFalse();
+        assertThat(ranOn.get()).as("not on the thread that registered the tool").startsWith("gate-test-worker");
+        // a tool that is there is called at once
+        assertThat(gate.then(() -> true, () -> Mono.just("now"), workers).block(Duration.ofMillis(100)))
+                .isEqualTo("now");
+    }
+
+    @Test
+    void aCallForAToolThatNeverComesWaitsForTheEndOfTheStartAndFailsWhenTheRegistryStops() throws Exception {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        StartupGate gate = new StartupGate(ctx, timer, 60_000);
+        ArgumentCaptor<ServiceListener> listener = ArgumentCaptor.forClass(ServiceListener.class);
+        verify(ctx).addServiceListener(listener.capture(), eq(StartupGate.COMPLETE));
+        var unknown = gate.openedOr(() -> false);
+        listener.getValue().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
+        unknown.get(5, java.util.concurrent.TimeUnit.SECONDS);
+        assertThat(gate.isOpen()).isTrue();
+
+        StartupGate stopping = new StartupGate(ctx, timer, 60_000);
+        var orphan = stopping.openedOr(() -> false);
+        stopping.close();
+        assertThat(orphan).as("its client is gone with the server").failsWithin(Duration.ofSeconds(5));
     }
 }

@@ -26,7 +26,8 @@ import javax.net.ssl.SSLSocketFactory;
  * <p>
  * An idle connection that the node has closed is noticed before use where the node said so (its TLS close alert is
  * waiting), otherwise by a failed read of a GET, which is then sent once more on a new connection; requests that
- * change something take only connections idle for less than {@link #WRITE_IDLE_NANOS}, and are never sent twice.
+ * change something take only connections idle for less than {@link #WRITE_IDLE_NANOS}, and are never sent twice (nor
+ * on a connection opened ahead, {@link #openAhead()}, whose state only a GET finds out).
  * Host names are verified as {@code https} does, by the trust managers of the {@link SSLSocketFactory}.
  * <p>
  * Sockets block without a timeout of their own (a socket with one reads through a poll: two more system calls per
@@ -68,6 +69,9 @@ final class Http1Client implements AutoCloseable {
     private final SSLSocketFactory tls;
     private final ArrayDeque<Connection> idle = new ArrayDeque<>();
     private boolean closed;
+    /** Connections being opened ahead ({@link #openAhead()}), and the requests waiting for one; guarded by idle. */
+    private int openingAhead;
+    private int waiting;
     /** Sockets in use, by their deadline ({@link System#nanoTime}). */
     private final java.util.concurrent.ConcurrentHashMap<Socket, Long> deadlines =
             new java.util.concurrent.ConcurrentHashMap<>();
@@ -99,7 +103,10 @@ final class Http1Client implements AutoCloseable {
         long deadline = System.nanoTime() + requestTimeoutNanos;
         boolean idempotent = method.equals("GET");
         for (int attempt = 0;; attempt++) {
-            Connection c = take(idempotent ? IDLE_NANOS : WRITE_IDLE_NANOS);
+            Connection c = take(idempotent);
+            if (c == null && idempotent && attempt == 0 && awaitAhead(deadline)) {
+                c = take(true);
+            }
             boolean reused = c != null;
             if (c == null) {
                 c = open();
@@ -197,7 +204,13 @@ final class Http1Client implements AutoCloseable {
         }
     }
 
-    private Connection take(long maxIdleNanos) {
+    /**
+     * @param idempotent a GET, which may take a connection opened ahead: the TLS messages that follow a handshake (the
+     *        session tickets) wait unread on such a connection, so a close alert cannot be told from them, and a GET
+     *        that finds it closed is sent once more
+     */
+    private Connection take(boolean idempotent) {
+        long maxIdleNanos = idempotent ? IDLE_NANOS : WRITE_IDLE_NANOS;
         long now = System.nanoTime();
         synchronized (idle) {
             for (Iterator<Connection> it = idle.iterator(); it.hasNext();) {
@@ -210,12 +223,13 @@ final class Http1Client implements AutoCloseable {
             // most recently used first: the likeliest to be open still
             for (Iterator<Connection> it = idle.descendingIterator(); it.hasNext();) {
                 Connection c = it.next();
-                if (now - c.idleSince <= maxIdleNanos) {
+                if (now - c.idleSince <= maxIdleNanos && (idempotent || !c.ahead)) {
                     it.remove();
-                    if (c.closedByPeer()) {
+                    if (!c.ahead && c.closedByPeer()) {
                         c.close();
                         continue;
                     }
+                    c.ahead = false;
                     return c;
                 }
             }
@@ -228,10 +242,73 @@ final class Http1Client implements AutoCloseable {
         synchronized (idle) {
             if (!closed && idle.size() < MAX_IDLE) {
                 idle.addLast(c);
+                if (waiting > 0) {
+                    idle.notifyAll();
+                }
                 return;
             }
         }
         c.close();
+    }
+
+    /**
+     * Opens a connection for the requests to come and keeps it; a request that finds no idle connection meanwhile
+     * waits for this one rather than opening (and paying the handshake for) another.
+     *
+     * @throws IOException if the connection cannot be opened
+     */
+    void openAhead() throws IOException {
+        synchronized (idle) {
+            if (closed) {
+                return;
+            }
+            openingAhead++;
+        }
+        Connection c = null;
+        try {
+            c = open();
+        } finally {
+            synchronized (idle) {
+                openingAhead--;
+                if (c != null && !closed && idle.size() < MAX_IDLE) {
+                    c.ahead = true;
+                    c.idleSince = System.nanoTime();
+                    idle.addLast(c);
+                    c = null;
+                }
+                if (waiting > 0) {
+                    idle.notifyAll();
+                }
+            }
+            if (c != null) {
+                c.close();
+            }
+        }
+    }
+
+    /** @return whether a connection opened ahead came while this request waited for it (until its deadline) */
+    private boolean awaitAhead(long deadline) {
+        synchronized (idle) {
+            if (openingAhead == 0) {
+                return false;
+            }
+            waiting++;
+            try {
+                while (openingAhead > 0 && idle.isEmpty()) {
+                    long left = deadline - System.nanoTime();
+                    if (left <= 0) {
+                        return false;
+                    }
+                    idle.wait(Math.max(1, left / 1_000_000));
+                }
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                return false;
+            } finally {
+                waiting--;
+            }
+            return !idle.isEmpty();
+        }
     }
 
     private Connection open() throws IOException {
@@ -308,6 +385,8 @@ final class Http1Client implements AutoCloseable {
         int pos;
         int lim;
         long idleSince;
+        /** Opened ahead, not used yet. */
+        boolean ahead;
         boolean reusable;
         long received;
 

@@ -1,5 +1,6 @@
 package io.pvemcp.pve.client.internal;
 
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Hashtable;
 import java.util.Map;
@@ -195,19 +196,26 @@ public class ProxmoxClientComponent implements ProxmoxClient {
         return current.uncached();
     }
 
+    /** @return whether a kept-alive connection to the node is open (tests) */
+    boolean connected() {
+        return connections instanceof PveClient pve && pve.connected();
+    }
+
     /**
-     * Opens a connection ahead when none is open: {@code GET /version}, the lightest request every user may make, as
-     * a request like any other (it logs in first with a password, and counts in the metrics). Its answer is dropped.
+     * Opens a connection ahead when none is open (with a password, logs in), and sends no request: the TLS handshake
+     * is done by the time the first call comes, or that call waits for it rather than making its own.
      */
     @Override
     public void prepare() {
-        ProxmoxClient client = current;
-        if (!client.connection().configured() || connections instanceof PveClient pve && pve.connected()) {
+        if (!current.connection().configured() || !(connections instanceof PveClient pve) || pve.connected()) {
             return;
         }
+        long start = System.nanoTime();
         try {
-            client.get("/version", Map.of()).join();
-        } catch (RuntimeException e) {
+            pve.connectAhead();
+            LOG.debug("Connected to Proxmox VE{} ahead in {} ms", DEFAULT_NAME.equals(name) ? "" : " (cluster " + name
+                    + ")", (System.nanoTime() - start) / 1_000_000);
+        } catch (IOException | RuntimeException e) {
             LOG.debug("Connecting to Proxmox VE{} ahead failed: {}", DEFAULT_NAME.equals(name) ? ""
                     : " (cluster " + name + ")", e.getMessage());
         }

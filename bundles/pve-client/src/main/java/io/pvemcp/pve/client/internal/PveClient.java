@@ -100,6 +100,20 @@ final class PveClient implements ProxmoxClient, AutoCloseable {
         return http;
     }
 
+    /**
+     * Gets ready for the requests to come without making one: with a password it logs in (which opens a connection),
+     * with a token it opens a connection that the next request takes (a request that comes meanwhile waits for it).
+     *
+     * @throws IOException if the connection cannot be opened
+     */
+    void connectAhead() throws IOException {
+        if (settings.usesToken()) {
+            http().openAhead();
+        } else {
+            ticket(false).join();
+        }
+    }
+
     /** @return whether a kept-alive connection is open, so that the next request need not open one */
     synchronized boolean connected() {
         return http != null && http.hasUsableConnection();

@@ -68,6 +68,8 @@ class Http1ClientTest {
 
     final List<String> requests = new CopyOnWriteArrayList<>();
     final AtomicInteger connections = new AtomicInteger();
+    /** How long the server lets each TLS handshake wait. */
+    volatile long handshakeDelayMs;
     SSLServerSocket server;
 
     /** Serves each connection with the next list of steps. */
@@ -94,6 +96,9 @@ class Http1ClientTest {
 
     private void run(Socket s, List<Step> steps) {
         try (s) {
+            if (handshakeDelayMs > 0) {
+                Thread.sleep(handshakeDelayMs);
+            }
             InputStream in = s.getInputStream();
             OutputStream out = s.getOutputStream();
             for (Step step : steps) {
@@ -111,6 +116,8 @@ class Http1ClientTest {
             }
         } catch (IOException e) {
             // the client went away
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
     }
 
@@ -170,6 +177,47 @@ class Http1ClientTest {
         }
         assertThat(requests.get(2)).startsWith("GET /api2/json/version?x=2 HTTP/1.1\r\n")
                 .contains("\r\nHost: 127.0.0.1:" + server.getLocalPort() + "\r\n", "\r\nAccept: application/json\r\n");
+    }
+
+    @Test
+    void aRequestWaitsForTheConnectionOpenedAheadRatherThanOpeningAnother() throws Exception {
+        handshakeDelayMs = 300;
+        // one connection is scripted: a second one would get no answer
+        serve(new ConcurrentLinkedQueue<>(List.of(List.of(answer(OK)))));
+        try (Http1Client c = client(5000)) {
+            AtomicReference<Throwable> failed = new AtomicReference<>();
+            Thread ahead = new Thread(() -> {
+                try {
+                    c.openAhead();
+                } catch (IOException e) {
+                    failed.set(e);
+                }
+            });
+            ahead.start();
+            while (connections.get() == 0) {
+                Thread.sleep(5);
+            }
+            // the handshake of the connection opened ahead is still under way
+            Http1Client.Response r = c.exchange("GET", "/api2/json/version", new String[0], null);
+            assertThat(r.status()).isEqualTo(200);
+            ahead.join(5000);
+            assertThat(failed.get()).isNull();
+            assertThat(connections).hasValue(1);
+            assertThat(requests).hasSize(1);
+            assertThat(c.hasUsableConnection()).isTrue();
+        }
+    }
+
+    @Test
+    void aConnectionOpenedAheadIsKeptForTheNextRequest() throws Exception {
+        serve(new ConcurrentLinkedQueue<>(List.of(List.of(answer(OK)))));
+        try (Http1Client c = client(2000)) {
+            c.openAhead();
+            assertThat(requests).as("nothing is sent ahead").isEmpty();
+            assertThat(c.hasUsableConnection()).isTrue();
+            assertThat(c.exchange("GET", "/api2/json/version", new String[0], null).status()).isEqualTo(200);
+            assertThat(connections).hasValue(1);
+        }
     }
 
     @Test

@@ -308,11 +308,11 @@ class PveClientTest {
         ProxmoxClientComponent client = new ProxmoxClientComponent(context(), token(), null, metrics);
         try {
             client.prepare();
-            assertThat(requests(metrics)).as("one GET /version, counted like any request").isEqualTo("{GET 200=1.0}");
+            assertThat(requests(metrics)).as("a connection is opened, no request is made").isEqualTo("{}");
+            assertThat(client.connected()).isTrue();
             client.prepare();
-            assertThat(requests(metrics)).as("a connection is open: nothing more to do").isEqualTo("{GET 200=1.0}");
             assertThat(client.get("/version", Map.of()).join()).isInstanceOf(Map.class);
-            assertThat(requests(metrics)).isEqualTo("{GET 200=2.0}");
+            assertThat(requests(metrics)).isEqualTo("{GET 200=1.0}");
         } finally {
             client.deactivate();
         }
@@ -334,8 +334,10 @@ class PveClientTest {
         ProxmoxClientComponent client = new ProxmoxClientComponent(context(), cfg, null, metrics);
         try {
             client.prepare();
-            assertThat(requests(metrics)).as("the attempt is counted as a request without an answer")
-                    .isEqualTo("{GET 0=1.0}");
+            assertThat(requests(metrics)).as("no request was made").isEqualTo("{}");
+            assertThat(client.connected()).isFalse();
+            ProxmoxException e = failure(() -> client.get("/version", Map.of()).join());
+            assertThat(e.getMessage()).as("the request that follows reports it").contains("127.0.0.1");
         } finally {
             client.deactivate();
         }
