@@ -37,6 +37,20 @@ class StartupGateTest {
         workers.dispose();
     }
 
+    /** A bundle context whose framework says that the launcher will mark the end of the start. */
+    static BundleContext marked() {
+        BundleContext ctx = mock(BundleContext.class);
+        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        return ctx;
+    }
+
+    /** @return the listener a gate made on this context registered for the launcher's mark */
+    static ServiceListener markListener(BundleContext ctx) throws Exception {
+        ArgumentCaptor<ServiceListener> listener = ArgumentCaptor.forClass(ServiceListener.class);
+        verify(ctx).addServiceListener(listener.capture(), eq(StartupGate.COMPLETE));
+        return listener.getValue();
+    }
+
     @Test
     void withoutALauncherThatMarksTheStartTheGateIsOpen() {
         BundleContext ctx = mock(BundleContext.class);
@@ -47,11 +61,9 @@ class StartupGateTest {
 
     @Test
     void listsAndCallsWaitForTheLaunchersMarkAndRunOnTheRegistrysThreads() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
-        ArgumentCaptor<ServiceListener> listener = ArgumentCaptor.forClass(ServiceListener.class);
-        verify(ctx).addServiceListener(listener.capture(), eq(StartupGate.COMPLETE));
+        ServiceListener listener = markListener(ctx);
         assertThat(gate.isOpen()).isFalse();
 
         AtomicReference<String> ranOn = new AtomicReference<>();
@@ -62,18 +74,17 @@ class StartupGateTest {
         Thread.sleep(200);
         assertThat(pending).as("waits while the tool bundles start").isNotDone();
 
-        listener.getValue().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
+        listener.serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
         assertThat(pending.get(5, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("listed");
         assertThat(gate.isOpen()).isTrue();
         assertThat(ranOn.get()).as("not on the thread that registered the mark").startsWith("gate-test-worker");
         // the gate opens, then stops listening: what waited may run in between
-        verify(ctx, timeout(5_000)).removeServiceListener(listener.getValue());
+        verify(ctx, timeout(5_000)).removeServiceListener(listener);
     }
 
     @Test
     void aRegistryStartedAfterTheStartFindsTheMarkAndDoesNotWait() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         when(ctx.getServiceReferences((String) null, StartupGate.COMPLETE)).thenReturn(
                 new ServiceReference<?>[] {mock(ServiceReference.class)});
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
@@ -82,8 +93,7 @@ class StartupGateTest {
 
     @Test
     void aStartThatNeverCompletesOpensTheGateAfterTheLongestWait() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         StartupGate gate = new StartupGate(ctx, timer, 1_500);
         assertThat(gate.isOpen()).isFalse();
         gate.opened().get(10, java.util.concurrent.TimeUnit.SECONDS);
@@ -93,8 +103,7 @@ class StartupGateTest {
 
     @Test
     void whatWaitsWhenTheRegistryStopsIsNotDone() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
         AtomicReference<String> done = new AtomicReference<>();
         var pending = gate.then(() -> Mono.fromRunnable(() -> done.set("listed")), workers).toFuture();
@@ -106,8 +115,7 @@ class StartupGateTest {
 
     @Test
     void aCallWaitsForItsToolOnlyNotForTheWholeStart() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
         AtomicBoolean registered = new AtomicBoolean();
         AtomicReference<String> ranOn = new AtomicReference<>();
@@ -131,13 +139,11 @@ class StartupGateTest {
 
     @Test
     void aCallForAToolThatNeverComesWaitsForTheEndOfTheStartAndFailsWhenTheRegistryStops() throws Exception {
-        BundleContext ctx = mock(BundleContext.class);
-        when(ctx.getProperty(StartupGate.PROPERTY)).thenReturn("marked");
+        BundleContext ctx = marked();
         StartupGate gate = new StartupGate(ctx, timer, 60_000);
-        ArgumentCaptor<ServiceListener> listener = ArgumentCaptor.forClass(ServiceListener.class);
-        verify(ctx).addServiceListener(listener.capture(), eq(StartupGate.COMPLETE));
+        ServiceListener listener = markListener(ctx);
         var unknown = gate.openedOr(() -> false);
-        listener.getValue().serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
+        listener.serviceChanged(new ServiceEvent(ServiceEvent.REGISTERED, mock(ServiceReference.class)));
         unknown.get(5, java.util.concurrent.TimeUnit.SECONDS);
         assertThat(gate.isOpen()).isTrue();
 
