@@ -317,12 +317,29 @@ public final class AuditTrail implements AuditChain {
         return sha256(JSON.writeValueAsBytes(entryWithoutHash));
     }
 
-    private static String sha256(byte[] bytes) {
+    /** Copied for each hash: looking the algorithm up among the providers costs more than the hash of an entry. */
+    private static final MessageDigest SHA_256;
+
+    static {
         try {
-            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(bytes));
+            SHA_256 = MessageDigest.getInstance("SHA-256");
         } catch (NoSuchAlgorithmException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    private static String sha256(byte[] bytes) {
+        MessageDigest md;
+        try {
+            md = (MessageDigest) SHA_256.clone();
+        } catch (CloneNotSupportedException e) {
+            try {
+                md = MessageDigest.getInstance("SHA-256");
+            } catch (NoSuchAlgorithmException impossible) {
+                throw new IllegalStateException(impossible);
+            }
+        }
+        return HexFormat.of().formatHex(md.digest(bytes));
     }
 
     /**
