@@ -1,6 +1,5 @@
 package io.pvemcp.runtime;
 
-import java.io.BufferedReader;
 import java.io.IOException;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
@@ -8,10 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Set;
 
 import org.osgi.framework.Bundle;
 import org.osgi.framework.BundleContext;
@@ -36,7 +33,7 @@ final class ClassArchiving implements SynchronousBundleListener {
 
     static final String PROPERTY = "pvemcp.cds.archiving";
     static final String CLASS_LOG = "pvemcp.cds.classlog";
-    private static final String FROM_JAR = " source: file:";
+    private static final String SOURCE = " source: ";
     /** Reachable until the JVM ends. */
     private static final List<ClassLoader> KEPT = new ArrayList<>();
 
@@ -87,33 +84,33 @@ final class ClassArchiving implements SynchronousBundleListener {
                 byJar.put(jar, b);
             }
         }
-        Set<String> seen = new HashSet<>();
+        int read = 0;
         int linked = 0;
         for (int pass = 0; pass < 10; pass++) {
-            int before = linked;
             List<String> lines;
-            try (BufferedReader in = Files.newBufferedReader(log, StandardCharsets.UTF_8)) {
-                lines = in.lines().toList();
-            } catch (IOException | java.io.UncheckedIOException e) {
+            try {
+                String text = Files.readString(log, StandardCharsets.UTF_8);
+                // whole lines only: the JVM may be writing the last one
+                lines = text.substring(0, text.lastIndexOf('\n') + 1).lines().toList();
+            } catch (IOException e) {
                 return linked;
             }
-            for (String line : lines) {
-                int at = line.indexOf(FROM_JAR);
-                int name = line.lastIndexOf(' ', at - 1) + 1;
-                if (at <= 0 || !seen.add(line)) {
-                    continue;
-                }
-                Bundle bundle = byJar.get(jarOf(line.substring(at + FROM_JAR.length() - 5).trim()));
+            int before = linked;
+            // the log only grows: each pass reads what linking the classes of the pass before loaded
+            for (String line : lines.subList(Math.min(read, lines.size()), lines.size())) {
+                int at = line.indexOf(SOURCE);
+                Bundle bundle = at <= 0 ? null : byJar.get(jarOf(line.substring(at + SOURCE.length()).trim()));
                 if (bundle != null) {
                     try {
                         // reflection on the methods links the class (and does not initialise it)
-                        bundle.loadClass(line.substring(name, at)).getDeclaredMethods();
+                        bundle.loadClass(line.substring(line.lastIndexOf(' ', at - 1) + 1, at)).getDeclaredMethods();
                         linked++;
                     } catch (ClassNotFoundException | LinkageError | SecurityException | IllegalStateException e) {
                         // a class that cannot be linked (an optional dependency missing) stays out of the archive
                     }
                 }
             }
+            read = lines.size();
             if (linked == before) {
                 break;
             }

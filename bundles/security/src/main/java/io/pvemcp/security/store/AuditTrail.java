@@ -329,17 +329,12 @@ public final class AuditTrail implements AuditChain {
     }
 
     private static String sha256(byte[] bytes) {
-        MessageDigest md;
         try {
-            md = (MessageDigest) SHA_256.clone();
+            return HexFormat.of().formatHex(((MessageDigest) SHA_256.clone()).digest(bytes));
         } catch (CloneNotSupportedException e) {
-            try {
-                md = MessageDigest.getInstance("SHA-256");
-            } catch (NoSuchAlgorithmException impossible) {
-                throw new IllegalStateException(impossible);
-            }
+            // the JDK's SHA-256 can be copied
+            throw new IllegalStateException(e);
         }
-        return HexFormat.of().formatHex(md.digest(bytes));
     }
 
     /**
