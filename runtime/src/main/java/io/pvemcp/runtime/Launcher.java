@@ -104,8 +104,9 @@ final class Launcher implements AutoCloseable {
 
     /**
      * The start level of the tool bundles: when it is reached, the bundles of the start have started. The transports
-     * (level 4) answer {@code initialize} before; the registry holds lists and calls until the launcher registers a
-     * service with {@code pvemcp.startup=complete} (announced by the framework property {@code pvemcp.startup}).
+     * (level 4) answer {@code initialize} before; the registry holds lists (and calls whose tool is not there yet)
+     * until the launcher registers a service with {@code pvemcp.startup=complete} (announced by the framework property
+     * {@code pvemcp.startup}).
      * What starts later (the admin console, the shell: level 6) does not hold them.
      */
     static final int STARTUP_LEVEL = 5;

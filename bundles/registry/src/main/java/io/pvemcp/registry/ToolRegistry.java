@@ -21,7 +21,7 @@ public interface ToolRegistry {
 
     /**
      * @return whether the bundles of the server's start have started; until then the transports answer
-     *         {@code initialize}, and lists and calls wait
+     *         {@code initialize}, lists wait, and so do calls whose tool is not there yet
      * @since 1.7
      */
     boolean started();

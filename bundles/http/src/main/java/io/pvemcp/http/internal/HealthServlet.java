@@ -31,7 +31,7 @@ import org.osgi.service.servlet.whiteboard.propertytypes.HttpWhiteboardServletPa
 
 /**
  * {@code /healthz}: the process serves HTTP. {@code /readyz}: the MCP registry runs and the bundles of the start have
- * started (until then lists and calls wait), Proxmox VE answers
+ * started (until then lists wait, and calls whose tool is not there yet), Proxmox VE answers
  * with the configured credentials, and the state database (when replicas share one) answers. Both answer JSON; {@code /readyz} answers 503 with the reason when not
  * ready. The Proxmox check is cached for a few seconds so that probes do not load the cluster.
  */

@@ -79,7 +79,10 @@ public final class McpServerCore implements ToolRegistry, ResourceUpdates, Metri
     static final String SEVERAL_CLUSTERS = " This server reaches several clusters: proxmox_cluster_list names those you "
             + "can use; tools take cluster (default: the first), resources ?cluster=NAME, prompts cluster.";
 
-    /** How long lists and calls wait for the start at most (the launcher waits as long for a start level). */
+    /**
+     * How long lists (and calls for a tool not there yet) wait for the start at most (the launcher waits as long for a
+     * start level).
+     */
     static final long STARTUP_WAIT_MS = 60_000;
 
     private final Contributions<Tool, ToolEntry> tools;

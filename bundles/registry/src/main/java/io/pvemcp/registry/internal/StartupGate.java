@@ -80,7 +80,7 @@ final class StartupGate implements ServiceListener {
         }
         timer.schedule(() -> {
             if (!opened.isDone()) {
-                LOG.warn("The start was not complete within {} ms; serving lists and calls anyway", maxWaitMillis);
+                LOG.warn("The start was not complete within {} ms; serving lists anyway", maxWaitMillis);
                 open();
             }
         }, maxWaitMillis, TimeUnit.MILLISECONDS);
@@ -106,7 +106,7 @@ final class StartupGate implements ServiceListener {
             waiting.clear();
         }
         if (opened.complete(null)) {
-            LOG.debug("the start is complete: serving lists and calls ({} ms after the registry started)",
+            LOG.debug("the start is complete: serving lists ({} ms after the registry started)",
                     (System.nanoTime() - started) / 1_000_000);
         }
         try {
@@ -116,7 +116,7 @@ final class StartupGate implements ServiceListener {
         }
     }
 
-    /** @return whether lists and calls are served now */
+    /** @return whether lists, and calls for any tool, are served now */
     boolean isOpen() {
         return opened.isDone() && !opened.isCompletedExceptionally();
     }
