@@ -141,6 +141,11 @@ class DistributionIT {
         String archived = new String(Files.readAllBytes(archives.get(0)), java.nio.charset.StandardCharsets.ISO_8859_1);
         assertThat(archived).contains("io/pvemcp/registry/internal/McpServerCore");
         long made = Files.getLastModifiedTime(archives.get(0)).toMillis();
+        // Declarative Services kept the components' descriptions it parsed, for the next start to read instead
+        try (var files = Files.find(dir.resolve("data/cache"), 6,
+                (f, a) -> f.getFileName().toString().equals("componentMetadataStore"))) {
+            assertThat(files.toList()).singleElement().satisfies(f -> assertThat(Files.size(f)).isGreaterThan(1_000));
+        }
 
         String second = stdioSession(dir.resolve("data"), cache, warns);
         assertThat(second).startsWith("{\"jsonrpc\":\"2.0\",\"id\":1,\"result\":").doesNotContain("warning");
