@@ -158,15 +158,7 @@ public abstract class GuestInfoTool extends GuestTool {
         if (status.get("lock") != null || config.get("lock") != null) {
             out.put("lock", Json.string(status.get("lock") != null ? status : config, "lock"));
         }
-        List<String> tags = new ArrayList<>();
-        if (config.get("tags") instanceof String t) {
-            for (String part : t.split("[;,\\s]+")) {
-                if (!part.isEmpty()) {
-                    tags.add(part);
-                }
-            }
-        }
-        out.put("tags", tags);
+        out.put("tags", tags(config.get("tags")));
         if (config.get("ostype") != null) {
             out.put("os_type", Json.string(config, "ostype"));
         }

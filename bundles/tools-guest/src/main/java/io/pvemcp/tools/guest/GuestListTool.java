@@ -125,7 +125,7 @@ public abstract class GuestListTool extends GuestTool {
                     || name != null && !Listing.matches(name, name(r))) {
                 continue;
             }
-            if (tag != null && tags(r).stream().noneMatch(t -> Listing.matches(tag, t))) {
+            if (tag != null && tags(r.get("tags")).stream().noneMatch(t -> Listing.matches(tag, t))) {
                 continue;
             }
             matching.add(r);
@@ -161,18 +161,6 @@ public abstract class GuestListTool extends GuestTool {
         return r.get("name") == null ? "" : Json.string(r, "name");
     }
 
-    private static List<String> tags(Map<String, Object> r) {
-        List<String> tags = new ArrayList<>();
-        if (r.get("tags") instanceof String t && !t.isBlank()) {
-            for (String part : t.split("[;,\\s]+")) {
-                if (!part.isEmpty()) {
-                    tags.add(part);
-                }
-            }
-        }
-        return tags;
-    }
-
     /** CPU use in percent with one decimal, as items show it (so that the order is the one a reader sees). */
     private static double cpuPercent(Map<String, Object> r) {
         return Math.round(Json.doubleValue(r, "cpu", 0) * 1000) / 10.0;
@@ -195,7 +183,7 @@ public abstract class GuestListTool extends GuestTool {
         putLong(m, "memory_max_bytes", r, "maxmem");
         putLong(m, "disk_max_bytes", r, "maxdisk");
         putLong(m, "uptime_seconds", r, "uptime");
-        m.put("tags", tags(r));
+        m.put("tags", tags(r.get("tags")));
         for (String[] k : new String[][] {{"pool", "pool"}, {"lock", "lock"}, {"ha_state", "hastate"}}) {
             if (r.get(k[1]) != null) {
                 m.put(k[0], Json.string(r, k[1]));
