@@ -7,6 +7,8 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
+import java.util.TreeMap;
 import java.util.concurrent.TimeUnit;
 
 import org.slf4j.LoggerFactory;
@@ -15,14 +17,19 @@ import org.slf4j.LoggerFactory;
  * The JVM's JIT compiler threads at a lower scheduling priority (on Linux: a higher nice value, set with
  * {@code renice}), so that on a small machine they take a core only when the server's own threads leave it: the start
  * and the calls come first, compilation fills the time between. On two cores the compilers otherwise take about half of
- * the CPU of a start from the thread that starts the bundles. {@code PVEMCP_JIT_NICE} sets the value (default
- * {@value #DEFAULT_NICE}, {@code 0} leaves the threads as they are); where there is no {@code /proc} or no
- * {@code renice}, nothing changes.
+ * the CPU of a start from the thread that starts the bundles. {@code PVEMCP_JIT_NICE} sets the value of C1's threads
+ * (default {@value #DEFAULT_NICE}, {@code 0} leaves all of them as they are); C2's threads, which optimise the code that
+ * stays hot, get the lowest priority, {@value #C2_NICE}, so that on the core the server leaves C1's quick compilations
+ * of the start come before them. Where there is no {@code /proc} or no {@code renice}, nothing changes.
  */
 final class CompilerThreads {
 
     static final String ENV = "PVEMCP_JIT_NICE";
     static final int DEFAULT_NICE = 10;
+    /** The nice value of C2's threads. */
+    static final int C2_NICE = 19;
+    /** How the JVM names C2's threads ({@code /proc/self/task/ID/comm} holds the first 15 characters). */
+    private static final String C2_NAME = "C2 CompilerThre";
 
     private CompilerThreads() {
     }
@@ -43,7 +50,7 @@ final class CompilerThreads {
         int value = Math.min(nice, 19);
         Thread t = new Thread(() -> {
             try {
-                lower(value);
+                lower(value, Math.max(value, C2_NICE));
             } catch (IOException e) {
                 LoggerFactory.getLogger(CompilerThreads.class).debug("JIT compiler threads left at their priority: {}",
                         e.getMessage());
@@ -56,16 +63,26 @@ final class CompilerThreads {
     }
 
     /**
-     * Sets the nice value of this process's compiler threads.
+     * Sets the nice values of this process's compiler threads.
      *
-     * @param nice the value (1 to 19: a process may lower its own threads' priority, not raise it)
-     * @return the threads changed (empty if there were none to find)
+     * @param nice the value of C1's threads (1 to 19: a process may lower its own threads' priority, not raise it)
+     * @param c2Nice the value of C2's threads
+     * @return the threads changed, by id, with their names (empty if there were none to find)
      * @throws IOException if {@code renice} cannot run or fails
      */
-    static List<Long> lower(int nice) throws IOException, InterruptedException {
-        List<Long> ids = compilerThreads();
+    static Map<Long, String> lower(int nice, int c2Nice) throws IOException, InterruptedException {
+        Map<Long, String> threads = compilerThreads();
+        List<Long> c1 = new ArrayList<>();
+        List<Long> c2 = new ArrayList<>();
+        threads.forEach((id, name) -> (name.startsWith(C2_NAME) ? c2 : c1).add(id));
+        renice(nice, c1);
+        renice(c2Nice, c2);
+        return threads;
+    }
+
+    private static void renice(int nice, List<Long> ids) throws IOException, InterruptedException {
         if (ids.isEmpty()) {
-            return ids;
+            return;
         }
         List<String> command = new ArrayList<>(List.of("renice", "-n", Integer.toString(nice), "-p"));
         ids.forEach(id -> command.add(Long.toString(id)));
@@ -78,12 +95,14 @@ final class CompilerThreads {
         if (p.exitValue() != 0) {
             throw new IOException("renice exited with " + p.exitValue());
         }
-        return ids;
     }
 
-    /** @return the ids of this process's JIT compiler threads (C1, C2, JVMCI), from {@code /proc/self/task} */
-    static List<Long> compilerThreads() throws IOException {
-        List<Long> ids = new ArrayList<>();
+    /**
+     * @return the ids of this process's JIT compiler threads (C1, C2, JVMCI) with their names, from
+     *         {@code /proc/self/task}
+     */
+    static Map<Long, String> compilerThreads() throws IOException {
+        Map<Long, String> ids = new TreeMap<>();
         try (DirectoryStream<Path> tasks = Files.newDirectoryStream(Path.of("/proc/self/task"))) {
             for (Path task : tasks) {
                 String name;
@@ -93,7 +112,7 @@ final class CompilerThreads {
                     continue;
                 }
                 if (name.contains("CompilerThre")) {
-                    ids.add(Long.parseLong(task.getFileName().toString()));
+                    ids.put(Long.parseLong(task.getFileName().toString()), name.strip());
                 }
             }
         }
